@@ -1,0 +1,140 @@
+using System.Globalization;
+using Bellman.Core.Random;
+using Bellman.Core.Spaces;
+
+namespace Bellman.Core.Environments;
+
+/// <summary>
+/// Base class for environments. It owns the random generator (Gymnasium's <c>np_random</c>), the
+/// observation buffer and the episode bookkeeping, and validates actions before the subclass sees them:
+/// a discrete action out of range, a NaN or a vector of the wrong length is an
+/// <see cref="InvalidActionException"/>, and stepping a terminated episode is an
+/// <see cref="EpisodeEndedException"/>. Subclasses implement <see cref="ResetCore"/> and one of the
+/// <c>StepCore</c> overloads.
+/// </summary>
+public abstract class Environment : IEnvironment
+{
+    private readonly float[] _observation;
+    private Rng? _random;
+    private bool _started;
+    private bool _terminated;
+
+    /// <summary>Creates an environment with the given spaces.</summary>
+    protected Environment(Space observationSpace, Space actionSpace)
+    {
+        ObservationSpace = observationSpace;
+        ActionSpace = actionSpace;
+        _observation = new float[observationSpace.FlatSize];
+    }
+
+    /// <inheritdoc/>
+    public EnvSpec? Spec { get; set; }
+
+    /// <summary>A name for messages: the spec id when registered, else the type name.</summary>
+    public string Name => Spec?.Id ?? GetType().Name;
+
+    /// <inheritdoc/>
+    public Space ObservationSpace { get; }
+
+    /// <inheritdoc/>
+    public Space ActionSpace { get; }
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<float> Observation => _observation;
+
+    /// <summary>The buffer subclasses write observations into.</summary>
+    protected Span<float> ObservationBuffer => _observation;
+
+    /// <summary>The environment's own generator, reseeded by <see cref="Reset"/> with a seed.</summary>
+    protected Rng Random => _random ??= Rng.FromEntropy();
+
+    /// <summary>
+    /// Whether a finite Box action outside the bounds is accepted and clipped by the subclass (as
+    /// Gymnasium's Pendulum and MountainCarContinuous do). When false such an action is an error.
+    /// </summary>
+    protected virtual bool ClipsContinuousActions => false;
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<float> Reset(int? seed = null)
+    {
+        if (seed is int s) _random = new Rng(s);
+        ResetCore();
+        _started = true;
+        _terminated = false;
+        return _observation;
+    }
+
+    /// <summary>Starts an episode: sets the internal state from <see cref="Random"/> and writes the observation.</summary>
+    protected abstract void ResetCore();
+
+    /// <summary>Marks an episode as started from an explicitly set state (for <see cref="IStatefulEnvironment"/>).</summary>
+    protected void BeginEpisodeFromState()
+    {
+        _started = true;
+        _terminated = false;
+    }
+
+    /// <inheritdoc/>
+    public StepResult Step(int action)
+    {
+        EnsureSteppable();
+        if (ActionSpace is not Discrete discrete)
+            throw new InvalidActionException($"{Name}: action {action} is an integer, but the action space is {ActionSpace}; pass a vector of {ActionSpace.FlatSize} floats.");
+        if (!discrete.Contains(action))
+            throw new InvalidActionException($"{Name}: action {action} is outside the action space {discrete} (valid: {discrete.Start}..{discrete.Start + discrete.N - 1}).");
+        return Finish(StepCore(action));
+    }
+
+    /// <inheritdoc/>
+    public StepResult Step(ReadOnlySpan<float> action)
+    {
+        if (ActionSpace is Discrete)
+        {
+            if (action.Length != 1 || !float.IsFinite(action[0]) || action[0] != MathF.Floor(action[0]))
+            {
+                EnsureSteppable();
+                throw new InvalidActionException($"{Name}: action {FormatAction(action)} is not an element of the action space {ActionSpace}.");
+            }
+            return Step((int)action[0]);
+        }
+        EnsureSteppable();
+        var box = (Box)ActionSpace;
+        if (action.Length != box.FlatSize)
+            throw new InvalidActionException($"{Name}: action {FormatAction(action)} has {action.Length} elements, but the action space {box} needs {box.FlatSize}.");
+        for (int i = 0; i < action.Length; i++)
+        {
+            if (!float.IsFinite(action[i]))
+                throw new InvalidActionException($"{Name}: action {FormatAction(action)} has a non-finite element {i}; the action space is {box}.");
+        }
+        if (!ClipsContinuousActions && !box.Contains(action))
+            throw new InvalidActionException($"{Name}: action {FormatAction(action)} is outside the action space {box}.");
+        return Finish(StepCore(action));
+    }
+
+    /// <summary>Advances the episode by a discrete action already checked to be in the space.</summary>
+    protected virtual StepResult StepCore(int action) =>
+        throw new NotSupportedException($"{Name} has no discrete actions.");
+
+    /// <summary>Advances the episode by a Box action of the right length with finite elements.</summary>
+    protected virtual StepResult StepCore(ReadOnlySpan<float> action) =>
+        throw new NotSupportedException($"{Name} has no continuous actions.");
+
+    /// <inheritdoc/>
+    public virtual string Render() => $"{Name}: obs [{string.Join(", ", _observation.Select(x => x.ToString("R", CultureInfo.InvariantCulture)))}]";
+
+    /// <summary>Formats an action for an error message.</summary>
+    protected static string FormatAction(ReadOnlySpan<float> action) =>
+        "[" + string.Join(", ", action.ToArray().Select(x => x.ToString("R", CultureInfo.InvariantCulture))) + "]";
+
+    private void EnsureSteppable()
+    {
+        if (!_started) throw new EpisodeEndedException($"{Name}: Step was called before Reset; call Reset first.");
+        if (_terminated) throw new EpisodeEndedException($"{Name}: the episode has terminated; call Reset before stepping again.");
+    }
+
+    private StepResult Finish(StepResult result)
+    {
+        if (result.Terminated) _terminated = true;
+        return result;
+    }
+}
