@@ -1,0 +1,281 @@
+using Bellman.Core.Random;
+
+namespace Bellman.Algorithms.Replay;
+
+/// <summary>
+/// A fixed-capacity replay buffer: a ring of transitions (s, a, r, s', terminated, truncated) in float32
+/// struct-of-arrays, for one or several parallel environment streams. Each observation is stored once:
+/// s' of a transition is the s of the next one in its stream, except when the episode ended, where the
+/// true final observation is kept in a small side ring (so a time-limit truncation bootstraps from the
+/// real last state, not from the next episode's first). Once full, the oldest transitions are overwritten.
+/// Sampling is uniform over the stored transitions, from the caller's generator, with optional n-step
+/// returns that stop at episode ends.
+/// </summary>
+public class ReplayBuffer
+{
+    private readonly int _perEnv;
+    private readonly float[] _frames;           // [numEnvs, perEnv + 1, obs]
+    private readonly float[] _continuousActions; // [capacity, actionSize] (empty for discrete)
+    private readonly int[] _discreteActions;     // [capacity] (empty for continuous)
+    private readonly float[] _rewards;
+    private readonly bool[] _terminated;
+    private readonly bool[] _truncated;
+    private readonly int[] _finalSlot;           // side-ring slot of s' for ended transitions
+    private readonly long[] _count;              // transitions ever added, per stream
+    private float[] _finalFrames;
+    private long[] _finalOwner;                  // (env << 40) | sequence of the transition owning the slot, -1 if free
+    private int _finalHead;
+
+    /// <summary>Creates a buffer holding up to <paramref name="capacity"/> transitions, split evenly over <paramref name="numEnvs"/> streams.</summary>
+    public ReplayBuffer(int capacity, int observationSize, int actionSize, bool discreteActions, int numEnvs = 1)
+    {
+        if (numEnvs <= 0) throw new ArgumentOutOfRangeException(nameof(numEnvs), numEnvs, "numEnvs must be positive.");
+        if (capacity < numEnvs) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"buffer_size must be at least the number of environments ({numEnvs}).");
+        if (observationSize <= 0) throw new ArgumentOutOfRangeException(nameof(observationSize), observationSize, "observationSize must be positive.");
+        if (actionSize <= 0) throw new ArgumentOutOfRangeException(nameof(actionSize), actionSize, "actionSize must be positive.");
+        if (discreteActions && actionSize != 1) throw new ArgumentException("Discrete actions have actionSize 1.", nameof(actionSize));
+        NumEnvs = numEnvs;
+        _perEnv = capacity / numEnvs;
+        Capacity = _perEnv * numEnvs;
+        ObservationSize = observationSize;
+        ActionSize = actionSize;
+        IsDiscrete = discreteActions;
+        _frames = new float[numEnvs * (_perEnv + 1) * observationSize];
+        _continuousActions = discreteActions ? [] : new float[Capacity * actionSize];
+        _discreteActions = discreteActions ? new int[Capacity] : [];
+        _rewards = new float[Capacity];
+        _terminated = new bool[Capacity];
+        _truncated = new bool[Capacity];
+        _finalSlot = new int[Capacity];
+        _count = new long[numEnvs];
+        int finalCapacity = Math.Max(1, Capacity / 4);
+        _finalFrames = new float[finalCapacity * observationSize];
+        _finalOwner = new long[finalCapacity];
+        Array.Fill(_finalOwner, -1L);
+    }
+
+    /// <summary>The maximum number of stored transitions.</summary>
+    public int Capacity { get; }
+
+    /// <summary>The number of parallel streams.</summary>
+    public int NumEnvs { get; }
+
+    /// <summary>Floats per observation.</summary>
+    public int ObservationSize { get; }
+
+    /// <summary>Floats per action.</summary>
+    public int ActionSize { get; }
+
+    /// <summary>Whether actions are integers.</summary>
+    public bool IsDiscrete { get; }
+
+    /// <summary>The number of transitions stored now.</summary>
+    public int Count
+    {
+        get
+        {
+            long total = 0;
+            foreach (long c in _count) total += Math.Min(c, _perEnv);
+            return (int)total;
+        }
+    }
+
+    /// <summary>The number of transitions ever added.</summary>
+    public long TotalAdded
+    {
+        get
+        {
+            long total = 0;
+            foreach (long c in _count) total += c;
+            return total;
+        }
+    }
+
+    /// <summary>Bytes held by the buffer's arrays (for the memory budget).</summary>
+    public long AllocatedBytes =>
+        4L * (_frames.Length + _continuousActions.Length + _discreteActions.Length + _rewards.Length + _finalSlot.Length + _finalFrames.Length)
+        + _terminated.Length + _truncated.Length + 8L * (_finalOwner.Length + _count.Length);
+
+    /// <summary>Adds a transition with a discrete action to stream <paramref name="env"/>; returns its slot index.</summary>
+    public int Add(ReadOnlySpan<float> observation, int action, double reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated, int env = 0)
+    {
+        if (!IsDiscrete) throw new InvalidOperationException("This buffer stores continuous actions; pass the action as a span.");
+        int slot = AddCommon(observation, reward, nextObservation, terminated, truncated, env);
+        _discreteActions[slot] = action;
+        return slot;
+    }
+
+    /// <summary>Adds a transition with a continuous action to stream <paramref name="env"/>; returns its slot index.</summary>
+    public int Add(ReadOnlySpan<float> observation, ReadOnlySpan<float> action, double reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated, int env = 0)
+    {
+        if (IsDiscrete) throw new InvalidOperationException("This buffer stores discrete actions; pass the action as an integer.");
+        if (action.Length != ActionSize) throw new ArgumentException($"Action has {action.Length} elements; the buffer stores {ActionSize}.", nameof(action));
+        int slot = AddCommon(observation, reward, nextObservation, terminated, truncated, env);
+        action.CopyTo(_continuousActions.AsSpan(slot * ActionSize, ActionSize));
+        return slot;
+    }
+
+    /// <summary>Samples <c>batch.Size</c> transitions uniformly (with replacement) into <paramref name="batch"/>, with n-step returns.</summary>
+    public void Sample(Rng rng, ReplayBatch batch, double gamma, int nSteps = 1)
+    {
+        int count = Count;
+        if (count == 0) throw new InvalidOperationException("Cannot sample from an empty replay buffer.");
+        for (int i = 0; i < batch.Size; i++)
+        {
+            int slot = SlotOfRank(rng.NextInt(count));
+            Fill(batch, i, slot, gamma, nSteps);
+            batch.Weights[i] = 1f;
+        }
+    }
+
+    /// <summary>Whether <paramref name="slot"/> holds a transition.</summary>
+    public bool IsStored(int slot)
+    {
+        int env = slot / _perEnv;
+        return slot % _perEnv < Math.Min(_count[env], _perEnv);
+    }
+
+    /// <summary>Writes the (n-step) transition starting at <paramref name="slot"/> into row <paramref name="row"/> of the batch.</summary>
+    protected void Fill(ReplayBatch batch, int row, int slot, double gamma, int nSteps)
+    {
+        if (nSteps < 1) throw new ArgumentOutOfRangeException(nameof(nSteps), nSteps, "n_steps must be at least 1.");
+        int env = slot / _perEnv;
+        long t = SequenceOf(env, slot % _perEnv);
+        int obs = ObservationSize;
+        _frames.AsSpan(FrameOffset(env, t), obs).CopyTo(batch.Observations.AsSpan(row * obs, obs));
+        if (IsDiscrete)
+        {
+            batch.DiscreteActions[row] = _discreteActions[slot];
+            batch.Actions[row] = _discreteActions[slot];
+        }
+        else
+        {
+            _continuousActions.AsSpan(slot * ActionSize, ActionSize).CopyTo(batch.Actions.AsSpan(row * ActionSize, ActionSize));
+        }
+        batch.Indices[row] = slot;
+
+        double ret = 0, discount = 1;
+        ReadOnlySpan<float> next = default;
+        for (int k = 0; ; k++)
+        {
+            long tk = t + k;
+            int sk = SlotOf(env, tk);
+            ret += discount * _rewards[sk];
+            discount *= gamma;
+            if (_terminated[sk] || _truncated[sk])
+            {
+                next = _finalFrames.AsSpan(_finalSlot[sk] * obs, obs);
+                if (_terminated[sk]) discount = 0;
+                break;
+            }
+            if (k == nSteps - 1 || tk + 1 == _count[env])
+            {
+                next = _frames.AsSpan(FrameOffset(env, tk + 1), obs);
+                break;
+            }
+        }
+        next.CopyTo(batch.NextObservations.AsSpan(row * obs, obs));
+        batch.Returns[row] = (float)ret;
+        batch.Discounts[row] = (float)discount;
+    }
+
+    private int AddCommon(ReadOnlySpan<float> observation, double reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated, int env)
+    {
+        if ((uint)env >= (uint)NumEnvs) throw new ArgumentOutOfRangeException(nameof(env), env, $"Stream index must be in 0..{NumEnvs - 1}.");
+        int obs = ObservationSize;
+        if (observation.Length != obs || nextObservation.Length != obs)
+            throw new ArgumentException($"Observations have {observation.Length} and {nextObservation.Length} elements; the buffer stores {obs}.");
+        long t = _count[env];
+        int slot = SlotOf(env, t);
+        observation.CopyTo(_frames.AsSpan(FrameOffset(env, t), obs));
+        nextObservation.CopyTo(_frames.AsSpan(FrameOffset(env, t + 1), obs));
+        _rewards[slot] = (float)reward;
+        _terminated[slot] = terminated;
+        _truncated[slot] = truncated;
+        _finalSlot[slot] = -1;
+        if (terminated || truncated)
+        {
+            int f = TakeFinalSlot();
+            nextObservation.CopyTo(_finalFrames.AsSpan(f * obs, obs));
+            _finalOwner[f] = ((long)env << 40) | t;
+            _finalSlot[slot] = f;
+        }
+        _count[env] = t + 1;
+        OnStored(slot);
+        return slot;
+    }
+
+    /// <summary>Called after a transition is written to <paramref name="slot"/> (prioritized replay sets its priority here).</summary>
+    protected virtual void OnStored(int slot) { }
+
+    private int TakeFinalSlot()
+    {
+        int capacity = _finalOwner.Length;
+        int f = _finalHead % capacity;
+        if (IsLiveFinal(_finalOwner[f]))
+        {
+            // Every slot is still in use: grow (bounded by the transition capacity) and keep the ring order.
+            Grow();
+            f = _finalHead;
+        }
+        _finalHead = f + 1;
+        return f;
+    }
+
+    private void Grow()
+    {
+        int old = _finalOwner.Length, obs = ObservationSize;
+        int size = Math.Min(Capacity + 1, old * 2);
+        var frames = new float[size * obs];
+        var owners = new long[size];
+        Array.Fill(owners, -1L);
+        int start = _finalHead % old;
+        for (int i = 0; i < old; i++)
+        {
+            int from = (start + i) % old;
+            _finalFrames.AsSpan(from * obs, obs).CopyTo(frames.AsSpan(i * obs, obs));
+            owners[i] = _finalOwner[from];
+            if (owners[i] >= 0)
+            {
+                int env = (int)(owners[i] >> 40);
+                long t = owners[i] & ((1L << 40) - 1);
+                _finalSlot[SlotOf(env, t)] = i;
+            }
+        }
+        _finalFrames = frames;
+        _finalOwner = owners;
+        _finalHead = old;
+    }
+
+    private bool IsLiveFinal(long owner)
+    {
+        if (owner < 0) return false;
+        int env = (int)(owner >> 40);
+        long t = owner & ((1L << 40) - 1);
+        return t >= _count[env] - _perEnv;
+    }
+
+    private int SlotOfRank(int rank)
+    {
+        for (int env = 0; env < NumEnvs; env++)
+        {
+            int stored = (int)Math.Min(_count[env], _perEnv);
+            if (rank < stored) return env * _perEnv + rank;
+            rank -= stored;
+        }
+        throw new InvalidOperationException("Rank beyond the stored transitions.");
+    }
+
+    private int SlotOf(int env, long t) => env * _perEnv + (int)(t % _perEnv);
+
+    private int FrameOffset(int env, long t) => (env * (_perEnv + 1) + (int)(t % (_perEnv + 1))) * ObservationSize;
+
+    /// <summary>The sequence number of the stored transition whose ring position in its stream is <paramref name="position"/>.</summary>
+    private long SequenceOf(int env, int position)
+    {
+        long count = _count[env];
+        long oldest = Math.Max(0, count - _perEnv);
+        long offset = ((position - oldest) % _perEnv + _perEnv) % _perEnv;
+        return oldest + offset;
+    }
+}

@@ -1,0 +1,41 @@
+using Bellman.Cli.Commands;
+using Bellman.Cli.Infrastructure;
+using Spectre.Console.Cli;
+
+namespace Bellman.Cli;
+
+/// <summary>The <c>bellman</c> command line: builds the command tree and runs it against a <see cref="CliIO"/>.</summary>
+public static class BellmanApp
+{
+    /// <summary>Runs the CLI with <paramref name="args"/>, writing through <paramref name="io"/>; returns the exit code.</summary>
+    public static int Run(string[] args, CliIO io, CancellationToken cancellation = default)
+    {
+        var registrar = new TypeRegistrar();
+        registrar.RegisterInstance(typeof(CliIO), io);
+        var app = new CommandApp(registrar);
+        app.Configure(config =>
+        {
+            config.SetApplicationName("bellman");
+            config.ConfigureConsole(io.Console);
+            config.PropagateExceptions();
+            config.AddCommand<EnvsCommand>("envs").WithDescription("List the registered environments with their spaces, time limits and reward thresholds.");
+            config.AddBranch("env", env =>
+            {
+                env.SetDescription("Work with one environment.");
+                env.AddCommand<EnvRolloutCommand>("rollout").WithDescription("Step an environment through given actions, printing one JSON object per line.")
+                    .WithExample("env", "rollout", "--env", "CartPole-v1", "--seed", "0", "--actions", "[0,1,1]");
+                env.AddCommand<EnvRandomCommand>("random").WithDescription("Run episodes with a uniformly random policy and print their returns.");
+                env.AddCommand<EnvCheckCommand>("check").WithDescription("Check an environment against the environment contract (spaces, reset/step, determinism, NaN).");
+            });
+        });
+        try
+        {
+            return app.Run(args, cancellation);
+        }
+        catch (Exception e) when (e is CliException or ArgumentException or InvalidOperationException or FormatException or IOException or CommandAppException or NotSupportedException)
+        {
+            io.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+}
