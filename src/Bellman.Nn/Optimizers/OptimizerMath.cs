@@ -7,21 +7,28 @@ namespace Bellman.Nn.Optimizers;
 /// <param name="LearningRate">γ.</param>
 /// <param name="WeightDecay">λ, L2 penalty added to the gradient.</param>
 /// <param name="Momentum">μ; 0 disables the momentum buffer.</param>
-/// <param name="Dampening">τ.</param>
+/// <param name="OneMinusDampening">1 − τ, computed in double before rounding (as PyTorch's Python-float alpha).</param>
 /// <param name="Nesterov">Whether to use Nesterov momentum.</param>
 /// <param name="FirstStep">Whether this is the parameter's first update (the buffer is then set to the gradient).</param>
-public readonly record struct SgdCoefficients(float LearningRate, float WeightDecay, float Momentum, float Dampening, bool Nesterov, bool FirstStep);
+public readonly record struct SgdCoefficients(float LearningRate, float WeightDecay, float Momentum, float OneMinusDampening, bool Nesterov, bool FirstStep)
+{
+    /// <summary>The coefficients from double hyperparameters.</summary>
+    public static SgdCoefficients Create(double learningRate, double weightDecay, double momentum, double dampening, bool nesterov, bool firstStep) =>
+        new((float)learningRate, (float)weightDecay, (float)momentum, (float)(1 - dampening), nesterov, firstStep);
+}
 
 /// <summary>Coefficients of one Adam/AdamW update; <see cref="StepSize"/> and <see cref="BiasCorrection2Sqrt"/> carry the bias correction.</summary>
 /// <param name="Beta1">β₁.</param>
+/// <param name="OneMinusBeta1">1 − β₁, computed in double before rounding (PyTorch passes it as a Python float).</param>
 /// <param name="Beta2">β₂.</param>
+/// <param name="OneMinusBeta2">1 − β₂, computed in double before rounding; float32 1 − 0.999f would be off by 1.3e-5 relative.</param>
 /// <param name="Eps">ε, added to √v̂.</param>
 /// <param name="WeightDecay">λ as an L2 penalty added to the gradient (Adam); 0 for AdamW.</param>
 /// <param name="DecayFactor">Multiplies θ before the update: 1 − γλ for AdamW's decoupled decay, 1 for Adam.</param>
 /// <param name="StepSize">γ / (1 − β₁ᵗ).</param>
 /// <param name="BiasCorrection2Sqrt">√(1 − β₂ᵗ).</param>
 /// <param name="AmsGrad">Whether to divide by the running maximum of v (AMSGrad).</param>
-public readonly record struct AdamCoefficients(float Beta1, float Beta2, float Eps, float WeightDecay, float DecayFactor, float StepSize, float BiasCorrection2Sqrt, bool AmsGrad)
+public readonly record struct AdamCoefficients(float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2, float Eps, float WeightDecay, float DecayFactor, float StepSize, float BiasCorrection2Sqrt, bool AmsGrad)
 {
     /// <summary>
     /// The coefficients of step <paramref name="step"/> (1-based), computed in double as PyTorch computes its
@@ -31,7 +38,7 @@ public readonly record struct AdamCoefficients(float Beta1, float Beta2, float E
     {
         double biasCorrection1 = 1 - Math.Pow(beta1, step);
         double biasCorrection2 = 1 - Math.Pow(beta2, step);
-        return new AdamCoefficients((float)beta1, (float)beta2, (float)eps, (float)l2WeightDecay,
+        return new AdamCoefficients((float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)l2WeightDecay,
             (float)(1 - learningRate * decoupledWeightDecay), (float)(learningRate / biasCorrection1), (float)Math.Sqrt(biasCorrection2), amsGrad);
     }
 }
@@ -39,11 +46,17 @@ public readonly record struct AdamCoefficients(float Beta1, float Beta2, float E
 /// <summary>Coefficients of one RMSprop update.</summary>
 /// <param name="LearningRate">γ.</param>
 /// <param name="Alpha">α, the smoothing constant.</param>
+/// <param name="OneMinusAlpha">1 − α, computed in double before rounding.</param>
 /// <param name="Eps">ε, added to √ṽ.</param>
 /// <param name="WeightDecay">λ, L2 penalty added to the gradient.</param>
 /// <param name="Momentum">μ; 0 disables the momentum buffer.</param>
 /// <param name="Centered">Whether to subtract the squared running mean of the gradient from v.</param>
-public readonly record struct RmsPropCoefficients(float LearningRate, float Alpha, float Eps, float WeightDecay, float Momentum, bool Centered);
+public readonly record struct RmsPropCoefficients(float LearningRate, float Alpha, float OneMinusAlpha, float Eps, float WeightDecay, float Momentum, bool Centered)
+{
+    /// <summary>The coefficients from double hyperparameters.</summary>
+    public static RmsPropCoefficients Create(double learningRate, double alpha, double eps, double weightDecay, double momentum, bool centered) =>
+        new((float)learningRate, (float)alpha, (float)(1 - alpha), (float)eps, (float)weightDecay, (float)momentum, centered);
+}
 
 /// <summary>
 /// The elementwise update rules of the optimizers, as static functions over spans. Each has a SIMD version
@@ -60,7 +73,7 @@ public static class OptimizerMath
     public static void SgdStep(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, in SgdCoefficients c)
     {
         CheckLengths(param, grad, momentumBuffer, c.Momentum != 0, "momentum buffer");
-        float negLr = -c.LearningRate, wd = c.WeightDecay, mu = c.Momentum, oneMinusDamp = 1 - c.Dampening;
+        float negLr = -c.LearningRate, wd = c.WeightDecay, mu = c.Momentum, oneMinusDamp = c.OneMinusDampening;
         bool useMomentum = mu != 0, first = c.FirstStep, nesterov = c.Nesterov;
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -107,7 +120,7 @@ public static class OptimizerMath
 
     private static void SgdScalar(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, in SgdCoefficients c, int start)
     {
-        float negLr = -c.LearningRate, wd = c.WeightDecay, mu = c.Momentum, oneMinusDamp = 1 - c.Dampening;
+        float negLr = -c.LearningRate, wd = c.WeightDecay, mu = c.Momentum, oneMinusDamp = c.OneMinusDampening;
         for (int i = start; i < param.Length; i++)
         {
             float p = param[i], d = grad[i];
@@ -132,7 +145,7 @@ public static class OptimizerMath
         CheckLengths(param, grad, expAvg, true, "exp_avg");
         CheckLengths(param, grad, expAvgSq, true, "exp_avg_sq");
         CheckLengths(param, grad, maxExpAvgSq, c.AmsGrad, "max_exp_avg_sq");
-        float b1 = c.Beta1, b2 = c.Beta2, omb1 = 1 - c.Beta1, omb2 = 1 - c.Beta2, eps = c.Eps, wd = c.WeightDecay;
+        float b1 = c.Beta1, b2 = c.Beta2, omb1 = c.OneMinusBeta1, omb2 = c.OneMinusBeta2, eps = c.Eps, wd = c.WeightDecay;
         float decay = c.DecayFactor, negStep = -c.StepSize, bc2 = c.BiasCorrection2Sqrt;
         bool ams = c.AmsGrad;
         int i = 0;
@@ -192,7 +205,7 @@ public static class OptimizerMath
 
     private static void AdamScalar(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, Span<float> maxExpAvgSq, in AdamCoefficients c, int start)
     {
-        float omb1 = 1 - c.Beta1, omb2 = 1 - c.Beta2, negStep = -c.StepSize;
+        float omb1 = c.OneMinusBeta1, omb2 = c.OneMinusBeta2, negStep = -c.StepSize;
         for (int i = start; i < param.Length; i++)
         {
             float p = param[i] * c.DecayFactor, g = grad[i];
@@ -221,7 +234,7 @@ public static class OptimizerMath
         CheckLengths(param, grad, squareAvg, true, "square_avg");
         CheckLengths(param, grad, gradAvg, c.Centered, "grad_avg");
         CheckLengths(param, grad, momentumBuffer, c.Momentum != 0, "momentum buffer");
-        float negLr = -c.LearningRate, alpha = c.Alpha, oma = 1 - c.Alpha, eps = c.Eps, wd = c.WeightDecay, mu = c.Momentum;
+        float negLr = -c.LearningRate, alpha = c.Alpha, oma = c.OneMinusAlpha, eps = c.Eps, wd = c.WeightDecay, mu = c.Momentum;
         bool centered = c.Centered, useMomentum = mu != 0;
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -292,7 +305,7 @@ public static class OptimizerMath
 
     private static void RmsPropScalar(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg, Span<float> momentumBuffer, in RmsPropCoefficients c, int start)
     {
-        float negLr = -c.LearningRate, oma = 1 - c.Alpha;
+        float negLr = -c.LearningRate, oma = c.OneMinusAlpha;
         for (int i = start; i < param.Length; i++)
         {
             float p = param[i], g = grad[i];

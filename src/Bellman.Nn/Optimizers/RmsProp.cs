@@ -46,7 +46,7 @@ public sealed class RmsProp : Optimizer
     /// <inheritdoc/>
     protected override void Update(int index, Parameter parameter, long step)
     {
-        var c = new RmsPropCoefficients((float)LearningRate, (float)Alpha, (float)Eps, (float)WeightDecay, (float)Momentum, Centered);
+        var c = RmsPropCoefficients.Create(LearningRate, Alpha, Eps, WeightDecay, Momentum, Centered);
         OptimizerMath.RmsPropStep(parameter.Data, parameter.Grad, _squareAvg[index],
             _gradAvg is null ? default : _gradAvg[index], _momentumBuffers is null ? default : _momentumBuffers[index], c);
     }

@@ -40,7 +40,7 @@ public sealed class Sgd : Optimizer
     /// <inheritdoc/>
     protected override void Update(int index, Parameter parameter, long step)
     {
-        var c = new SgdCoefficients((float)LearningRate, (float)WeightDecay, (float)Momentum, (float)Dampening, Nesterov, step == 1);
+        var c = SgdCoefficients.Create(LearningRate, WeightDecay, Momentum, Dampening, Nesterov, step == 1);
         OptimizerMath.SgdStep(parameter.Data, parameter.Grad, _momentumBuffers is null ? default : _momentumBuffers[index], c);
     }
 
