@@ -1,0 +1,245 @@
+using System.Numerics.Tensors;
+using Bellman.Nn.Kernels;
+
+namespace Bellman.Nn;
+
+public sealed partial class Graph
+{
+    /// <summary>
+    /// Matrix product C = op(A) · op(B) of rank-2 tensors, op(X) = Xᵀ when the transpose flag is set.
+    /// Backward: dA = dC · op(B)ᵀ, dB = op(A)ᵀ · dC (transposed back to the stored layout).
+    /// </summary>
+    public Tensor MatMul(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Shape.Rank != 2 || b.Shape.Rank != 2) throw ShapeMismatch("MatMul", a, b, "both must be matrices");
+        int m = transposeA ? a.Shape[1] : a.Shape[0], k = transposeA ? a.Shape[0] : a.Shape[1];
+        int kb = transposeB ? b.Shape[1] : b.Shape[0], nn = transposeB ? b.Shape[0] : b.Shape[1];
+        if (k != kb) throw ShapeMismatch("MatMul", a, b, $"inner dimensions {k} and {kb} differ with transposeA={transposeA}, transposeB={transposeB}");
+        Tensor c = NewOut(new Shape(m, nn));
+        Gemm.Multiply(a.D, b.D, c.Data, m, nn, k, transposeA, transposeB);
+        if (Tracks(a, b))
+        {
+            ref Node node = ref Record(OpCode.MatMul, c, a, b);
+            (node.I0, node.I1, node.I2, node.I3) = (m, nn, k, (transposeA ? 1 : 0) | (transposeB ? 2 : 0));
+        }
+        return c;
+    }
+
+    private void MatMulBackward(ref Node node)
+    {
+        Tensor a = node.A!, b = node.B!;
+        int m = node.I0, n = node.I1, k = node.I2;
+        bool ta = (node.I3 & 1) != 0, tb = (node.I3 & 2) != 0;
+        ReadOnlySpan<float> dc = node.Out.Grad;
+        if (a.RequiresGrad)
+        {
+            if (!ta) Gemm.Multiply(dc, b.D, GradOf(a), m, k, n, false, !tb, accumulate: true);
+            else Gemm.Multiply(b.D, dc, GradOf(a), k, m, n, tb, true, accumulate: true);
+        }
+        if (b.RequiresGrad)
+        {
+            if (!tb) Gemm.Multiply(a.D, dc, GradOf(b), k, n, m, !ta, false, accumulate: true);
+            else Gemm.Multiply(dc, a.D, GradOf(b), n, k, m, true, ta, accumulate: true);
+        }
+    }
+
+    /// <summary>
+    /// The fused affine map y = x Wᵀ + b of <c>nn.Linear</c>: x is [batch, in], W is [out, in], b is [out]
+    /// (or null). Backward: dx = dy W, dW += dyᵀ x, db += Σ_rows dy.
+    /// </summary>
+    public Tensor Linear(Tensor x, Tensor weight, Tensor? bias)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weight);
+        if (x.Shape.Rank != 2 || weight.Shape.Rank != 2 || x.Shape[1] != weight.Shape[1])
+            throw ShapeMismatch("Linear", x, weight, "input [batch, in] against weight [out, in]");
+        int batch = x.Shape[0], outF = weight.Shape[0], inF = weight.Shape[1];
+        if (bias is not null && (bias.Shape.Rank != 1 || bias.Length != outF))
+            throw ShapeMismatch("Linear", weight, bias, $"bias must be [{outF}]");
+        Tensor y = NewOut(new Shape(batch, outF));
+        Span<float> ys = y.Data;
+        Gemm.Multiply(x.D, weight.D, ys, batch, outF, inF, transposeB: true);
+        if (bias is not null)
+        {
+            ReadOnlySpan<float> bs = bias.D;
+            for (int r = 0; r < batch; r++)
+            {
+                Span<float> row = ys.Slice(r * outF, outF);
+                TensorPrimitives.Add(row, bs, row);
+            }
+        }
+        if (Tracks(x, weight, bias))
+        {
+            ref Node node = ref Record(OpCode.Linear, y, x, weight, bias);
+            (node.I0, node.I1, node.I2) = (batch, outF, inF);
+        }
+        return y;
+    }
+
+    private void LinearBackward(ref Node node)
+    {
+        Tensor x = node.A!, w = node.B!;
+        Tensor? b = node.C;
+        int batch = node.I0, outF = node.I1, inF = node.I2;
+        ReadOnlySpan<float> dy = node.Out.Grad;
+        if (x.RequiresGrad) Gemm.Multiply(dy, w.D, GradOf(x), batch, inF, outF, accumulate: true);
+        if (w.RequiresGrad) Gemm.Multiply(dy, x.D, GradOf(w), outF, inF, batch, transposeA: true, accumulate: true);
+        if (b is not null && b.RequiresGrad)
+        {
+            Span<float> db = GradOf(b);
+            for (int r = 0; r < batch; r++) TensorPrimitives.Add(db, dy.Slice(r * outF, outF), db);
+        }
+    }
+
+    /// <summary>
+    /// 2-D convolution (cross-correlation, as <c>nn.Conv2d</c>) of x [N, C, H, W] with weight
+    /// [F, C, kh, kw] and bias [F] (or null), zero padding <paramref name="padding"/> and stride
+    /// <paramref name="stride"/>: output [N, F, (H + 2p − kh)/s + 1, (W + 2p − kw)/s + 1].
+    /// Computed per image as im2col then one Gemm: out = W[F, C·kh·kw] · col[C·kh·kw, Ho·Wo].
+    /// </summary>
+    public Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weight);
+        if (stride < 1) throw new ArgumentOutOfRangeException(nameof(stride), stride, "Conv2d stride must be at least 1.");
+        if (padding < 0) throw new ArgumentOutOfRangeException(nameof(padding), padding, "Conv2d padding must be non-negative.");
+        if (x.Shape.Rank != 4 || weight.Shape.Rank != 4 || x.Shape[1] != weight.Shape[1])
+            throw ShapeMismatch("Conv2d", x, weight, "input [N, C, H, W] against weight [F, C, kh, kw]");
+        var g = new ConvGeometry(x.Shape, weight.Shape, stride, padding);
+        if (g.OutH < 1 || g.OutW < 1) throw ShapeMismatch("Conv2d", x, weight, $"the kernel does not fit with padding {padding}");
+        if (bias is not null && (bias.Shape.Rank != 1 || bias.Length != g.Filters))
+            throw ShapeMismatch("Conv2d", weight, bias, $"bias must be [{g.Filters}]");
+        Tensor y = NewOut(new Shape(g.Batch, g.Filters, g.OutH, g.OutW));
+        Span<float> col = Scratch(g.ColSize);
+        ReadOnlySpan<float> xs = x.D, ws = weight.D;
+        Span<float> ys = y.Data;
+        int outPlane = g.OutH * g.OutW;
+        for (int n = 0; n < g.Batch; n++)
+        {
+            Im2Col(xs.Slice(n * g.ImageSize, g.ImageSize), col, g);
+            Span<float> yn = ys.Slice(n * g.Filters * outPlane, g.Filters * outPlane);
+            Gemm.Multiply(ws, col, yn, g.Filters, outPlane, g.Patch);
+            if (bias is not null)
+            {
+                ReadOnlySpan<float> bs = bias.D;
+                for (int f = 0; f < g.Filters; f++)
+                {
+                    Span<float> plane = yn.Slice(f * outPlane, outPlane);
+                    TensorPrimitives.Add(plane, bs[f], plane);
+                }
+            }
+        }
+        if (Tracks(x, weight, bias))
+        {
+            ref Node node = ref Record(OpCode.Conv2d, y, x, weight, bias);
+            (node.I0, node.I1) = (stride, padding);
+        }
+        return y;
+    }
+
+    private void Conv2dBackward(ref Node node)
+    {
+        Tensor x = node.A!, w = node.B!;
+        Tensor? b = node.C;
+        var g = new ConvGeometry(x.Shape, w.Shape, node.I0, node.I1);
+        int outPlane = g.OutH * g.OutW;
+        ReadOnlySpan<float> dy = node.Out.Grad, xs = x.D, ws = w.D;
+        Span<float> col = Scratch(g.ColSize);
+        Span<float> dcol = Scratch2(g.ColSize);
+        Span<float> dw = w.RequiresGrad ? GradOf(w) : default;
+        Span<float> db = b is not null && b.RequiresGrad ? GradOf(b) : default;
+        Span<float> dx = x.RequiresGrad ? GradOf(x) : default;
+        for (int n = 0; n < g.Batch; n++)
+        {
+            ReadOnlySpan<float> dyn = dy.Slice(n * g.Filters * outPlane, g.Filters * outPlane);
+            if (w.RequiresGrad)
+            {
+                Im2Col(xs.Slice(n * g.ImageSize, g.ImageSize), col, g);
+                Gemm.Multiply(dyn, col, dw, g.Filters, g.Patch, outPlane, transposeB: true, accumulate: true);
+            }
+            if (!db.IsEmpty)
+            {
+                for (int f = 0; f < g.Filters; f++) db[f] += TensorPrimitives.Sum(dyn.Slice(f * outPlane, outPlane));
+            }
+            if (x.RequiresGrad)
+            {
+                Gemm.Multiply(ws, dyn, dcol, g.Patch, outPlane, g.Filters, transposeA: true);
+                Col2ImAdd(dcol, dx.Slice(n * g.ImageSize, g.ImageSize), g);
+            }
+        }
+    }
+
+    private readonly struct ConvGeometry
+    {
+        public readonly int Batch, Channels, H, W, Filters, KH, KW, Stride, Padding, OutH, OutW;
+
+        public ConvGeometry(Shape x, Shape w, int stride, int padding)
+        {
+            (Batch, Channels, H, W) = (x[0], x[1], x[2], x[3]);
+            (Filters, KH, KW) = (w[0], w[2], w[3]);
+            (Stride, Padding) = (stride, padding);
+            OutH = (H + 2 * padding - KH) / stride + 1;
+            OutW = (W + 2 * padding - KW) / stride + 1;
+            if (H + 2 * padding < KH || W + 2 * padding < KW) OutH = OutW = 0;
+        }
+
+        public int ImageSize => Channels * H * W;
+
+        public int Patch => Channels * KH * KW;
+
+        public int ColSize => Patch * OutH * OutW;
+    }
+
+    /// <summary>col[(c·kh + i)·kw + j, oy·Wo + ox] = x[c, oy·s + i − p, ox·s + j − p] (0 outside the image).</summary>
+    private static void Im2Col(ReadOnlySpan<float> image, Span<float> col, in ConvGeometry g)
+    {
+        int outPlane = g.OutH * g.OutW, row = 0;
+        for (int c = 0; c < g.Channels; c++)
+        for (int i = 0; i < g.KH; i++)
+        for (int j = 0; j < g.KW; j++, row++)
+        {
+            Span<float> dst = col.Slice(row * outPlane, outPlane);
+            for (int oy = 0; oy < g.OutH; oy++)
+            {
+                int iy = oy * g.Stride + i - g.Padding;
+                Span<float> dstRow = dst.Slice(oy * g.OutW, g.OutW);
+                if ((uint)iy >= (uint)g.H)
+                {
+                    dstRow.Clear();
+                    continue;
+                }
+                ReadOnlySpan<float> src = image.Slice((c * g.H + iy) * g.W, g.W);
+                for (int ox = 0; ox < g.OutW; ox++)
+                {
+                    int ix = ox * g.Stride + j - g.Padding;
+                    dstRow[ox] = (uint)ix < (uint)g.W ? src[ix] : 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>The adjoint of <see cref="Im2Col"/>: adds every column entry back to the pixel it was read from.</summary>
+    private static void Col2ImAdd(ReadOnlySpan<float> col, Span<float> image, in ConvGeometry g)
+    {
+        int outPlane = g.OutH * g.OutW, row = 0;
+        for (int c = 0; c < g.Channels; c++)
+        for (int i = 0; i < g.KH; i++)
+        for (int j = 0; j < g.KW; j++, row++)
+        {
+            ReadOnlySpan<float> src = col.Slice(row * outPlane, outPlane);
+            for (int oy = 0; oy < g.OutH; oy++)
+            {
+                int iy = oy * g.Stride + i - g.Padding;
+                if ((uint)iy >= (uint)g.H) continue;
+                Span<float> dst = image.Slice((c * g.H + iy) * g.W, g.W);
+                for (int ox = 0; ox < g.OutW; ox++)
+                {
+                    int ix = ox * g.Stride + j - g.Padding;
+                    if ((uint)ix < (uint)g.W) dst[ix] += src[oy * g.OutW + ox];
+                }
+            }
+        }
+    }
+}
