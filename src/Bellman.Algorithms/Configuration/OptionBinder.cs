@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Bellman.Core.Text;
+
+namespace Bellman.Algorithms.Configuration;
+
+/// <summary>An option key as written in presets, YAML files and <c>--set key=value</c> (snake_case, as rl-baselines3-zoo).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class OptionAttribute(string key, string description) : Attribute
+{
+    /// <summary>The key.</summary>
+    public string Key { get; } = key;
+
+    /// <summary>A one-line description for listings.</summary>
+    public string Description { get; } = description;
+}
+
+/// <summary>A user error in configuration: an unknown key (with the closest valid one) or a value that does not parse or validate.</summary>
+public sealed class OptionException(string message) : ArgumentException(message);
+
+/// <summary>
+/// Binds typed option records to string key/value pairs: every public property marked
+/// <see cref="OptionAttribute"/> is a key. A misspelt key is an error naming the closest valid key.
+/// </summary>
+public static class OptionBinder
+{
+    /// <summary>The keys of <typeparamref name="T"/> in declaration order.</summary>
+    public static IReadOnlyList<(string Key, string Description, Type Type)> Keys<T>() =>
+        Properties(typeof(T)).Select(p => (p.Attribute.Key, p.Attribute.Description, p.Property.PropertyType)).ToList();
+
+    /// <summary>A copy of <paramref name="options"/> with <paramref name="values"/> applied; <paramref name="source"/> names where they came from in errors.</summary>
+    public static T Apply<T>(T options, IReadOnlyDictionary<string, string> values, string source = "--set") where T : class
+    {
+        var copy = Clone(options);
+        var props = Properties(typeof(T)).ToDictionary(p => p.Attribute.Key, StringComparer.Ordinal);
+        foreach (var (key, text) in values)
+        {
+            if (!props.TryGetValue(key, out var prop))
+            {
+                string hint = Suggestions.DidYouMean(key, props.Keys, 1);
+                throw new OptionException($"{source}: unknown key '{key}' for {Name(typeof(T))}; {hint}");
+            }
+            prop.Property.SetValue(copy, Parse(key, text, prop.Property.PropertyType, source));
+        }
+        return copy;
+    }
+
+    /// <summary>Every key with its current value, formatted as it would be written in YAML.</summary>
+    public static IReadOnlyList<(string Key, string Value)> Describe<T>(T options) where T : class =>
+        Properties(typeof(T)).Select(p => (p.Attribute.Key, FormatValue(p.Property.GetValue(options)))).ToList();
+
+    /// <summary>The configuration as a flat YAML mapping (one <c>key: value</c> per line, in declaration order).</summary>
+    public static string ToYaml<T>(T options) where T : class
+    {
+        var sb = new StringBuilder();
+        foreach (var (key, value) in Describe(options)) sb.Append(key).Append(": ").Append(value).Append('\n');
+        return sb.ToString();
+    }
+
+    /// <summary>Formats a value the way <see cref="Parse"/> reads it back.</summary>
+    public static string FormatValue(object? value) => value switch
+    {
+        null => "null",
+        bool b => b ? "true" : "false",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        int[] a => "[" + string.Join(", ", a.Select(x => x.ToString(CultureInfo.InvariantCulture))) + "]",
+        Enum e => ToSnake(e.ToString()),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static object? Parse(string key, string text, Type type, string source)
+    {
+        string t = text.Trim();
+        string Bad(string expected) => $"{source}: {key} = '{text}' is not {expected}.";
+        var underlying = Nullable.GetUnderlyingType(type);
+        if (underlying is not null)
+        {
+            if (t is "null" or "~" or "") return null;
+            type = underlying;
+        }
+        if (type == typeof(string)) return t.Trim('"', '\'');
+        if (type == typeof(int))
+            return int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) ? i
+                : double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double di) && di == Math.Floor(di) && Math.Abs(di) <= int.MaxValue ? (int)di
+                : throw new OptionException(Bad("an integer"));
+        if (type == typeof(long))
+            return long.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) ? l
+                : double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double dl) && dl == Math.Floor(dl) && Math.Abs(dl) < 9e15 ? (long)dl
+                : throw new OptionException(Bad("an integer"));
+        if (type == typeof(double))
+            return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : throw new OptionException(Bad("a number"));
+        if (type == typeof(float))
+            return float.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out float f) ? f : throw new OptionException(Bad("a number"));
+        if (type == typeof(bool))
+            return t.ToLowerInvariant() switch
+            {
+                "true" or "yes" or "1" or "on" => true,
+                "false" or "no" or "0" or "off" => false,
+                _ => throw new OptionException(Bad("true or false")),
+            };
+        if (type == typeof(int[]))
+        {
+            string inner = t.Trim('[', ']', '(', ')');
+            if (inner.Length == 0) return Array.Empty<int>();
+            var parts = inner.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var result = new int[parts.Length];
+            for (int i = 0; i < parts.Length; i++)
+                if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out result[i]) || result[i] <= 0)
+                    throw new OptionException(Bad("a list of positive layer sizes such as [256, 256]"));
+            return result;
+        }
+        if (type.IsEnum)
+        {
+            var names = Enum.GetNames(type);
+            foreach (string n in names)
+                if (string.Equals(ToSnake(n), t, StringComparison.OrdinalIgnoreCase) || string.Equals(n, t, StringComparison.OrdinalIgnoreCase))
+                    return Enum.Parse(type, n);
+            var valid = names.Select(ToSnake).ToList();
+            throw new OptionException($"{source}: {key} = '{text}' is not one of {string.Join(", ", valid)}; {Suggestions.DidYouMean(t, valid, 1)}");
+        }
+        throw new InvalidOperationException($"Option type {type.Name} of '{key}' is not supported.");
+    }
+
+    /// <summary>PascalCase to snake_case (DoubleQ → double_q).</summary>
+    public static string ToSnake(string name)
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (char.IsUpper(c) && i > 0) sb.Append('_');
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
+
+    private static string Name(Type t) => t.Name.EndsWith("Options", StringComparison.Ordinal) ? t.Name[..^"Options".Length] + " options" : t.Name;
+
+    private static IEnumerable<(PropertyInfo Property, OptionAttribute Attribute)> Properties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => (Property: p, Attribute: p.GetCustomAttribute<OptionAttribute>()))
+            .Where(x => x.Attribute is not null)
+            .OrderBy(x => x.Property.MetadataToken)
+            .Select(x => (x.Property, x.Attribute!));
+
+    private static T Clone<T>(T value) where T : class
+    {
+        var clone = typeof(T).GetMethod("<Clone>$", BindingFlags.Public | BindingFlags.Instance)
+            ?? throw new InvalidOperationException($"{typeof(T).Name} must be a record to be bound.");
+        return (T)clone.Invoke(value, null)!;
+    }
+}

@@ -1,0 +1,37 @@
+using Bellman.Core.Environments;
+using Bellman.Core.Spaces;
+
+namespace Bellman.Algorithms.Training;
+
+/// <summary>Runs a deterministic policy for whole episodes and reports the returns.</summary>
+public static class Evaluation
+{
+    /// <summary>
+    /// Runs <paramref name="episodes"/> episodes of <paramref name="policy"/> (observation → action) on
+    /// <paramref name="env"/>, episode k reset with seed <paramref name="seed"/> + k.
+    /// </summary>
+    public static EvaluationRecord Run(IEnvironment env, Action<ReadOnlySpan<float>, Span<float>> policy, int episodes, int seed, long step = 0, CancellationToken cancellation = default)
+    {
+        if (episodes <= 0) throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "episodes must be positive.");
+        var action = new float[env.ActionSpace.FlatSize];
+        var returns = new List<double>(episodes);
+        for (int k = 0; k < episodes && !cancellation.IsCancellationRequested; k++)
+        {
+            var obs = env.Reset(seed + k);
+            double total = 0;
+            while (true)
+            {
+                policy(obs, action);
+                var r = env.ActionSpace is Discrete ? env.Step((int)action[0]) : env.Step(action);
+                total += r.Reward;
+                if (r.Terminated || r.Truncated) break;
+                obs = env.Observation;
+            }
+            returns.Add(total);
+        }
+        if (returns.Count == 0) return new EvaluationRecord(step, double.NaN, double.NaN, returns);
+        double mean = returns.Average();
+        double std = Math.Sqrt(returns.Sum(x => (x - mean) * (x - mean)) / returns.Count);
+        return new EvaluationRecord(step, mean, std, returns);
+    }
+}
