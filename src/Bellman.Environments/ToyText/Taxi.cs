@@ -95,7 +95,8 @@ public sealed class Taxi : TabularEnvironment
 
     /// <summary>
     /// Gymnasium's <c>info["action_mask"]</c> for the current state: which actions change the state
-    /// (see <see cref="ComputeActionMask"/>).
+    /// (see <see cref="ComputeActionMask"/>). The span is a buffer the environment reuses: valid until
+    /// the next read of this property.
     /// </summary>
     public ReadOnlySpan<bool> ActionMask
     {

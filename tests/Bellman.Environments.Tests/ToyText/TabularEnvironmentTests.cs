@@ -52,6 +52,17 @@ public sealed class TabularEnvironmentTests
     }
 
     [Fact]
+    public void GridModelsRenderAsAGrid()
+    {
+        var model = new TabularModel(4, 1, (s, a) => [new Outcome(1, (s + 1) % 4, 0, false)], [0, 0, 1, 0]);
+        var env = new TabularEnvironment(model, gridColumns: 2);
+        env.Reset(seed: 0);
+        Assert.Equal("\noo\nxo\n", env.Render());
+        env.Step(0);
+        Assert.Equal("  (0)\noo\nox\n", env.Render());
+    }
+
+    [Fact]
     public void StepOutcomeAndInfoComeFromTheModel()
     {
         var env = new TabularEnvironment(TwoStateModel());
