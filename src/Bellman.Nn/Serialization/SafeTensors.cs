@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Bellman.Nn.Serialization;
 
@@ -90,6 +91,8 @@ public static class SafeTensors
         ReadOnlySpan<byte> data = bytes[(8 + n)..];
         if (n == 0 || header[0] != (byte)'{')
             throw new SafeTensorsFormatException("The header does not start with '{'.");
+        if (!Utf8.IsValid(header))
+            throw new SafeTensorsFormatException("The header is not valid UTF-8.");
 
         JsonDocument document;
         try
