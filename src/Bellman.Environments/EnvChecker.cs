@@ -92,7 +92,7 @@ public static class EnvChecker
             if (!CheckSpaces(env, findings)) return findings.Report(name);
             CheckStepBeforeReset(factory, findings);
 
-            var first = Rollout(env, seed, steps, findings);
+            var first = Rollout(env, seed, seed, steps, findings);
             if (first is null) return findings.Report(name);
 
             CheckDeterminism(factory, env, seed, steps, first, findings);
@@ -169,13 +169,13 @@ public static class EnvChecker
 
     /// <summary>
     /// Resets with <paramref name="seed"/>, then takes <paramref name="steps"/> actions sampled with a
-    /// generator seeded by <paramref name="seed"/>, resetting (without a seed) when an episode ends.
+    /// generator seeded by <paramref name="actionSeed"/>, resetting (without a seed) when an episode ends.
     /// Null when the environment threw.
     /// </summary>
-    private static Trajectory? Rollout(IEnvironment env, int seed, int steps, Findings? findings)
+    private static Trajectory? Rollout(IEnvironment env, int seed, int actionSeed, int steps, Findings? findings)
     {
         var t = new Trajectory();
-        var actionRng = new Rng(seed);
+        var actionRng = new Rng(actionSeed);
         var action = new float[env.ActionSpace.FlatSize];
         int step = 0;
         try
@@ -229,21 +229,21 @@ public static class EnvChecker
 
     private static void CheckDeterminism(Func<IEnvironment> factory, IEnvironment env, int seed, int steps, Trajectory first, Findings findings)
     {
-        var fresh = Rollout(factory(), seed, steps, null);
+        var fresh = Rollout(factory(), seed, seed, steps, null);
         if (fresh is not null && Difference(first, fresh) is string d1)
             findings.Error($"Two fresh environments reset with seed {seed} and given the same actions diverged: {d1}. Draw every random number from the environment's own generator (Environment.Random), which Reset(seed) reseeds.");
-        var again = Rollout(env, seed, steps, null);
+        var again = Rollout(env, seed, seed, steps, null);
         if (again is not null && Difference(first, again) is string d2)
             findings.Error($"Resetting the same environment again with seed {seed} and the same actions gave a different trajectory: {d2}. Reset(seed) must reset all episode state and reseed the generator.");
     }
 
     private static void CheckSeedsDiffer(Func<IEnvironment> factory, int seed, int steps, Trajectory first, Findings findings)
     {
-        var firstShort = Rollout(factory(), seed, steps, null);
+        var firstShort = Rollout(factory(), seed, seed, steps, null);
         if (firstShort is null) return;
         for (int k = 1; k <= SeedsToCompare; k++)
         {
-            var other = Rollout(factory(), seed + k, steps, null);
+            var other = Rollout(factory(), seed + k, seed, steps, null);
             if (other is null || Difference(firstShort, other) is not null) return;
         }
         findings.Warning($"Seeds {seed} to {seed + SeedsToCompare} all gave the same trajectory under the same actions; fine for a deterministic environment, otherwise Reset ignores its seed.");

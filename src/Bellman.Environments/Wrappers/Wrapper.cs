@@ -55,7 +55,7 @@ public abstract class Wrapper : IEnvironment
     public virtual string Render() => Inner.Render();
 
     /// <inheritdoc/>
-    public override string ToString() => $"{GetType().Name}<{Inner}>";
+    public override string ToString() => $"{GetType().Name}<{(Inner is Wrapper ? Inner.ToString() : Inner.Name)}>";
 }
 
 /// <summary>Helpers to look through a stack of wrappers.</summary>
