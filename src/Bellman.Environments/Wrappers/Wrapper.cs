@@ -1,0 +1,87 @@
+using Bellman.Core.Environments;
+using Bellman.Core.Spaces;
+
+namespace Bellman.Environments.Wrappers;
+
+/// <summary>
+/// Base class for wrappers, as Gymnasium's <c>gym.Wrapper</c>: every member forwards to
+/// <see cref="Inner"/> unless a subclass overrides it. <see cref="Spec"/> is shared with the inner
+/// environment, so setting it on the outermost wrapper names every layer.
+/// </summary>
+public abstract class Wrapper : IEnvironment
+{
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    protected Wrapper(IEnvironment inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        Inner = inner;
+    }
+
+    /// <summary>The environment this wrapper forwards to (possibly another wrapper).</summary>
+    public IEnvironment Inner { get; }
+
+    /// <summary>The innermost environment, below every wrapper (Gymnasium's <c>env.unwrapped</c>).</summary>
+    public IEnvironment Unwrapped => Inner.Unwrap();
+
+    /// <inheritdoc/>
+    public EnvSpec? Spec
+    {
+        get => Inner.Spec;
+        set => Inner.Spec = value;
+    }
+
+    /// <summary>A name for messages: the name of the inner environment.</summary>
+    public string Name => Inner.Name;
+
+    /// <inheritdoc/>
+    public virtual Space ObservationSpace => Inner.ObservationSpace;
+
+    /// <inheritdoc/>
+    public virtual Space ActionSpace => Inner.ActionSpace;
+
+    /// <inheritdoc/>
+    public virtual ReadOnlySpan<float> Observation => Inner.Observation;
+
+    /// <inheritdoc/>
+    public virtual ReadOnlySpan<float> Reset(int? seed = null) => Inner.Reset(seed);
+
+    /// <inheritdoc/>
+    public virtual StepResult Step(int action) => Inner.Step(action);
+
+    /// <inheritdoc/>
+    public virtual StepResult Step(ReadOnlySpan<float> action) => Inner.Step(action);
+
+    /// <inheritdoc/>
+    public virtual string Render() => Inner.Render();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{GetType().Name}<{(Inner is Wrapper ? Inner.ToString() : Inner.Name)}>";
+}
+
+/// <summary>Helpers to look through a stack of wrappers.</summary>
+public static class WrapperExtensions
+{
+    /// <summary>The innermost environment below every <see cref="Wrapper"/> (the environment itself when unwrapped).</summary>
+    public static IEnvironment Unwrap(this IEnvironment env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        while (env is Wrapper w) env = w.Inner;
+        return env;
+    }
+
+    /// <summary>
+    /// The outermost layer of type <typeparamref name="T"/> in the stack starting at <paramref name="env"/>
+    /// (the environment itself included), or null when there is none. For example
+    /// <c>env.Find&lt;EpisodeStatistics&gt;()?.LastEpisode</c>.
+    /// </summary>
+    public static T? Find<T>(this IEnvironment env) where T : class, IEnvironment
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        while (true)
+        {
+            if (env is T found) return found;
+            if (env is not Wrapper w) return null;
+            env = w.Inner;
+        }
+    }
+}
