@@ -115,8 +115,7 @@ public sealed class Acrobot : Environment, IStatefulEnvironment
     private static State Derivative(in State s, double a)
     {
         double theta1 = s.Theta1, theta2 = s.Theta2, dtheta1 = s.Theta1Dot, dtheta2 = s.Theta2Dot;
-        double cos2 = Math.Cos(theta2);
-        double sin2 = Math.Sin(theta2);
+        var (sin2, cos2) = Math.SinCos(theta2);
         double d1 = M1 * (Lc1 * Lc1) + M2 * (L1 * L1 + Lc2 * Lc2 + 2 * L1 * Lc2 * cos2) + I1 + I2;
         double d2 = M2 * (Lc2 * Lc2 + L1 * Lc2 * cos2) + I2;
         double phi2 = M2 * Lc2 * G * Math.Cos(theta1 + theta2 - Math.PI / 2.0);
@@ -172,10 +171,12 @@ public sealed class Acrobot : Environment, IStatefulEnvironment
     private void WriteObservation()
     {
         var obs = ObservationBuffer;
-        obs[0] = (float)Math.Cos(_s.Theta1);
-        obs[1] = (float)Math.Sin(_s.Theta1);
-        obs[2] = (float)Math.Cos(_s.Theta2);
-        obs[3] = (float)Math.Sin(_s.Theta2);
+        var (sin1, cos1) = Math.SinCos(_s.Theta1);
+        var (sin2, cos2) = Math.SinCos(_s.Theta2);
+        obs[0] = (float)cos1;
+        obs[1] = (float)sin1;
+        obs[2] = (float)cos2;
+        obs[3] = (float)sin2;
         obs[4] = (float)_s.Theta1Dot;
         obs[5] = (float)_s.Theta2Dot;
     }

@@ -97,8 +97,8 @@ public sealed class CartPole : Environment, IStatefulEnvironment
     {
         double force = action == 1 ? ForceMag : -ForceMag;
         double x = _x, xDot = _xDot, theta = _theta, thetaDot = _thetaDot;
-        double cos = Math.Cos(theta);
-        double sin = Math.Sin(theta);
+        // glibc's sincos gives the same bits as its sin and cos (ClassicControlPlatformTests checks this).
+        var (sin, cos) = Math.SinCos(theta);
 
         double temp = (force + PoleMassLength * (thetaDot * thetaDot) * sin) / TotalMass;
         double thetaAcc = (Gravity * sin - cos * temp) / (Length * (4.0 / 3.0 - MassPole * (cos * cos) / TotalMass));

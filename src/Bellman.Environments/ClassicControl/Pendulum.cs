@@ -119,8 +119,9 @@ public sealed class Pendulum : Environment, IStatefulEnvironment
     private void WriteObservation()
     {
         var obs = ObservationBuffer;
-        obs[0] = (float)Math.Cos(_theta);
-        obs[1] = (float)Math.Sin(_theta);
+        var (sin, cos) = Math.SinCos(_theta);
+        obs[0] = (float)cos;
+        obs[1] = (float)sin;
         obs[2] = (float)_thetaDot;
     }
 }
