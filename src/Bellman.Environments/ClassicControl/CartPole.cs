@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bellman.Core.Environments;
 using Bellman.Core.Spaces;
 using Environment = Bellman.Core.Environments.Environment;
@@ -95,10 +96,11 @@ public sealed class CartPole : Environment, IStatefulEnvironment
     /// <inheritdoc/>
     protected override StepResult StepCore(int action)
     {
+        // glibc's sincos gives the same bits as its sin and cos (ClassicControlPlatformTests checks this).
+        // Called before the state is read so that nothing needs to live across the call.
+        var (sin, cos) = Math.SinCos(_theta);
         double force = action == 1 ? ForceMag : -ForceMag;
         double x = _x, xDot = _xDot, theta = _theta, thetaDot = _thetaDot;
-        // glibc's sincos gives the same bits as its sin and cos (ClassicControlPlatformTests checks this).
-        var (sin, cos) = Math.SinCos(theta);
 
         double temp = (force + PoleMassLength * (thetaDot * thetaDot) * sin) / TotalMass;
         double thetaAcc = (Gravity * sin - cos * temp) / (Length * (4.0 / 3.0 - MassPole * (cos * cos) / TotalMass));
@@ -119,6 +121,7 @@ public sealed class CartPole : Environment, IStatefulEnvironment
     public override string Render() =>
         $"{Spec?.Id ?? Id}: x={StateVector.F(_x)} x_dot={StateVector.F(_xDot)} theta={StateVector.F(_theta)} theta_dot={StateVector.F(_thetaDot)}";
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteObservation()
     {
         var obs = ObservationBuffer;
