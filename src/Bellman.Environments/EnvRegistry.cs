@@ -61,7 +61,7 @@ public sealed class EnvRegistry
     private readonly Lock _lock = new();
 
     /// <summary>The process-wide registry the CLI uses.</summary>
-    public static EnvRegistry Default { get; } = new();
+    public static EnvRegistry Default { get; } = BuiltinEnvironments.RegisterAll(new EnvRegistry());
 
     /// <summary>The registered ids, sorted.</summary>
     public IReadOnlyList<string> Ids

@@ -8,7 +8,7 @@ namespace Bellman.Cli.Commands;
 public sealed class EnvCheckCommand(CliIO io) : Command<EnvSettings>
 {
     /// <inheritdoc/>
-    protected override int Execute(CommandContext context, EnvSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, EnvSettings settings, CancellationToken cancellationToken)
     {
         string id = settings.RequireEnv();
         var options = settings.ParseOptions();

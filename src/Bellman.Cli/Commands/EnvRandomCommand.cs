@@ -30,7 +30,7 @@ public sealed class EnvRandomCommand(CliIO io) : Command<EnvRandomCommand.Settin
     }
 
     /// <inheritdoc/>
-    protected override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string id = settings.RequireEnv();
         var env = EnvRegistry.Default.Make(id, settings.ParseOptions());

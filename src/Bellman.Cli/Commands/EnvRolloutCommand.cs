@@ -36,7 +36,7 @@ public sealed class EnvRolloutCommand(CliIO io) : Command<EnvRolloutCommand.Sett
     }
 
     /// <inheritdoc/>
-    protected override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string id = settings.RequireEnv();
         if (settings.Seed is not null && settings.State is not null) throw new CliException("Give either --seed or --state, not both.");

@@ -10,7 +10,7 @@ namespace Bellman.Cli.Commands;
 public sealed class EnvsCommand(CliIO io) : Command
 {
     /// <inheritdoc/>
-    protected override int Execute(CommandContext context, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, CancellationToken cancellationToken)
     {
         var table = new Table().AddColumns("id", "observation space", "action space", "time limit", "reward threshold");
         foreach (var spec in EnvRegistry.Default.Specs)

@@ -2,19 +2,22 @@ using Spectre.Console.Cli;
 
 namespace Bellman.Cli.Infrastructure;
 
-/// <summary>A minimal dependency container for Spectre's commands: singletons by type, constructor injection otherwise.</summary>
+/// <summary>
+/// A minimal dependency container for Spectre's commands: registrations by service type (several allowed,
+/// resolved as <c>IEnumerable&lt;T&gt;</c>), constructor injection for unregistered concrete types.
+/// </summary>
 internal sealed class TypeRegistrar : ITypeRegistrar, ITypeResolver
 {
-    private readonly Dictionary<Type, Func<object>> _factories = [];
+    private readonly Dictionary<Type, List<Func<object>>> _factories = [];
 
-    public void Register(Type service, Type implementation) => _factories[service] = () => Create(implementation);
+    public void Register(Type service, Type implementation) => Add(service, () => Create(implementation));
 
-    public void RegisterInstance(Type service, object implementation) => _factories[service] = () => implementation;
+    public void RegisterInstance(Type service, object implementation) => Add(service, () => implementation);
 
     public void RegisterLazy(Type service, Func<object> factory)
     {
         Lazy<object> lazy = new(factory);
-        _factories[service] = () => lazy.Value;
+        Add(service, () => lazy.Value);
     }
 
     public ITypeResolver Build() => this;
@@ -22,8 +25,22 @@ internal sealed class TypeRegistrar : ITypeRegistrar, ITypeResolver
     public object? Resolve(Type? type)
     {
         if (type is null) return null;
-        if (_factories.TryGetValue(type, out var factory)) return factory();
+        if (_factories.TryGetValue(type, out var factories)) return factories[^1]();
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+        {
+            var element = type.GetGenericArguments()[0];
+            var items = _factories.TryGetValue(element, out var all) ? all.Select(f => f()).ToArray() : [];
+            var array = Array.CreateInstance(element, items.Length);
+            for (int i = 0; i < items.Length; i++) array.SetValue(items[i], i);
+            return array;
+        }
         return type.IsAbstract || type.IsInterface ? null : Create(type);
+    }
+
+    private void Add(Type service, Func<object> factory)
+    {
+        if (!_factories.TryGetValue(service, out var list)) _factories[service] = list = [];
+        list.Add(factory);
     }
 
     private object Create(Type type)

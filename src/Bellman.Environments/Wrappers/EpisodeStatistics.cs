@@ -34,9 +34,8 @@ public sealed class EpisodeStatistics : Wrapper
     public int EpisodeCount { get; private set; }
 
     /// <inheritdoc/>
-    public override ReadOnlySpan<float> Reset(int? seed = null)
+    protected override ReadOnlySpan<float> OnReset(ReadOnlySpan<float> obs)
     {
-        var obs = Inner.Reset(seed);
         EpisodeReturn = 0;
         EpisodeLength = 0;
         EpisodeEnded = false;

@@ -46,9 +46,9 @@ public sealed class NormalizeObservation : Wrapper
     public override ReadOnlySpan<float> Observation => _observation;
 
     /// <inheritdoc/>
-    public override ReadOnlySpan<float> Reset(int? seed = null)
+    protected override ReadOnlySpan<float> OnReset(ReadOnlySpan<float> obs)
     {
-        Normalize(Inner.Reset(seed));
+        Normalize(obs);
         return _observation;
     }
 

@@ -4,15 +4,14 @@ namespace Bellman.Environments.Wrappers;
 
 /// <summary>
 /// Cuts episodes at <see cref="MaxEpisodeSteps"/> steps, as Gymnasium's <c>TimeLimit</c>: the step that
-/// brings the count t to the limit returns <c>Truncated = true</c>. Unlike Gymnasium, a step that both
-/// terminates and reaches the limit reports only <c>Terminated</c>, so <c>Truncated</c> always means
-/// "cut short in a non-terminal state" (Stable-Baselines3 derives the same flag as
-/// <c>truncated and not terminated</c>). Stepping after the episode ended, without a reset, throws
-/// <see cref="EpisodeEndedException"/>.
+/// brings the count t to the limit returns <c>Truncated = true</c>, even when the same step also
+/// terminates (exactly as Gymnasium: learners must give <c>Terminated</c> precedence and not bootstrap).
+/// Stepping after the episode ended, without a reset, throws <see cref="EpisodeEndedException"/>.
 /// </summary>
 public sealed class TimeLimit : Wrapper
 {
     private bool _ended;
+    private bool _terminated;
 
     /// <summary>Limits episodes of <paramref name="env"/> to <paramref name="maxEpisodeSteps"/> steps.</summary>
     public TimeLimit(IEnvironment env, int maxEpisodeSteps) : base(env)
@@ -29,11 +28,11 @@ public sealed class TimeLimit : Wrapper
     public int ElapsedSteps { get; private set; }
 
     /// <inheritdoc/>
-    public override ReadOnlySpan<float> Reset(int? seed = null)
+    protected override ReadOnlySpan<float> OnReset(ReadOnlySpan<float> obs)
     {
-        var obs = Inner.Reset(seed);
         ElapsedSteps = 0;
         _ended = false;
+        _terminated = false;
         return obs;
     }
 
@@ -54,14 +53,17 @@ public sealed class TimeLimit : Wrapper
     private void EnsureNotEnded()
     {
         if (_ended)
-            throw new EpisodeEndedException($"{Name}: the episode ended after {ElapsedSteps} steps (time limit {MaxEpisodeSteps}); call Reset before stepping again.");
+            throw new EpisodeEndedException(_terminated
+                ? $"{Name}: the episode terminated after {ElapsedSteps} steps; call Reset before stepping again."
+                : $"{Name}: the episode was truncated at the time limit of {MaxEpisodeSteps} steps; call Reset before stepping again.");
     }
 
     private StepResult Count(StepResult result)
     {
         ElapsedSteps++;
-        if (ElapsedSteps >= MaxEpisodeSteps && !result.Terminated) result = result with { Truncated = true };
+        if (ElapsedSteps >= MaxEpisodeSteps) result = result with { Truncated = true };
         _ended = result.NeedsReset;
+        _terminated = result.Terminated;
         return result;
     }
 }

@@ -8,7 +8,7 @@ namespace Bellman.Environments.Wrappers;
 /// <see cref="Inner"/> unless a subclass overrides it. <see cref="Spec"/> is shared with the inner
 /// environment, so setting it on the outermost wrapper names every layer.
 /// </summary>
-public abstract class Wrapper : IEnvironment
+public abstract class Wrapper : IStatefulEnvironment
 {
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     protected Wrapper(IEnvironment inner)
@@ -43,7 +43,29 @@ public abstract class Wrapper : IEnvironment
     public virtual ReadOnlySpan<float> Observation => Inner.Observation;
 
     /// <inheritdoc/>
-    public virtual ReadOnlySpan<float> Reset(int? seed = null) => Inner.Reset(seed);
+    public ReadOnlySpan<float> Reset(int? seed = null) => OnReset(Inner.Reset(seed));
+
+    /// <summary>
+    /// Starts an episode from an explicit internal state of the innermost environment, passing the first
+    /// observation through every wrapper as <see cref="Reset"/> does. Throws <see cref="NotSupportedException"/>
+    /// when the environment has no settable state.
+    /// </summary>
+    public ReadOnlySpan<float> ResetToState(ReadOnlySpan<double> state) => Inner is IStatefulEnvironment stateful
+        ? OnReset(stateful.ResetToState(state))
+        : throw new NotSupportedException($"{Name} cannot start from an explicit internal state.");
+
+    /// <inheritdoc/>
+    public int StateSize => Inner is IStatefulEnvironment stateful ? stateful.StateSize : 0;
+
+    /// <inheritdoc/>
+    public void GetState(Span<double> destination)
+    {
+        if (Inner is not IStatefulEnvironment stateful) throw new NotSupportedException($"{Name} has no readable internal state.");
+        stateful.GetState(destination);
+    }
+
+    /// <summary>Called with the first observation of every episode (after <see cref="Reset"/> or <see cref="ResetToState"/>); returns what this wrapper observes.</summary>
+    protected virtual ReadOnlySpan<float> OnReset(ReadOnlySpan<float> observation) => observation;
 
     /// <inheritdoc/>
     public virtual StepResult Step(int action) => Inner.Step(action);

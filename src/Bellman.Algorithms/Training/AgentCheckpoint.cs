@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bellman.Nn;
+using Bellman.Nn.Layers;
+using Bellman.Nn.Optimizers;
+using Bellman.Nn.Serialization;
+
+namespace Bellman.Algorithms.Training;
+
+/// <summary>
+/// Saves and restores an agent — several named networks and optimizers — as one safetensors file
+/// (tensors "q.0.weight", "q_target.0.weight", "optimizer.exp_avg.0.weight", …; readable by PyTorch and
+/// Python's safetensors) plus a JSON sidecar with the shapes, the optimizers' scalar state, the file's
+/// SHA-256 and the caller's metadata (run counters, environment, options). Both files are written to a
+/// temporary name and renamed. Loading checks every name and shape before changing anything.
+/// </summary>
+public static class AgentCheckpoint
+{
+    /// <summary>The <c>format</c> value of the sidecar.</summary>
+    public const string Format = "bellman-agent";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>The two files of the checkpoint at <paramref name="prefix"/> (…/latest → latest.safetensors, latest.json).</summary>
+    public static (string Tensors, string Sidecar) PathsFor(string prefix)
+    {
+        if (prefix.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || prefix.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            prefix = Path.ChangeExtension(prefix, null);
+        return (prefix + ".safetensors", prefix + ".json");
+    }
+
+    /// <summary>Writes the checkpoint; <paramref name="metadata"/> is any JSON-serialisable object.</summary>
+    public static void Save(string prefix, IReadOnlyList<(string Name, Module Module)> networks, IReadOnlyList<(string Name, Optimizer Optimizer)> optimizers, object metadata)
+    {
+        var (tensorsPath, sidecarPath) = PathsFor(prefix);
+        var tensors = new List<NamedTensor>();
+        var shapes = new JsonObject();
+        foreach (var (name, module) in networks)
+        {
+            var net = new JsonObject();
+            foreach (Parameter p in module.Parameters())
+            {
+                tensors.Add(new NamedTensor($"{name}.{p.Name}", p.Shape, p.Data));
+                net[p.Name] = new JsonArray(p.Shape.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray());
+            }
+            shapes[name] = net;
+        }
+        var scalars = new JsonObject();
+        foreach (var (name, optimizer) in optimizers)
+        {
+            var state = optimizer.StateDict();
+            foreach (var b in state.Buffers) tensors.Add(b with { Name = $"{name}.{b.Name}" });
+            scalars[name] = JsonSerializer.SerializeToNode(state.Scalars, Json);
+        }
+        byte[] bytes = SafeTensors.Serialize(tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        var sidecar = new JsonObject
+        {
+            ["format"] = Format,
+            ["version"] = 1,
+            ["tensors"] = Path.GetFileName(tensorsPath),
+            ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            ["networks"] = shapes,
+            ["optimizers"] = scalars,
+            ["metadata"] = JsonSerializer.SerializeToNode(metadata, metadata.GetType(), Json),
+        };
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(tensorsPath));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        AtomicFile.WriteAllBytes(tensorsPath, bytes);
+        AtomicFile.WriteAllBytes(sidecarPath, JsonSerializer.SerializeToUtf8Bytes(sidecar, Json));
+    }
+
+    /// <summary>Reads only the sidecar's metadata (to rebuild the agent before loading its weights).</summary>
+    public static JsonElement ReadMetadata(string prefix)
+    {
+        var sidecar = ReadSidecar(PathsFor(prefix).Sidecar);
+        return sidecar["metadata"] is JsonNode m ? JsonSerializer.SerializeToElement(m) : throw new InvalidDataException($"'{PathsFor(prefix).Sidecar}' has no metadata.");
+    }
+
+    /// <summary>
+    /// Loads the checkpoint into the given networks and (optionally, pass an empty list to skip) optimizers.
+    /// Throws <see cref="CheckpointMismatchException"/> listing every missing, unexpected or mis-shaped tensor.
+    /// </summary>
+    public static JsonElement Load(string prefix, IReadOnlyList<(string Name, Module Module)> networks, IReadOnlyList<(string Name, Optimizer Optimizer)> optimizers)
+    {
+        var (tensorsPath, sidecarPath) = PathsFor(prefix);
+        if (!File.Exists(tensorsPath)) throw new FileNotFoundException($"Checkpoint file '{tensorsPath}' does not exist.", tensorsPath);
+        var sidecar = ReadSidecar(sidecarPath);
+        byte[] bytes = File.ReadAllBytes(tensorsPath);
+        if ((string?)sidecar["sha256"] != Convert.ToHexStringLower(SHA256.HashData(bytes)))
+            throw new InvalidDataException($"'{sidecarPath}' does not describe '{tensorsPath}' (SHA-256 mismatch): the files come from different saves or one is corrupt.");
+        SafeTensorsFile file;
+        try
+        {
+            file = SafeTensors.Read(bytes);
+        }
+        catch (SafeTensorsFormatException e)
+        {
+            throw new SafeTensorsFormatException($"'{tensorsPath}': {e.Message}", e.TensorName, e);
+        }
+        var byName = file.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var errors = new List<string>();
+        foreach (var (name, module) in networks)
+        {
+            foreach (Parameter p in module.Parameters())
+            {
+                string key = $"{name}.{p.Name}";
+                used.Add(key);
+                if (!byName.TryGetValue(key, out var t)) errors.Add($"{key}: missing from the checkpoint (model has [{string.Join(", ", p.Shape)}])");
+                else if (!t.Shape.AsSpan().SequenceEqual(p.Shape)) errors.Add($"{key}: checkpoint has [{string.Join(", ", t.Shape)}], model has [{string.Join(", ", p.Shape)}]");
+            }
+        }
+        var networkNames = networks.Select(n => n.Name + ".").ToList();
+        foreach (var t in file.Tensors)
+            if (!used.Contains(t.Name) && networkNames.Any(prefixName => t.Name.StartsWith(prefixName, StringComparison.Ordinal)))
+                errors.Add($"{t.Name}: in the checkpoint ([{string.Join(", ", t.Shape)}]) but not in the model");
+        if (errors.Count > 0)
+            throw new CheckpointMismatchException($"Checkpoint '{tensorsPath}' does not fit this agent (another environment or network?): {string.Join("; ", errors)}.");
+
+        var states = new List<(Optimizer Optimizer, OptimizerState State)>();
+        foreach (var (name, optimizer) in optimizers)
+        {
+            if (sidecar["optimizers"]?[name] is not JsonNode node) throw new CheckpointMismatchException($"Checkpoint '{tensorsPath}' holds no state for optimizer '{name}'.");
+            var scalars = node.Deserialize<OptimizerScalars>(Json) ?? throw new InvalidDataException($"'{sidecarPath}': optimizer '{name}' is malformed.");
+            string prefixName = name + ".";
+            var buffers = file.Tensors.Where(t => t.Name.StartsWith(prefixName, StringComparison.Ordinal)).Select(t => t with { Name = t.Name[prefixName.Length..] }).ToList();
+            states.Add((optimizer, new OptimizerState(scalars, buffers)));
+        }
+        // Optimizer state first: it validates itself and throws before any parameter changes.
+        foreach (var (optimizer, state) in states)
+        {
+            try
+            {
+                optimizer.LoadStateDict(state);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CheckpointMismatchException($"Checkpoint '{tensorsPath}': {e.Message}", e);
+            }
+        }
+        foreach (var (name, module) in networks)
+            foreach (Parameter p in module.Parameters())
+                byName[$"{name}.{p.Name}"].Data.AsSpan().CopyTo(p.Data);
+        return sidecar["metadata"] is JsonNode m ? JsonSerializer.SerializeToElement(m) : default;
+    }
+
+    private static JsonObject ReadSidecar(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint sidecar '{path}' does not exist.", path);
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}' is not valid JSON: {e.Message}", e);
+        }
+        if (node is not JsonObject o || (string?)o["format"] != Format)
+            throw new InvalidDataException($"'{path}' is not a Bellman agent checkpoint (expected \"format\": \"{Format}\").");
+        return o;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace Bellman.Cli.Runs;
+
+/// <summary>Learning-curve plots (ScottPlot, PNG) read from run folders' CSV files.</summary>
+public static class Plotter
+{
+    /// <summary>One run's curves: episode returns, their rolling mean, and evaluation means.</summary>
+    public sealed record Curves(string Label, double[] EpisodeSteps, double[] EpisodeReturns, double[] EvalSteps, double[] EvalMeans);
+
+    /// <summary>Reads metrics.csv and eval.csv of a run folder.</summary>
+    public static Curves Read(string runFolder, string? label = null)
+    {
+        string metrics = Path.Combine(runFolder, "metrics.csv");
+        if (!File.Exists(metrics)) throw new Infrastructure.CliException($"'{runFolder}' is not a run folder: it has no metrics.csv.");
+        var steps = new List<double>();
+        var returns = new List<double>();
+        foreach (string line in File.ReadLines(metrics).Skip(1))
+        {
+            var f = line.Split(',');
+            if (f.Length < 4 || f[0] != "episode") continue;
+            steps.Add(double.Parse(f[1], CultureInfo.InvariantCulture));
+            returns.Add(double.Parse(f[3], CultureInfo.InvariantCulture));
+        }
+        var evalSteps = new List<double>();
+        var evalMeans = new List<double>();
+        string eval = Path.Combine(runFolder, "eval.csv");
+        if (File.Exists(eval))
+        {
+            foreach (string line in File.ReadLines(eval).Skip(1))
+            {
+                var f = line.Split(',');
+                if (f.Length < 2 || f[1].Length == 0) continue;
+                evalSteps.Add(double.Parse(f[0], CultureInfo.InvariantCulture));
+                evalMeans.Add(double.Parse(f[1], CultureInfo.InvariantCulture));
+            }
+        }
+        return new Curves(label ?? Path.GetFileName(Path.GetFullPath(runFolder).TrimEnd('/')), [.. steps], [.. returns], [.. evalSteps], [.. evalMeans]);
+    }
+
+    /// <summary>The rolling mean over a window of <paramref name="window"/> values.</summary>
+    public static double[] RollingMean(double[] values, int window)
+    {
+        var result = new double[values.Length];
+        double sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            sum += values[i];
+            if (i >= window) sum -= values[i - window];
+            result[i] = sum / Math.Min(i + 1, window);
+        }
+        return result;
+    }
+
+    /// <summary>Writes a PNG with the curves of one or more runs; <paramref name="showEpisodes"/> adds raw episode returns.</summary>
+    public static void Save(IReadOnlyList<Curves> runs, string path, string title, bool showEpisodes)
+    {
+        var plot = new Plot();
+        plot.Title(title);
+        plot.XLabel("environment steps");
+        plot.YLabel("return");
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int r = 0; r < runs.Count; r++)
+        {
+            var run = runs[r];
+            var color = palette.GetColor(r);
+            if (showEpisodes && run.EpisodeSteps.Length > 0)
+            {
+                var raw = plot.Add.ScatterPoints(run.EpisodeSteps, run.EpisodeReturns);
+                raw.Color = color.WithAlpha(0.25);
+                raw.MarkerSize = 2;
+            }
+            if (run.EpisodeSteps.Length > 0)
+            {
+                var mean = plot.Add.ScatterLine(run.EpisodeSteps, RollingMean(run.EpisodeReturns, 20));
+                mean.Color = color;
+                mean.LineWidth = 2;
+                mean.LegendText = $"{run.Label} (training, mean of 20)";
+            }
+            if (run.EvalSteps.Length > 0)
+            {
+                var eval = plot.Add.Scatter(run.EvalSteps, run.EvalMeans);
+                eval.Color = color;
+                eval.LinePattern = LinePattern.Dashed;
+                eval.MarkerSize = 6;
+                eval.LegendText = $"{run.Label} (greedy evaluation)";
+            }
+        }
+        plot.ShowLegend(Alignment.LowerRight);
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        string temp = path + ".tmp.png";
+        plot.SavePng(temp, 900, 540);
+        File.Move(temp, path, overwrite: true);
+    }
+}
