@@ -36,6 +36,7 @@ public readonly record struct AdamCoefficients(float Beta1, float OneMinusBeta1,
     /// </summary>
     public static AdamCoefficients Create(double learningRate, double beta1, double beta2, double eps, double l2WeightDecay, double decoupledWeightDecay, bool amsGrad, long step)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
         double biasCorrection1 = 1 - Math.Pow(beta1, step);
         double biasCorrection2 = 1 - Math.Pow(beta2, step);
         return new AdamCoefficients((float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)l2WeightDecay,
