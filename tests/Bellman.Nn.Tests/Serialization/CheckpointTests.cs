@@ -161,6 +161,22 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ReadGivesTheContentsWithoutAModel()
+    {
+        var model = Model();
+        var opt = new RmsProp(model, 1e-3, centered: true);
+        Train(opt, 2, seed: 3);
+        Checkpoint.Save(Path.Combine(_dir, "c"), model, opt, new Dictionary<string, object> { ["hidden"] = new[] { 64, 64 }, ["env"] = "CartPole-v1" });
+        CheckpointFile file = Checkpoint.Read(Path.Combine(_dir, "c"));
+        Assert.Equal(["0.weight", "0.bias"], file.Parameters.Select(t => t.Name));
+        Assert.Equal(model[1].Data, file.Parameters[1].Data);
+        Assert.Equal(["square_avg.0.weight", "square_avg.0.bias", "grad_avg.0.weight", "grad_avg.0.bias"], file.Optimizer!.Buffers.Select(t => t.Name));
+        Assert.Equal(2, file.Optimizer.Scalars.ParameterSteps["0.bias"]);
+        Assert.Equal([64, 64], file.Metadata.GetProperty("hidden").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal("CartPole-v1", file.MetadataAs<Dictionary<string, JsonElement>>()!["env"].GetString());
+    }
+
+    [Fact]
     public void PathsForFoldersAndExtensions()
     {
         Assert.Equal(Path.Combine(_dir, "checkpoint.safetensors"), Checkpoint.PathsFor(_dir).Tensors);
