@@ -28,6 +28,23 @@ public abstract record LearningRateSchedule
     /// "lin_3e-4" is Linear(3e-4, 0, 1)).
     /// </summary>
     public static LearningRateSchedule Linear(double start, double end, double endFraction = 1.0) => new LinearLearningRate(start, end, endFraction);
+
+    /// <summary>
+    /// Parses an rl-baselines3-zoo learning rate: a number ("3e-4") is constant, "lin_X" decays linearly from X
+    /// to 0 over training (the zoo's linear_schedule, X·progress_remaining). Invariant culture.
+    /// </summary>
+    /// <exception cref="FormatException">The text is neither form, or the value is negative or not finite.</exception>
+    public static LearningRateSchedule Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string s = text.Trim();
+        bool linear = s.StartsWith("lin_", StringComparison.Ordinal);
+        string number = linear ? s[4..] : s;
+        if (!double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value)
+            || !double.IsFinite(value) || value < 0)
+            throw new FormatException($"'{text}' is not a learning rate: expected a non-negative number such as 3e-4, or lin_<number> such as lin_7.3e-4.");
+        return linear ? Linear(value, 0, 1) : Constant(value);
+    }
 }
 
 /// <summary>A constant learning rate.</summary>

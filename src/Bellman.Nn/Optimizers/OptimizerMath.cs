@@ -36,6 +36,7 @@ public readonly record struct AdamCoefficients(float Beta1, float OneMinusBeta1,
     /// </summary>
     public static AdamCoefficients Create(double learningRate, double beta1, double beta2, double eps, double l2WeightDecay, double decoupledWeightDecay, bool amsGrad, long step)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
         double biasCorrection1 = 1 - Math.Pow(beta1, step);
         double biasCorrection2 = 1 - Math.Pow(beta2, step);
         return new AdamCoefficients((float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)l2WeightDecay,
@@ -51,11 +52,12 @@ public readonly record struct AdamCoefficients(float Beta1, float OneMinusBeta1,
 /// <param name="WeightDecay">λ, L2 penalty added to the gradient.</param>
 /// <param name="Momentum">μ; 0 disables the momentum buffer.</param>
 /// <param name="Centered">Whether to subtract the squared running mean of the gradient from v.</param>
-public readonly record struct RmsPropCoefficients(float LearningRate, float Alpha, float OneMinusAlpha, float Eps, float WeightDecay, float Momentum, bool Centered)
+/// <param name="EpsInsideSqrt">a = √(ṽ + ε) as TensorFlow and SB3's RMSpropTFLike, instead of PyTorch's √ṽ + ε.</param>
+public readonly record struct RmsPropCoefficients(float LearningRate, float Alpha, float OneMinusAlpha, float Eps, float WeightDecay, float Momentum, bool Centered, bool EpsInsideSqrt = false)
 {
     /// <summary>The coefficients from double hyperparameters.</summary>
-    public static RmsPropCoefficients Create(double learningRate, double alpha, double eps, double weightDecay, double momentum, bool centered) =>
-        new((float)learningRate, (float)alpha, (float)(1 - alpha), (float)eps, (float)weightDecay, (float)momentum, centered);
+    public static RmsPropCoefficients Create(double learningRate, double alpha, double eps, double weightDecay, double momentum, bool centered, bool epsInsideSqrt = false) =>
+        new((float)learningRate, (float)alpha, (float)(1 - alpha), (float)eps, (float)weightDecay, (float)momentum, centered, epsInsideSqrt);
 }
 
 /// <summary>
@@ -226,7 +228,7 @@ public static class OptimizerMath
 
     /// <summary>
     /// RMSprop (torch.optim.RMSprop): g ← g + λθ; v ← αv + (1 − α)g²; centered: ḡ ← αḡ + (1 − α)g and
-    /// ṽ ← v − ḡ², else ṽ ← v; a ← √ṽ + ε; with momentum b ← μb + g/a and θ ← θ − γb, else θ ← θ − γg/a.
+    /// ṽ ← v − ḡ², else ṽ ← v; a ← √ṽ + ε (or √(ṽ + ε) when <see cref="RmsPropCoefficients.EpsInsideSqrt"/>); with momentum b ← μb + g/a and θ ← θ − γb, else θ ← θ − γg/a.
     /// <paramref name="gradAvg"/> may be empty unless centered, <paramref name="momentumBuffer"/> unless μ &gt; 0.
     /// </summary>
     public static void RmsPropStep(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg, Span<float> momentumBuffer, in RmsPropCoefficients c)
@@ -235,7 +237,7 @@ public static class OptimizerMath
         CheckLengths(param, grad, gradAvg, c.Centered, "grad_avg");
         CheckLengths(param, grad, momentumBuffer, c.Momentum != 0, "momentum buffer");
         float negLr = -c.LearningRate, alpha = c.Alpha, oma = c.OneMinusAlpha, eps = c.Eps, wd = c.WeightDecay, mu = c.Momentum;
-        bool centered = c.Centered, useMomentum = mu != 0;
+        bool centered = c.Centered, useMomentum = mu != 0, inside = c.EpsInsideSqrt;
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -253,7 +255,7 @@ public static class OptimizerMath
                     ga.CopyTo(gradAvg.Slice(i));
                     v += -ga * ga;
                 }
-                var a = Vector512.Sqrt(v) + Vector512.Create(eps);
+                var a = inside ? Vector512.Sqrt(v + Vector512.Create(eps)) : Vector512.Sqrt(v) + Vector512.Create(eps);
                 if (useMomentum)
                 {
                     var b = Vector512.Create(momentumBuffer.Slice(i, n)) * mu + g / a;
@@ -280,7 +282,7 @@ public static class OptimizerMath
                     ga.CopyTo(gradAvg.Slice(i));
                     v += -ga * ga;
                 }
-                var a = Vector256.Sqrt(v) + Vector256.Create(eps);
+                var a = inside ? Vector256.Sqrt(v + Vector256.Create(eps)) : Vector256.Sqrt(v) + Vector256.Create(eps);
                 if (useMomentum)
                 {
                     var b = Vector256.Create(momentumBuffer.Slice(i, n)) * mu + g / a;
@@ -318,7 +320,7 @@ public static class OptimizerMath
                 gradAvg[i] = ga;
                 v += -ga * ga;
             }
-            float a = MathF.Sqrt(v) + c.Eps;
+            float a = c.EpsInsideSqrt ? MathF.Sqrt(v + c.Eps) : MathF.Sqrt(v) + c.Eps;
             if (c.Momentum != 0)
             {
                 float b = momentumBuffer[i] * c.Momentum + g / a;

@@ -20,6 +20,17 @@ public sealed record CheckpointInfo(JsonElement Metadata, OptimizerScalars? Opti
     public T? MetadataAs<T>() => Metadata.Deserialize<T>(Checkpoint.JsonOptions);
 }
 
+/// <summary>A checkpoint read without a model (<see cref="Checkpoint.Read"/>).</summary>
+/// <param name="Parameters">The model parameters by name, in file order.</param>
+/// <param name="Optimizer">The optimizer state (buffers without the "optimizer." prefix), or null when none was saved.</param>
+/// <param name="Metadata">The user metadata (JSON null when none).</param>
+/// <param name="Paths">The files read.</param>
+public sealed record CheckpointFile(IReadOnlyList<NamedTensor> Parameters, OptimizerState? Optimizer, JsonElement Metadata, CheckpointPaths Paths)
+{
+    /// <summary>The metadata deserialised as <typeparamref name="T"/>.</summary>
+    public T? MetadataAs<T>() => Metadata.Deserialize<T>(Checkpoint.JsonOptions);
+}
+
 /// <summary>A model/optimizer pair that does not fit a checkpoint; the message lists every mismatch.</summary>
 public sealed class CheckpointMismatchException : Exception
 {
@@ -101,17 +112,13 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Loads a checkpoint into existing <paramref name="parameters"/> and, if given, <paramref name="optimizer"/>.
-    /// Every model parameter must be present with its shape and no other model tensor may be; the optimizer
-    /// state must match (<see cref="Optimizer.LoadStateDict"/>). Optimizer buffers are ignored when
-    /// <paramref name="optimizer"/> is null. Nothing changes unless everything fits.
+    /// Reads and checks a checkpoint without a model: the parameters, the optimizer buffers and scalars, and
+    /// the metadata (so a caller can build the network the metadata describes, then <see cref="Load"/>).
     /// </summary>
-    /// <exception cref="CheckpointMismatchException">The model or optimizer does not fit; the message lists each mismatch.</exception>
     /// <exception cref="SafeTensorsFormatException">The tensors file is malformed.</exception>
     /// <exception cref="InvalidDataException">The JSON sidecar is malformed or describes another tensors file.</exception>
-    public static CheckpointInfo Load(string path, IReadOnlyList<Parameter> parameters, Optimizer? optimizer = null)
+    public static CheckpointFile Read(string path)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
         CheckpointPaths paths = PathsFor(path);
         JsonObject sidecar = ReadSidecar(paths.Json);
         byte[] bytes = File.ReadAllBytes(paths.Tensors);
@@ -128,25 +135,13 @@ public static class Checkpoint
             throw new SafeTensorsFormatException($"'{paths.Tensors}': {e.Message}", e.TensorName, e);
         }
 
-        var model = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
+        var model = new List<NamedTensor>();
         var buffers = new List<NamedTensor>();
         foreach (NamedTensor t in file.Tensors)
         {
             if (t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)) buffers.Add(t with { Name = t.Name[OptimizerPrefix.Length..] });
-            else model[t.Name] = t;
+            else model.Add(t);
         }
-
-        var errors = new List<string>();
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Parameter p in parameters)
-        {
-            known.Add(p.Name);
-            if (!model.TryGetValue(p.Name, out NamedTensor? t)) errors.Add($"{p.Name}: missing from the checkpoint (model has [{Dims(p.Shape)}])");
-            else if (!t.Shape.AsSpan().SequenceEqual(p.Shape)) errors.Add($"{p.Name}: checkpoint has [{Dims(t.Shape)}], model has [{Dims(p.Shape)}]");
-        }
-        foreach (NamedTensor t in model.Values)
-            if (!known.Contains(t.Name)) errors.Add($"{t.Name}: in the checkpoint ([{Dims(t.Shape)}]) but not in the model");
-
         OptimizerScalars? scalars = null;
         if (sidecar["optimizer"] is JsonNode optimizerNode)
         {
@@ -158,26 +153,55 @@ public static class Checkpoint
             {
                 throw new InvalidDataException($"'{paths.Json}': the optimizer state is malformed: {e.Message}", e);
             }
+            if (scalars is null) throw new InvalidDataException($"'{paths.Json}': the optimizer state is malformed.");
         }
-        if (optimizer is not null && scalars is null) errors.Add("the checkpoint holds no optimizer state");
+        JsonElement metadata = sidecar["metadata"] is JsonNode m ? JsonSerializer.SerializeToElement(m) : JsonSerializer.SerializeToElement<object?>(null);
+        return new CheckpointFile(model, scalars is null ? null : new OptimizerState(scalars, buffers), metadata, paths);
+    }
+
+    /// <summary>
+    /// Loads a checkpoint into existing <paramref name="parameters"/> and, if given, <paramref name="optimizer"/>.
+    /// Every model parameter must be present with its shape and no other model tensor may be; the optimizer
+    /// state must match (<see cref="Optimizer.LoadStateDict"/>). Optimizer buffers are ignored when
+    /// <paramref name="optimizer"/> is null. Nothing changes unless everything fits.
+    /// </summary>
+    /// <exception cref="CheckpointMismatchException">The model or optimizer does not fit; the message lists each mismatch.</exception>
+    /// <exception cref="SafeTensorsFormatException">The tensors file is malformed.</exception>
+    /// <exception cref="InvalidDataException">The JSON sidecar is malformed or describes another tensors file.</exception>
+    public static CheckpointInfo Load(string path, IReadOnlyList<Parameter> parameters, Optimizer? optimizer = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        CheckpointFile file = Read(path);
+        var model = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
+        foreach (NamedTensor t in file.Parameters) model[t.Name] = t;
+
+        var errors = new List<string>();
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Parameter p in parameters)
+        {
+            known.Add(p.Name);
+            if (!model.TryGetValue(p.Name, out NamedTensor? t)) errors.Add($"{p.Name}: missing from the checkpoint (model has [{Dims(p.Shape)}])");
+            else if (!t.Shape.AsSpan().SequenceEqual(p.Shape)) errors.Add($"{p.Name}: checkpoint has [{Dims(t.Shape)}], model has [{Dims(p.Shape)}]");
+        }
+        foreach (NamedTensor t in file.Parameters)
+            if (!known.Contains(t.Name)) errors.Add($"{t.Name}: in the checkpoint ([{Dims(t.Shape)}]) but not in the model");
+        if (optimizer is not null && file.Optimizer is null) errors.Add("the checkpoint holds no optimizer state");
         if (errors.Count > 0)
-            throw new CheckpointMismatchException($"Checkpoint '{paths.Tensors}' does not fit the model: {string.Join("; ", errors)}.");
+            throw new CheckpointMismatchException($"Checkpoint '{file.Paths.Tensors}' does not fit the model: {string.Join("; ", errors)}.");
 
         if (optimizer is not null)
         {
             try
             {
-                optimizer.LoadStateDict(new OptimizerState(scalars!, buffers));
+                optimizer.LoadStateDict(file.Optimizer!);
             }
             catch (ArgumentException e)
             {
-                throw new CheckpointMismatchException($"Checkpoint '{paths.Tensors}': {e.Message}", e);
+                throw new CheckpointMismatchException($"Checkpoint '{file.Paths.Tensors}': {e.Message}", e);
             }
         }
         foreach (Parameter p in parameters) model[p.Name].Data.AsSpan().CopyTo(p.Data);
-
-        JsonElement metadata = sidecar["metadata"] is JsonNode m ? JsonSerializer.SerializeToElement(m) : JsonSerializer.SerializeToElement<object?>(null);
-        return new CheckpointInfo(metadata, scalars, paths);
+        return new CheckpointInfo(file.Metadata, file.Optimizer?.Scalars, file.Paths);
     }
 
     private static JsonObject ReadSidecar(string path)

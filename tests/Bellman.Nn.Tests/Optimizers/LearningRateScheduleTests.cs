@@ -27,4 +27,15 @@ public class LearningRateScheduleTests
         LearningRateSchedule.Constant(7e-4).Apply(opt, 0.3);
         Assert.Equal(7e-4, opt.LearningRate);
     }
+
+    [Fact]
+    public void ParsesZooLearningRates()
+    {
+        Assert.Equal(new ConstantLearningRate(3e-4), LearningRateSchedule.Parse("3e-4"));
+        Assert.Equal(new LinearLearningRate(7.3e-4, 0, 1), LearningRateSchedule.Parse("lin_7.3e-4"));
+        // lin_X is X·progress_remaining: half way, half the rate.
+        Assert.Equal(3.65e-4, LearningRateSchedule.Parse("lin_7.3e-4").ValueAt(0.5), 15);
+        foreach (string bad in new[] { "", "fast", "lin_", "lin_-1", "-0.1", "NaN", "cos_1e-3" })
+            Assert.Contains("is not a learning rate", Assert.Throws<FormatException>(() => LearningRateSchedule.Parse(bad)).Message);
+    }
 }

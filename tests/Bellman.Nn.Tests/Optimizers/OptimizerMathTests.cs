@@ -64,6 +64,8 @@ public class OptimizerMathTests
         {
             RmsPropCoefficients.Create(0.01, 0.99, 1e-8, 0, 0, false),
             RmsPropCoefficients.Create(0.01, 0.99, 1e-5, 0.1, 0.9, true),
+            RmsPropCoefficients.Create(0.01, 0.99, 1e-5, 0, 0, false, epsInsideSqrt: true),
+            RmsPropCoefficients.Create(0.01, 0.99, 1e-5, 0, 0.9, true, epsInsideSqrt: true),
         })
         {
             var (p1, p2) = Pair(1, n);

@@ -7,7 +7,7 @@ namespace Bellman.Nn.Tests.Optimizers;
 
 public class OptimizerStateTests
 {
-    public static TheoryData<string> Kinds => new() { "sgd", "nesterov", "adam", "amsgrad", "adamw", "rmsprop", "rmsprop-centered-momentum" };
+    public static TheoryData<string> Kinds => new() { "sgd", "nesterov", "adam", "amsgrad", "adamw", "rmsprop", "rmsprop-centered-momentum", "rmsprop-tf-like" };
 
     private static Optimizer Create(string kind, IReadOnlyList<Parameter> ps) => kind switch
     {
@@ -18,6 +18,7 @@ public class OptimizerStateTests
         "adamw" => new AdamW(ps, 0.01),
         "rmsprop" => new RmsProp(ps, 0.01),
         "rmsprop-centered-momentum" => new RmsProp(ps, 0.01, momentum: 0.9, centered: true, weightDecay: 0.01),
+        "rmsprop-tf-like" => new RmsProp(ps, 7e-4, eps: 1e-5, tfLike: true),
         _ => throw new ArgumentException(kind),
     };
 

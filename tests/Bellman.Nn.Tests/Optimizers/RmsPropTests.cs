@@ -61,4 +61,34 @@ public class RmsPropTests
         AssertClose([0.8994962353090928, -1.899496240920763], one.Data);
         AssertClose([0.7784826402260491, -1.832974719159141], p.Data);
     }
+
+    [Fact]
+    public void TfLikeStartsVAtOneAndPutsEpsInsideTheRoot()
+    {
+        var p = Make("w", 1f);
+        var opt = new RmsProp([p], learningRate: 0.01, eps: 1e-5, tfLike: true);
+        SetGrad(p, 0.5f);
+        opt.Step();
+        // v₁ = 0.99·1 + 0.01·0.25 = 0.9925; a = √(0.9925 + 1e-5) = 0.99624796; θ = 1 − 0.01·0.5/0.99624796 = 0.99498117
+        AssertClose([0.994981169151434], p.Data);
+        SetGrad(p, 0.1f);
+        opt.Step();
+        // v₂ = 0.99·0.9925 + 0.01·0.01 = 0.982675; θ −= 0.01·0.1/√0.982685 = 0.99397240
+        AssertClose([0.9939723975757584], p.Data);
+    }
+
+    [Fact]
+    public void TfLikeCenteredWithMomentum()
+    {
+        var p = Make("w", 1f);
+        var opt = new RmsProp([p], learningRate: 0.01, eps: 1e-5, momentum: 0.9, centered: true, tfLike: true);
+        SetGrad(p, 0.5f);
+        opt.Step();
+        // ḡ₁ = 0.005; a = √(0.9925 − 0.000025 + 1e-5) = 0.99623541; b₁ = 0.5/a = 0.50188941; θ = 1 − 0.0050188941
+        AssertClose([0.9949811059414202], p.Data);
+        SetGrad(p, 0.1f);
+        opt.Step();
+        // ḡ₂ = 0.00595, v₂ = 0.982675; a = √(0.982675 − 0.00595² + 1e-5) = 0.99128684; b₂ = 0.9·b₁ + 0.1/a = 0.55257944
+        AssertClose([0.9894553115413803], p.Data);
+    }
 }
