@@ -7,6 +7,11 @@ namespace Bellman.Cli;
 /// <summary>The <c>bellman</c> command line: builds the command tree and runs it against a <see cref="CliIO"/>.</summary>
 public static class BellmanApp
 {
+    /// <summary>The message of an exception without .NET's " (Parameter 'x')" suffix.</summary>
+    internal static string MessageOf(Exception e) => e is ArgumentException { ParamName: not null } a
+        ? a.Message.Replace($" (Parameter '{a.ParamName}')", "", StringComparison.Ordinal)
+        : e.Message;
+
     /// <summary>Runs the CLI with <paramref name="args"/>, writing through <paramref name="io"/>; returns the exit code.</summary>
     public static int Run(string[] args, CliIO io, CancellationToken cancellation = default)
     {
@@ -34,7 +39,7 @@ public static class BellmanApp
         }
         catch (Exception e) when (e is CliException or ArgumentException or InvalidOperationException or FormatException or IOException or CommandAppException or NotSupportedException)
         {
-            io.Error.WriteLine($"error: {e.Message}");
+            io.Error.WriteLine($"error: {MessageOf(e)}");
             return 2;
         }
     }

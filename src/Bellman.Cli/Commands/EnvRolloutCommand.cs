@@ -103,8 +103,9 @@ public sealed class EnvRolloutCommand(CliIO io) : Command<EnvRolloutCommand.Sett
                 {
                     JsonValueKind.Number => [ToFloat(item, index)],
                     JsonValueKind.Array => item.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Number ? ToFloat(x, index)
+                        : IsNaN(x) ? float.NaN
                         : throw new CliException($"--actions element {index} contains {x.ValueKind}, not a number.")).ToArray(),
-                    JsonValueKind.String when item.GetString() is "NaN" or "nan" => [float.NaN],
+                    JsonValueKind.String when IsNaN(item) => [float.NaN],
                     _ => throw new CliException($"--actions element {index} is {item.ValueKind}; {env.Name} takes actions from {env.ActionSpace}."),
                 });
                 index++;
@@ -112,6 +113,8 @@ public sealed class EnvRolloutCommand(CliIO io) : Command<EnvRolloutCommand.Sett
             return result;
         }
     }
+
+    private static bool IsNaN(JsonElement e) => e.ValueKind == JsonValueKind.String && e.GetString() is "NaN" or "nan";
 
     private static float ToFloat(JsonElement e, int index)
     {
