@@ -29,22 +29,25 @@ public sealed class TimeLimitTests
         env.Step(1);
         Assert.True(env.Step(0).Truncated);
         var e = Assert.Throws<EpisodeEndedException>(() => env.Step(1));
-        Assert.Contains("time limit 2", e.Message);
+        Assert.Contains("time limit of 2 steps", e.Message);
         env.Reset();
         Assert.Equal(0, env.ElapsedSteps);
         Assert.False(env.Step(1).NeedsReset);
     }
 
     [Fact]
-    public void TerminationAtTheLimitIsReportedAsTerminationOnly()
+    public void TerminationAtTheLimitReportsBothFlagsAsGymnasium()
     {
+        // Gymnasium's TimeLimit sets truncated whenever the count reaches the limit, even on a terminal step;
+        // learners give Terminated precedence (no bootstrap).
         var env = new TimeLimit(new ScriptedEnv([0, 1, 2], [0, 0], [false, true]), 2);
         env.Reset();
         Assert.False(env.Step(0).NeedsReset);
         var last = env.Step(0);
         Assert.True(last.Terminated);
-        Assert.False(last.Truncated);
-        Assert.Throws<EpisodeEndedException>(() => env.Step(0));
+        Assert.True(last.Truncated);
+        var e = Assert.Throws<EpisodeEndedException>(() => env.Step(0));
+        Assert.Contains("terminated", e.Message);
     }
 
     [Fact]
