@@ -24,6 +24,15 @@ public static class BellmanApp
             config.ConfigureConsole(io.Console);
             config.PropagateExceptions();
             config.AddCommand<EnvsCommand>("envs").WithDescription("List the registered environments with their spaces, time limits and reward thresholds.");
+            config.AddBranch("train", train =>
+            {
+                train.SetDescription("Train an agent; writes a run folder (config, metrics, evaluations, checkpoints, plot, summary).");
+                train.AddCommand<TrainDqnCommand>("dqn").WithDescription("Deep Q-learning (double Q, dueling, prioritized replay, n-step) on a discrete-action environment.")
+                    .WithExample("train", "dqn", "--env", "CartPole-v1", "--seed", "0");
+            });
+            config.AddCommand<PresetsCommand>("presets").WithDescription("List the built-in presets and their options.");
+            config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a run's (or a checkpoint's) greedy policy.");
+            config.AddCommand<PlotCommand>("plot").WithDescription("Overlay the learning curves of several runs into one PNG.");
             config.AddBranch("env", env =>
             {
                 env.SetDescription("Work with one environment.");
@@ -37,7 +46,7 @@ public static class BellmanApp
         {
             return app.Run(args, cancellation);
         }
-        catch (Exception e) when (e is CliException or ArgumentException or InvalidOperationException or FormatException or IOException or CommandAppException or NotSupportedException)
+        catch (Exception e) when (e is CliException or Bellman.Nn.Serialization.CheckpointMismatchException or InvalidDataException or ArgumentException or InvalidOperationException or FormatException or IOException or CommandAppException or NotSupportedException)
         {
             io.Error.WriteLine($"error: {MessageOf(e)}");
             return 2;

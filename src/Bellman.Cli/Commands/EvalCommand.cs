@@ -1,0 +1,90 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Bellman.Algorithms.Configuration;
+using Bellman.Algorithms.Training;
+using Bellman.Algorithms.ValueBased;
+using Bellman.Cli.Infrastructure;
+using Bellman.Cli.Runs;
+using Bellman.Core.Random;
+using Bellman.Core.Spaces;
+using Bellman.Environments;
+using Spectre.Console.Cli;
+
+namespace Bellman.Cli.Commands;
+
+/// <summary><c>bellman eval RUN_OR_CHECKPOINT</c>: runs the greedy policy of a run's best (else latest) checkpoint, or of a given checkpoint.</summary>
+public sealed class EvalCommand(CliIO io) : Command<EvalCommand.Settings>
+{
+    /// <summary>Settings of <c>eval</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>A run folder or a checkpoint path.</summary>
+        [CommandArgument(0, "<RUN_OR_CHECKPOINT>")]
+        [Description("A run folder (uses checkpoints/best, else latest) or a checkpoint (…/latest or …/latest.safetensors).")]
+        public string Target { get; init; } = "";
+
+        /// <summary>Episodes.</summary>
+        [CommandOption("--episodes <N>")]
+        [Description("Episodes to run (default 10).")]
+        public int Episodes { get; init; } = 10;
+
+        /// <summary>Seed of the first episode.</summary>
+        [CommandOption("--seed <N>")]
+        [Description("Episode k resets with seed + k (default 0).")]
+        public int Seed { get; init; }
+
+        /// <summary>JSON output.</summary>
+        [CommandOption("--json")]
+        [Description("Print one JSON object: mean_return, std_return, episodes, returns.")]
+        public bool Json { get; init; }
+
+        /// <inheritdoc/>
+        public override Spectre.Console.ValidationResult Validate() =>
+            Episodes <= 0 ? Spectre.Console.ValidationResult.Error($"--episodes must be positive, got {Episodes}.") : base.Validate();
+    }
+
+    /// <inheritdoc/>
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        string prefix = ResolveCheckpoint(settings.Target);
+        var meta = AgentCheckpoint.ReadMetadata(prefix).Deserialize<CheckpointMetadata>()
+            ?? throw new CliException($"{prefix}.json has no metadata.");
+        if (meta.Algo != "dqn") throw new CliException($"{prefix} holds a '{meta.Algo}' agent; this version evaluates dqn agents.");
+        var options = OptionBinder.Apply(new DqnOptions(), meta.Options, prefix + ".json");
+        var env = EnvRegistry.Default.Make(meta.Env, meta.EnvOptions);
+        if (env.ObservationSpace is not Box box || env.ActionSpace is not Discrete discrete)
+            throw new CliException($"{meta.Env} does not have the Box observations and Discrete actions a DQN agent needs.");
+        var agent = new DqnAgent(box.FlatSize, discrete.N, options, new Rng(0));
+        AgentCheckpoint.Load(prefix, agent.Networks, []);
+        var result = Evaluation.Run(env, agent.Greedy, settings.Episodes, settings.Seed, meta.Step, cancellationToken);
+        if (settings.Json)
+        {
+            io.Out.WriteLine("{" + string.Create(CultureInfo.InvariantCulture,
+                $"\"mean_return\":{Format.Double(result.MeanReturn)},\"std_return\":{Format.Double(result.StdReturn)},\"episodes\":{result.Returns.Count},\"returns\":{Format.DoubleArray(result.Returns.ToArray())},\"env\":\"{meta.Env}\",\"step\":{meta.Step}") + "}");
+        }
+        else
+        {
+            io.Out.WriteLine($"{meta.Env}: greedy policy of {prefix} (trained {meta.Step} steps)");
+            for (int k = 0; k < result.Returns.Count; k++)
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1} (seed {settings.Seed + k}): return {result.Returns[k]:0.###}"));
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean return {result.MeanReturn:0.###} ± {result.StdReturn:0.###} over {result.Returns.Count} episodes"));
+        }
+        return 0;
+    }
+
+    private static string ResolveCheckpoint(string target)
+    {
+        if (Directory.Exists(target) && File.Exists(Path.Combine(target, "config.yaml")))
+        {
+            var folder = new RunFolder(target);
+            if (File.Exists(folder.Best + ".json")) return folder.Best;
+            if (File.Exists(folder.Latest + ".json")) return folder.Latest;
+            throw new CliException($"Run '{target}' has no checkpoint yet.");
+        }
+        var (tensors, sidecar) = AgentCheckpoint.PathsFor(target);
+        if (!File.Exists(sidecar) || !File.Exists(tensors))
+            throw new CliException($"'{target}' is neither a run folder nor a checkpoint (looked for {tensors} and {sidecar}).");
+        return Path.ChangeExtension(tensors, null);
+    }
+}

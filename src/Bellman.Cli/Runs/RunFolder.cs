@@ -1,0 +1,44 @@
+namespace Bellman.Cli.Runs;
+
+/// <summary>The layout of a run folder.</summary>
+public sealed class RunFolder
+{
+    /// <summary>Wraps an existing or new folder.</summary>
+    public RunFolder(string path) => Path = System.IO.Path.GetFullPath(path);
+
+    /// <summary>The folder.</summary>
+    public string Path { get; }
+
+    /// <summary>config.yaml: the resolved configuration.</summary>
+    public string Config => System.IO.Path.Combine(Path, "config.yaml");
+
+    /// <summary>summary.json.</summary>
+    public string Summary => System.IO.Path.Combine(Path, "summary.json");
+
+    /// <summary>The learning-curve PNG.</summary>
+    public string Plot => System.IO.Path.Combine(Path, "learning_curve.png");
+
+    /// <summary>The latest checkpoint's prefix.</summary>
+    public string Latest => System.IO.Path.Combine(Path, "checkpoints", "latest");
+
+    /// <summary>The best checkpoint's prefix.</summary>
+    public string Best => System.IO.Path.Combine(Path, "checkpoints", "best");
+
+    /// <summary>A new folder under <c>runs/</c> named after the algorithm, environment and seed (suffixed -2, -3, … when taken).</summary>
+    public static RunFolder CreateDefault(string algorithm, string envId, int seed)
+    {
+        string baseName = System.IO.Path.Combine("runs", $"{algorithm}-{envId}-s{seed}");
+        string name = baseName;
+        for (int i = 2; Directory.Exists(name); i++) name = $"{baseName}-{i}";
+        Directory.CreateDirectory(name);
+        return new RunFolder(name);
+    }
+
+    /// <summary>Writes text atomically (temporary file, then rename).</summary>
+    public static void WriteAtomic(string path, string text)
+    {
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
+    }
+}
