@@ -234,11 +234,10 @@ public sealed class DynamicProgrammingTests
     [Fact]
     public void GaussianEliminationNeedsPivoting()
     {
-        // a zero on the diagonal: without row exchange the first pivot is 0
+        // a zero on the diagonal: without a row exchange the first pivot is 0; x = (1, 2, 3)
         double[] a = [0, 2, 1, 3, 1, 0, 1, 1, 1];
-        double[] b = [5, 5, 6]; // x = (1, 2, 1)... check: 0+4+1=5, 3+2+0=5, 1+2+1=4 → use b computed below
         double[] x = [1, 2, 3];
-        b = [0 * 1 + 2 * 2 + 1 * 3, 3 * 1 + 1 * 2 + 0 * 3, 1 + 2 + 3];
+        double[] b = [0 * 1 + 2 * 2 + 1 * 3, 3 * 1 + 1 * 2 + 0 * 3, 1 + 2 + 3];
         Assert.True(DenseLinearSystem.TrySolve(a, b, 3));
         AssertClose(x, b, 1e-12, "x");
         Assert.False(DenseLinearSystem.TrySolve(new double[] { 1, 2, 2, 4 }, new double[] { 1, 2 }, 2));
