@@ -40,11 +40,7 @@ public static class ValueIteration
             {
                 int row = s * actions;
                 double best = m.Backup(row, v, gamma);
-                for (int a = 1; a < actions; a++)
-                {
-                    double q = m.Backup(row + a, v, gamma);
-                    if (q > best) best = q;
-                }
+                for (int a = 1; a < actions; a++) best = Math.Max(best, m.Backup(row + a, v, gamma));
                 delta = Math.Max(delta, Math.Abs(best - v[s]));
                 next[s] = best;
             }
@@ -83,7 +79,7 @@ public static class ValueIteration
                     double updated = m.Backup(sa, v, gamma);
                     delta = Math.Max(delta, Math.Abs(updated - q[sa]));
                     q[sa] = updated;
-                    if (updated > best) best = updated;
+                    best = Math.Max(best, updated);
                 }
                 nextV[s] = best;
             }
