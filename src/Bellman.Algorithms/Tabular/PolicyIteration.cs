@@ -66,7 +66,10 @@ public static class PolicyIteration
             BellmanOperator.ActionValues(model, v, options.Gamma, q);
             if (!evaluated.Converged)
                 return new PolicyIterationResult(v, q, policy, round, sweeps, false, $"did not converge: the evaluation of round {round} {evaluated.Status}");
-            if (!Improve(q, actions, policy, options.TieTolerance))
+            // Q^π is known only to the evaluation's accuracy: |V_k - V^π| ≤ γ·residual/(1 - γ), so two Q values
+            // closer than twice γ times that cannot be told apart and count as tied (0 for the exact solve).
+            double slack = options.Gamma < 1 ? 2 * options.Gamma * options.Gamma * evaluated.Residual / (1 - options.Gamma) : 0;
+            if (!Improve(q, actions, policy, options.TieTolerance, slack))
             {
                 string status = string.Create(CultureInfo.InvariantCulture, $"stable after {round} rounds ({sweeps} evaluation sweeps)");
                 return new PolicyIterationResult(v, q, policy, round, sweeps, true, status);
@@ -78,9 +81,10 @@ public static class PolicyIteration
 
     /// <summary>
     /// The improvement step π'(s) = argmax_a Q(s,a), keeping π(s) when it is a maximiser and otherwise
-    /// taking the lowest maximising index. Returns whether any action changed.
+    /// taking the lowest maximising index. Maximisers are the actions within
+    /// <c>tieTolerance · max(1, |max_a Q|) + slack</c> of the maximum. Returns whether any action changed.
     /// </summary>
-    public static bool Improve(ReadOnlySpan<double> q, int actionCount, Span<int> policy, double tieTolerance)
+    public static bool Improve(ReadOnlySpan<double> q, int actionCount, Span<int> policy, double tieTolerance, double slack = 0)
     {
         if (q.Length != policy.Length * actionCount)
             throw new ArgumentException($"The Q table has {q.Length} entries; {policy.Length} states × {actionCount} actions need {policy.Length * actionCount}.", nameof(q));
@@ -89,8 +93,11 @@ public static class PolicyIteration
         {
             var row = q.Slice(s * actionCount, actionCount);
             double max = BellmanOperator.Max(row);
-            if (row[policy[s]] >= max - BellmanOperator.TieWidth(max, tieTolerance)) continue;
-            policy[s] = BellmanOperator.ArgMax(row, tieTolerance);
+            double threshold = max - BellmanOperator.TieWidth(max, tieTolerance) - slack;
+            if (row[policy[s]] >= threshold) continue;
+            int best = 0;
+            while (row[best] < threshold) best++;
+            policy[s] = best;
             changed = true;
         }
         return changed;
