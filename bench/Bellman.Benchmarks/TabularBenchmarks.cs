@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Bellman.Algorithms.Tabular;
 using Bellman.Core.Random;
@@ -48,6 +49,47 @@ public class TabularBenchmarks
     /// <summary>Policy iteration with exact evaluation, Taxi 500×6 (dense 500×500 solves).</summary>
     [Benchmark]
     public PolicyIterationResult PolicyIterationExactTaxi() => PolicyIteration.Run(_taxi, Options, EvaluationMethod.Exact);
+
+    /// <summary>
+    /// A quick measurement without BenchmarkDotNet: every benchmark above runs 5 times to warm up, then at
+    /// least <paramref name="minRuns"/> times (more while under <paramref name="budgetSeconds"/>, at most 1000);
+    /// returns the median and minimum wall time of one run in milliseconds, with the sweep count and status.
+    /// </summary>
+    public static IReadOnlyList<(string Name, double MedianMs, double MinMs, string Info)> MeasureWithStopwatch(int minRuns = 31, double budgetSeconds = 2)
+    {
+        var b = new TabularBenchmarks();
+        b.Setup();
+        var cases = new (string Name, Func<object> Run)[]
+        {
+            ("ValueIteration FrozenLake 8x8", b.ValueIterationFrozenLake8x8),
+            ("ValueIteration FrozenLake 8x8 in place", b.ValueIterationFrozenLake8x8InPlace),
+            ("ValueIteration Taxi 500x6", b.ValueIterationTaxi),
+            ("ValueIteration random 500x6", b.ValueIterationRandom500x6),
+            ("PolicyIteration exact Taxi", b.PolicyIterationExactTaxi),
+        };
+        var rows = new List<(string, double, double, string)>();
+        foreach (var (name, run) in cases)
+        {
+            string info = run() switch
+            {
+                ValueIterationResult v => v.Status,
+                PolicyIterationResult p => p.Status,
+                _ => "",
+            };
+            for (int i = 0; i < 5; i++) run();
+            var times = new List<double>();
+            var total = Stopwatch.StartNew();
+            while (times.Count < minRuns || (total.Elapsed.TotalSeconds < budgetSeconds && times.Count < 1000))
+            {
+                long start = Stopwatch.GetTimestamp();
+                run();
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+            times.Sort();
+            rows.Add((name, times[times.Count / 2], times[0], info));
+        }
+        return rows;
+    }
 }
 
 /// <summary>The models the tabular benchmarks run on, built from the rules of Gymnasium's toy-text environments.</summary>
