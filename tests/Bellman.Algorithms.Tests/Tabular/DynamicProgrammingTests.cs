@@ -220,6 +220,28 @@ public sealed class DynamicProgrammingTests
     }
 
     [Fact]
+    public void GammaOneOnCliffWalking()
+    {
+        // value iteration converges: looping costs -1 a step, so the optimal policies terminate (V*(36) = -13)
+        var r = ReferenceModel.Load(ReferenceModel.CliffWalking);
+        var vi = ValueIteration.Run(r.Model, new DpOptions { Gamma = 1.0 });
+        Assert.True(vi.Converged, vi.Status);
+        Assert.Equal(-13.0, vi.Values[36]);
+        // policy iteration from "always up" (which bumps into the top wall forever) reports why it cannot evaluate it
+        var options = new DpOptions { Gamma = 1.0, MaxIterations = 2000 };
+        var iterative = PolicyIteration.Run(r.Model, options);
+        Assert.False(iterative.Converged);
+        Assert.Contains("with gamma = 1 the policy never terminates from state 0", iterative.Status);
+        var exact = PolicyIteration.Run(r.Model, options, EvaluationMethod.Exact);
+        Assert.False(exact.Converged);
+        Assert.Contains("singular: with gamma = 1 the policy never terminates from state 0", exact.Status);
+        // from a proper policy (the γ = 0.99 optimum) it converges to the same V* as value iteration
+        var proper = PolicyIteration.Run(r.Model, options, EvaluationMethod.Exact, r.Policy);
+        Assert.True(proper.Converged, proper.Status);
+        AssertClose(vi.Values, proper.Values, 1e-9, "V* at γ = 1");
+    }
+
+    [Fact]
     public void BadPolicyInputsAreRejectedByName()
     {
         var model = SmallMdps.ThreeStateLine();
