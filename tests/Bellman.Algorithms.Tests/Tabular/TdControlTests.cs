@@ -99,7 +99,9 @@ public sealed class TdControlTests
             Method = method,
             Episodes = 500,
             Gamma = r.Gamma,
-            LearningRate = Schedule.Constant(0.5),
+            // a decaying α: with a constant α the greedy policy of a few seeds still loops somewhere on its path
+            // (seen for 1 or 2 seeds of 20); with this schedule seeds 1..20 all pass
+            LearningRate = Schedule.Linear(0.5, 0.05),
             Exploration = new EpsilonGreedy(Schedule.Constant(0.1)),
         };
         var result = TdControl.Train(new ModelEnvironment(r.Model), options, new Rng(5));
