@@ -141,6 +141,29 @@ public sealed class VectorEnvironmentTests
     }
 
     [Fact]
+    public void SyncStepAllocatesNothing()
+    {
+        using var vec = new SyncVectorEnvironment(Factories(8));
+        vec.Reset(seed: 0);
+        var actions = new int[8];
+        var floats = new float[8];
+        for (int t = 0; t < 100; t++)
+        {
+            vec.Step(actions);
+            vec.Step(floats);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 1000; t++)
+        {
+            actions[t % 8] ^= 1;
+            floats[(t + 3) % 8] = actions[t % 8];
+            vec.Step(actions);
+            vec.Step(floats);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void DisposeStopsWorkers()
     {
         var vec = new ThreadedVectorEnvironment(Factories(4), workers: 4);
