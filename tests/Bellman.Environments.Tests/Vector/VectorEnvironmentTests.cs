@@ -131,7 +131,8 @@ public sealed class VectorEnvironmentTests
         vec.Reset(seed: 0);
         Assert.Throws<ArgumentException>(() => vec.Step([0, 1]));
         var e = Assert.Throws<InvalidActionException>(() => vec.Step([0, 1, 7]));
-        Assert.Contains("7", e.Message);
+        Assert.StartsWith("Vector environment 2: ", e.Message);
+        Assert.Contains("action 7", e.Message);
         Assert.Throws<EpisodeEndedException>(() => vec.Step([0, 1, 0]));
         vec.Reset(seed: 0);
         vec.Step([0, 1, 0]);
