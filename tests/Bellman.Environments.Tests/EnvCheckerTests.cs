@@ -75,6 +75,35 @@ public sealed class EnvCheckerTests
         Assert.Contains("no assets", report.Findings[0].Message);
     }
 
+    [Fact]
+    public void MalformedSpaceIsAnError()
+    {
+        var report = EnvChecker.Check(() => new WithSpace(new OddSpace()));
+        Assert.False(report.Passed);
+        Assert.Contains(report.Findings, f => f.Severity == CheckSeverity.Error && f.Message.Contains("FlatSize 3") && f.Message.Contains("(2, 2)"));
+        Assert.Contains(report.Findings, f => f.Severity == CheckSeverity.Warning && f.Message.Contains("OddSpace"));
+    }
+
+    /// <summary>Claims shape (2, 2) but a flat size of 3.</summary>
+    private sealed class OddSpace : Space
+    {
+        public override IReadOnlyList<int> Shape => [2, 2];
+
+        public override int FlatSize => 3;
+
+        public override bool Contains(ReadOnlySpan<float> value) => value.Length == 3;
+
+        public override void Sample(Bellman.Core.Random.Rng rng, Span<float> destination) => destination.Clear();
+    }
+
+    /// <summary>An environment with the given observation space and Discrete(2) actions.</summary>
+    private sealed class WithSpace(Space observationSpace) : Bellman.Core.Environments.Environment(observationSpace, new Discrete(2))
+    {
+        protected override void ResetCore() => ObservationBuffer.Clear();
+
+        protected override StepResult StepCore(int action) => new(0, false, false);
+    }
+
     private enum Fault { OutsideSpace, NaNObservation, NaNReward, Nondeterministic }
 
     /// <summary>A CounterEnv-like walk with one deliberate fault.</summary>

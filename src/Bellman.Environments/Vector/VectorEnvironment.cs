@@ -152,17 +152,25 @@ public abstract class VectorEnvironment : IVectorEnvironment
     /// <summary>Does the current phase for rows [<paramref name="start"/>, <paramref name="end"/>).</summary>
     protected void ExecuteRows(int start, int end)
     {
-        switch (_phase)
+        int i = start;
+        try
         {
-            case Phase.Reset:
-                for (int i = start; i < end; i++) ResetRow(i);
-                break;
-            case Phase.StepInt:
-                for (int i = start; i < end; i++) StepRow(i, _envs[i].Step(_intActions[i]));
-                break;
-            default:
-                for (int i = start; i < end; i++) StepRow(i, _envs[i].Step(_floatActions.AsSpan(i * ActionSize, ActionSize)));
-                break;
+            switch (_phase)
+            {
+                case Phase.Reset:
+                    for (; i < end; i++) ResetRow(i);
+                    break;
+                case Phase.StepInt:
+                    for (; i < end; i++) StepRow(i, _envs[i].Step(_intActions[i]));
+                    break;
+                default:
+                    for (; i < end; i++) StepRow(i, _envs[i].Step(_floatActions.AsSpan(i * ActionSize, ActionSize)));
+                    break;
+            }
+        }
+        catch (InvalidActionException e)
+        {
+            throw new InvalidActionException($"Vector environment {i}: {e.Message} Reset the vector environment before stepping again.");
         }
     }
 
@@ -172,14 +180,7 @@ public abstract class VectorEnvironment : IVectorEnvironment
             throw new EpisodeEndedException("The vector environment must be reset before stepping (it was never reset, or a previous call failed part-way).");
         _phase = phase;
         _ready = false;
-        try
-        {
-            Execute();
-        }
-        catch (InvalidActionException e) when (phase != Phase.Reset)
-        {
-            throw new InvalidActionException($"Vector environment: {e.Message} The vector environment must be reset before stepping again.");
-        }
+        Execute();
         _ready = true;
     }
 

@@ -131,13 +131,37 @@ public sealed class VectorEnvironmentTests
         vec.Reset(seed: 0);
         Assert.Throws<ArgumentException>(() => vec.Step([0, 1]));
         var e = Assert.Throws<InvalidActionException>(() => vec.Step([0, 1, 7]));
-        Assert.Contains("7", e.Message);
+        Assert.StartsWith("Vector environment 2: ", e.Message);
+        Assert.Contains("action 7", e.Message);
         Assert.Throws<EpisodeEndedException>(() => vec.Step([0, 1, 0]));
         vec.Reset(seed: 0);
         vec.Step([0, 1, 0]);
 
         Assert.Throws<ArgumentException>(() => new SyncVectorEnvironment([MakeCounter, () => new BoxEnv()]));
         Assert.Throws<ArgumentException>(() => new SyncVectorEnvironment([]));
+    }
+
+    [Fact]
+    public void SyncStepAllocatesNothing()
+    {
+        using var vec = new SyncVectorEnvironment(Factories(8));
+        vec.Reset(seed: 0);
+        var actions = new int[8];
+        var floats = new float[8];
+        for (int t = 0; t < 100; t++)
+        {
+            vec.Step(actions);
+            vec.Step(floats);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 1000; t++)
+        {
+            actions[t % 8] ^= 1;
+            floats[(t + 3) % 8] = actions[t % 8];
+            vec.Step(actions);
+            vec.Step(floats);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]
