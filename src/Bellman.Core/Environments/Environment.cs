@@ -129,12 +129,12 @@ public abstract class Environment : IEnvironment
     private void EnsureSteppable()
     {
         if (!_started) throw new EpisodeEndedException($"{Name}: Step was called before Reset; call Reset first.");
-        if (_terminated) throw new EpisodeEndedException($"{Name}: the episode has terminated; call Reset before stepping again.");
+        if (_terminated) throw new EpisodeEndedException($"{Name}: the episode has ended; call Reset before stepping again.");
     }
 
     private StepResult Finish(StepResult result)
     {
-        if (result.Terminated) _terminated = true;
+        if (result.Terminated || result.Truncated) _terminated = true;
         return result;
     }
 }
