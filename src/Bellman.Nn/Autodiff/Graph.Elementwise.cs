@@ -94,20 +94,28 @@ public sealed partial class Graph
         Tensor x = n.A!;
         if (!x.RequiresGrad) return;
         ReadOnlySpan<float> xs = x.D, ys = n.Out.D, dy = n.Out.Grad;
-        Span<float> dx = GradOf(x);
         switch (n.Op)
         {
             case OpCode.Relu:
-                ReluBackward(ys, dy, dx);
-                break;
+            {
+                Span<float> dxw = GradOf(x, out bool overwrite);
+                ReluBackward(ys, dy, dxw, overwrite);
+                return;
+            }
             case OpCode.Tanh:
             {
+                Span<float> dxw = GradOf(x, out bool overwrite);
                 Span<float> s = Scratch(xs.Length);
                 TensorPrimitives.Multiply(ys, ys, s);
                 TensorPrimitives.Subtract(1f, s, s);
-                TensorPrimitives.MultiplyAdd(dy, s, dx, dx);
-                break;
+                if (overwrite) TensorPrimitives.Multiply(dy, s, dxw);
+                else TensorPrimitives.MultiplyAdd(dy, s, dxw, dxw);
+                return;
             }
+        }
+        Span<float> dx = GradOf(x);
+        switch (n.Op)
+        {
             case OpCode.Sigmoid:
             {
                 Span<float> s = Scratch(xs.Length);
@@ -161,13 +169,34 @@ public sealed partial class Graph
         }
     }
 
-    /// <summary>dx += dy where y &gt; 0 (Vector512/Vector256 with a scalar tail).</summary>
-    internal static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    /// <summary>dx += dy where y &gt; 0, or dx = dy where y &gt; 0 else 0 when <paramref name="overwrite"/> (Vector512/Vector256 with a scalar tail).</summary>
+    internal static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, bool overwrite)
     {
         int n = y.Length, i = 0;
         ref float ry = ref MemoryMarshal.GetReference(y);
         ref float rdy = ref MemoryMarshal.GetReference(dy);
         ref float rdx = ref MemoryMarshal.GetReference(dx);
+        if (overwrite)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; i <= n - 16; i += 16)
+                {
+                    var mask = Vector512.GreaterThan(Vector512.LoadUnsafe(ref ry, (nuint)i), Vector512<float>.Zero);
+                    (Vector512.LoadUnsafe(ref rdy, (nuint)i) & mask).StoreUnsafe(ref rdx, (nuint)i);
+                }
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; i <= n - 8; i += 8)
+                {
+                    var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref ry, (nuint)i), Vector256<float>.Zero);
+                    (Vector256.LoadUnsafe(ref rdy, (nuint)i) & mask).StoreUnsafe(ref rdx, (nuint)i);
+                }
+            }
+            for (; i < n; i++) Unsafe.Add(ref rdx, i) = Unsafe.Add(ref ry, i) > 0 ? Unsafe.Add(ref rdy, i) : 0f;
+            return;
+        }
         if (Vector512.IsHardwareAccelerated)
         {
             for (; i <= n - 16; i += 16)

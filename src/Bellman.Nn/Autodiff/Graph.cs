@@ -194,6 +194,18 @@ public sealed partial class Graph
         return t.Grad;
     }
 
+    /// <summary>
+    /// The gradient buffer of <paramref name="t"/> for an op that can either write or accumulate:
+    /// <paramref name="overwrite"/> is true when the buffer holds nothing of this pass yet (an op output
+    /// touched for the first time), so the op may store its result instead of clearing and adding.
+    /// </summary>
+    private static Span<float> GradOf(Tensor t, out bool overwrite)
+    {
+        overwrite = !t.IsLeaf && !t.Touched;
+        t.Touched = true;
+        return t.Grad;
+    }
+
     private Span<float> Scratch(int n)
     {
         if (_scratch.Length < n) _scratch = new float[Math.Max(n, 2 * _scratch.Length)];

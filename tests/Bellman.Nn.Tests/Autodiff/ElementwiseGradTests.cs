@@ -16,6 +16,16 @@ public class ElementwiseGradTests
     public void Relu(int[] dims) => CheckUnary(dims, (g, x) => g.Relu(x), AwayFromZero(Size(dims), 2f, 0.05f, 1));
 
     [Theory, MemberData(nameof(AwkwardShapes))]
+    public void ActivationsOfIntermediates(int[] dims)
+    {
+        // An op output's gradient buffer is written (not accumulated) by its first consumer in a pass;
+        // the Scale in front makes the activation's input an op output, and the second use accumulates.
+        var v = AwayFromZero(Size(dims), 2f, 0.05f, 12);
+        CheckUnary(dims, (g, x) => { var s = g.Scale(x, 1.5f); return g.Add(g.Relu(s), g.Tanh(s)); }, v);
+        CheckUnary(dims, (g, x) => g.Reshape(g.Relu(g.Scale(x, -1f)), Shape.Of([Size(dims)])), v);
+    }
+
+    [Theory, MemberData(nameof(AwkwardShapes))]
     public void Tanh(int[] dims) => CheckUnary(dims, (g, x) => g.Tanh(x), Uniform(Size(dims), -2f, 2f, 2));
 
     [Theory, MemberData(nameof(AwkwardShapes))]

@@ -34,6 +34,7 @@ public class LinearAlgebraGradTests
     [InlineData(1, 1, 1, true)]
     [InlineData(7, 17, 3, true)]
     [InlineData(33, 3, 7, false)]
+    [InlineData(3, 5, 67, true)]
     public void Linear(int batch, int inF, int outF, bool bias)
     {
         var shapes = bias ? new[] { new Shape(batch, inF), new Shape(outF, inF), new Shape(outF) } : [new Shape(batch, inF), new Shape(outF, inF)];
