@@ -1,7 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Bellman.Nn;
 
@@ -58,7 +55,7 @@ public sealed partial class Graph
         Span<float> ys = y.Data;
         switch (op)
         {
-            case OpCode.Relu: TensorPrimitives.Max(xs, 0f, ys); break;
+            case OpCode.Relu: Simd.Relu(xs, ys); break;
             case OpCode.Tanh: TensorPrimitives.Tanh(xs, ys); break;
             case OpCode.Sigmoid: TensorPrimitives.Sigmoid(xs, ys); break;
             case OpCode.Exp: TensorPrimitives.Exp(xs, ys); break;
@@ -99,7 +96,7 @@ public sealed partial class Graph
             case OpCode.Relu:
             {
                 Span<float> dxw = GradOf(x, out bool overwrite);
-                ReluBackward(ys, dy, dxw, overwrite);
+                Simd.ReluBackward(ys, dy, dxw, overwrite);
                 return;
             }
             case OpCode.Tanh:
@@ -166,58 +163,6 @@ public sealed partial class Graph
             case OpCode.AddScalar:
                 TensorPrimitives.Add(dx, dy, dx);
                 break;
-        }
-    }
-
-    /// <summary>dx += dy where y &gt; 0, or dx = dy where y &gt; 0 else 0 when <paramref name="overwrite"/> (Vector512/Vector256 with a scalar tail).</summary>
-    internal static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, bool overwrite)
-    {
-        int n = y.Length, i = 0;
-        ref float ry = ref MemoryMarshal.GetReference(y);
-        ref float rdy = ref MemoryMarshal.GetReference(dy);
-        ref float rdx = ref MemoryMarshal.GetReference(dx);
-        if (overwrite)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (; i <= n - 16; i += 16)
-                {
-                    var mask = Vector512.GreaterThan(Vector512.LoadUnsafe(ref ry, (nuint)i), Vector512<float>.Zero);
-                    (Vector512.LoadUnsafe(ref rdy, (nuint)i) & mask).StoreUnsafe(ref rdx, (nuint)i);
-                }
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; i <= n - 8; i += 8)
-                {
-                    var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref ry, (nuint)i), Vector256<float>.Zero);
-                    (Vector256.LoadUnsafe(ref rdy, (nuint)i) & mask).StoreUnsafe(ref rdx, (nuint)i);
-                }
-            }
-            for (; i < n; i++) Unsafe.Add(ref rdx, i) = Unsafe.Add(ref ry, i) > 0 ? Unsafe.Add(ref rdy, i) : 0f;
-            return;
-        }
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= n - 16; i += 16)
-            {
-                var mask = Vector512.GreaterThan(Vector512.LoadUnsafe(ref ry, (nuint)i), Vector512<float>.Zero);
-                var g = Vector512.LoadUnsafe(ref rdx, (nuint)i) + (Vector512.LoadUnsafe(ref rdy, (nuint)i) & mask);
-                g.StoreUnsafe(ref rdx, (nuint)i);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= n - 8; i += 8)
-            {
-                var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref ry, (nuint)i), Vector256<float>.Zero);
-                var g = Vector256.LoadUnsafe(ref rdx, (nuint)i) + (Vector256.LoadUnsafe(ref rdy, (nuint)i) & mask);
-                g.StoreUnsafe(ref rdx, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            if (Unsafe.Add(ref ry, i) > 0) Unsafe.Add(ref rdx, i) += Unsafe.Add(ref rdy, i);
         }
     }
 

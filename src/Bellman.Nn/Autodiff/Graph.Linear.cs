@@ -1,7 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using Bellman.Nn.Kernels;
 
 namespace Bellman.Nn;
@@ -66,15 +63,7 @@ public sealed partial class Graph
         Tensor y = NewOut(new Shape(batch, outF));
         Span<float> ys = y.Data;
         Gemm.Multiply(x.D, weight.D, ys, batch, outF, inF, transposeB: true);
-        if (bias is not null)
-        {
-            ReadOnlySpan<float> bs = bias.D;
-            for (int r = 0; r < batch; r++)
-            {
-                Span<float> row = ys.Slice(r * outF, outF);
-                TensorPrimitives.Add(row, bs, row);
-            }
-        }
+        if (bias is not null) Simd.AddRowVector(ys, batch, outF, bias.D);
         if (Tracks(x, weight, bias))
         {
             ref Node node = ref Record(OpCode.Linear, y, x, weight, bias);
@@ -95,61 +84,7 @@ public sealed partial class Graph
             Gemm.Multiply(dy, w.D, dx, batch, inF, outF, accumulate: !overwrite);
         }
         if (w.RequiresGrad) Gemm.Multiply(dy, x.D, GradOf(w), outF, inF, batch, transposeA: true, accumulate: true);
-        if (b is not null && b.RequiresGrad) AddColumnSums(dy, batch, outF, GradOf(b));
-    }
-
-    /// <summary>
-    /// dst[j] += Σ_r m[r, j] over a row-major rows×cols matrix (the bias gradient), rows added in order.
-    /// Column blocks of 64 stay in four Vector512 registers while the rows stream past.
-    /// </summary>
-    internal static void AddColumnSums(ReadOnlySpan<float> m, int rows, int cols, Span<float> dst)
-    {
-        ref float rm = ref MemoryMarshal.GetReference(m);
-        ref float rd = ref MemoryMarshal.GetReference(dst);
-        int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; j <= cols - 64; j += 64)
-            {
-                var a0 = Vector512.LoadUnsafe(ref rd, (nuint)j);
-                var a1 = Vector512.LoadUnsafe(ref rd, (nuint)(j + 16));
-                var a2 = Vector512.LoadUnsafe(ref rd, (nuint)(j + 32));
-                var a3 = Vector512.LoadUnsafe(ref rd, (nuint)(j + 48));
-                for (int r = 0; r < rows; r++)
-                {
-                    nuint o = (nuint)(r * cols + j);
-                    a0 += Vector512.LoadUnsafe(ref rm, o);
-                    a1 += Vector512.LoadUnsafe(ref rm, o + 16);
-                    a2 += Vector512.LoadUnsafe(ref rm, o + 32);
-                    a3 += Vector512.LoadUnsafe(ref rm, o + 48);
-                }
-                a0.StoreUnsafe(ref rd, (nuint)j);
-                a1.StoreUnsafe(ref rd, (nuint)(j + 16));
-                a2.StoreUnsafe(ref rd, (nuint)(j + 32));
-                a3.StoreUnsafe(ref rd, (nuint)(j + 48));
-            }
-            for (; j <= cols - 16; j += 16)
-            {
-                var a0 = Vector512.LoadUnsafe(ref rd, (nuint)j);
-                for (int r = 0; r < rows; r++) a0 += Vector512.LoadUnsafe(ref rm, (nuint)(r * cols + j));
-                a0.StoreUnsafe(ref rd, (nuint)j);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; j <= cols - 8; j += 8)
-            {
-                var a0 = Vector256.LoadUnsafe(ref rd, (nuint)j);
-                for (int r = 0; r < rows; r++) a0 += Vector256.LoadUnsafe(ref rm, (nuint)(r * cols + j));
-                a0.StoreUnsafe(ref rd, (nuint)j);
-            }
-        }
-        for (; j < cols; j++)
-        {
-            float s = Unsafe.Add(ref rd, j);
-            for (int r = 0; r < rows; r++) s += Unsafe.Add(ref rm, r * cols + j);
-            Unsafe.Add(ref rd, j) = s;
-        }
+        if (b is not null && b.RequiresGrad) Simd.AddColumnSums(dy, batch, outF, GradOf(b));
     }
 
     /// <summary>
