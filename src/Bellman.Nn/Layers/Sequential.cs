@@ -79,6 +79,24 @@ public static class Mlp
         return new Sequential([.. layers]);
     }
 
+    /// <summary>
+    /// SB3's A2C/PPO initialisation: every Linear weight orthogonal with <paramref name="hiddenGain"/>
+    /// (√2 in SB3), the last Linear's with <paramref name="outputGain"/> (0.01 for a policy head, 1 for a
+    /// value head), every bias zero. Applies to the Linear layers of <paramref name="network"/> in order.
+    /// </summary>
+    public static void InitOrthogonal(Sequential network, float hiddenGain, float outputGain, IRandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(random);
+        var linears = network.Layers.OfType<Linear>().ToArray();
+        if (linears.Length == 0) throw new ArgumentException("InitOrthogonal: the network has no Linear layer.", nameof(network));
+        for (int i = 0; i < linears.Length; i++)
+        {
+            Init.Orthogonal(linears[i].Weight, i == linears.Length - 1 ? outputGain : hiddenGain, random);
+            if (linears[i].Bias is { } b) Init.Constant(b, 0f);
+        }
+    }
+
     /// <summary>The module for an activation (not <see cref="Activation.None"/>).</summary>
     public static Module Create(Activation activation) => activation switch
     {

@@ -72,6 +72,20 @@ public class LayerTests
     }
 
     [Fact]
+    public void MlpOrthogonalInitUsesHiddenAndOutputGains()
+    {
+        var net = Mlp.Create([4, 64, 64, 2], Activation.Tanh, new SeededRandom(9));
+        Mlp.InitOrthogonal(net, MathF.Sqrt(2), 0.01f, new SeededRandom(10));
+        var ps = net.Parameters();
+        // Row norms: W [64, 4] has orthonormal columns (gain² = 2 on WᵀW's diagonal); the head [2, 64] has rows of norm 0.01.
+        double col0 = Enumerable.Range(0, 64).Sum(r => (double)ps[0].Data[r * 4] * ps[0].Data[r * 4]);
+        Assert.Equal(2.0, col0, 4);
+        double headRow = Enumerable.Range(0, 64).Sum(c => (double)ps[4].Data[c] * ps[4].Data[c]);
+        Assert.Equal(1e-4, headRow, 7);
+        Assert.All(ps.Where(p => p.Name.EndsWith("bias")), p => Assert.All(p.Data, v => Assert.Equal(0f, v)));
+    }
+
+    [Fact]
     public void HardCopyAndPolyak()
     {
         var online = Mlp.Create([3, 5, 2], Activation.ReLU, new SeededRandom(5));
