@@ -51,7 +51,16 @@ public sealed partial class Graph
     /// The fused affine map y = x Wᵀ + b of <c>nn.Linear</c>: x is [batch, in], W is [out, in], b is [out]
     /// (or null). Backward: dx = dy W, dW += dyᵀ x, db += Σ_rows dy.
     /// </summary>
-    public Tensor Linear(Tensor x, Tensor weight, Tensor? bias)
+    public Tensor Linear(Tensor x, Tensor weight, Tensor? bias) => LinearCore(x, weight, bias, relu: false);
+
+    /// <summary>
+    /// relu(x Wᵀ + b) in one op (the bias and the ReLU share one pass over the output); what
+    /// <see cref="Layers.Sequential"/> runs for a Linear followed by a ReLU. Backward first masks dy by
+    /// y &gt; 0, then proceeds as <see cref="Linear"/>.
+    /// </summary>
+    public Tensor LinearRelu(Tensor x, Tensor weight, Tensor? bias) => LinearCore(x, weight, bias, relu: true);
+
+    private Tensor LinearCore(Tensor x, Tensor weight, Tensor? bias, bool relu)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
@@ -63,10 +72,11 @@ public sealed partial class Graph
         Tensor y = NewOut(new Shape(batch, outF));
         Span<float> ys = y.Data;
         Gemm.Multiply(x.D, weight.D, ys, batch, outF, inF, transposeB: true);
-        if (bias is not null) Simd.AddRowVector(ys, batch, outF, bias.D);
+        if (relu) Simd.AddRowVectorRelu(ys, batch, outF, bias is null ? default : bias.D);
+        else if (bias is not null) Simd.AddRowVector(ys, batch, outF, bias.D);
         if (Tracks(x, weight, bias))
         {
-            ref Node node = ref Record(OpCode.Linear, y, x, weight, bias);
+            ref Node node = ref Record(relu ? OpCode.LinearRelu : OpCode.Linear, y, x, weight, bias);
             (node.I0, node.I1, node.I2) = (batch, outF, inF);
         }
         return y;
@@ -78,6 +88,12 @@ public sealed partial class Graph
         Tensor? b = node.C;
         int batch = node.I0, outF = node.I1, inF = node.I2;
         ReadOnlySpan<float> dy = node.Out.Grad;
+        if (node.Op == OpCode.LinearRelu)
+        {
+            Span<float> masked = Scratch(batch * outF);
+            Simd.ReluBackward(node.Out.D, dy, masked, overwrite: true);
+            dy = masked;
+        }
         if (x.RequiresGrad)
         {
             Span<float> dx = GradOf(x, out bool overwrite);

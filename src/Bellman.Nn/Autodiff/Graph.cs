@@ -231,7 +231,7 @@ public sealed partial class Graph
                 BinaryBackward(ref n);
                 break;
             case OpCode.MatMul: MatMulBackward(ref n); break;
-            case OpCode.Linear: LinearBackward(ref n); break;
+            case OpCode.Linear: case OpCode.LinearRelu: LinearBackward(ref n); break;
             case OpCode.Conv2d: Conv2dBackward(ref n); break;
             case OpCode.SumAll: SumAllBackward(ref n); break;
             case OpCode.SumAxis: SumAxisBackward(ref n); break;

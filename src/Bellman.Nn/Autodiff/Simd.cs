@@ -40,6 +40,44 @@ internal static class Simd
         }
     }
 
+    /// <summary>m[r, j] = max(m[r, j] + v[j], 0) for every row (v empty: no bias), NaN propagated.</summary>
+    public static void AddRowVectorRelu(Span<float> m, int rows, int cols, ReadOnlySpan<float> v)
+    {
+        if (v.IsEmpty)
+        {
+            Relu(m[..(rows * cols)], m);
+            return;
+        }
+        ref float rm = ref MemoryMarshal.GetReference(m);
+        ref float rv = ref MemoryMarshal.GetReference(v);
+        for (int r = 0; r < rows; r++)
+        {
+            ref float row = ref Unsafe.Add(ref rm, r * cols);
+            int j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; j <= cols - 16; j += 16)
+                {
+                    var s = Vector512.LoadUnsafe(ref row, (nuint)j) + Vector512.LoadUnsafe(ref rv, (nuint)j);
+                    Vector512.AndNot(s, Vector512.LessThan(s, Vector512<float>.Zero)).StoreUnsafe(ref row, (nuint)j);
+                }
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j <= cols - 8; j += 8)
+                {
+                    var s = Vector256.LoadUnsafe(ref row, (nuint)j) + Vector256.LoadUnsafe(ref rv, (nuint)j);
+                    Vector256.AndNot(s, Vector256.LessThan(s, Vector256<float>.Zero)).StoreUnsafe(ref row, (nuint)j);
+                }
+            }
+            for (; j < cols; j++)
+            {
+                float s = Unsafe.Add(ref row, j) + Unsafe.Add(ref rv, j);
+                Unsafe.Add(ref row, j) = s < 0 ? 0f : s;
+            }
+        }
+    }
+
     /// <summary>m[r, j] += v[j] for every row r of a row-major rows×cols matrix (the bias of a linear layer).</summary>
     public static void AddRowVector(Span<float> m, int rows, int cols, ReadOnlySpan<float> v)
     {

@@ -54,5 +54,11 @@ public class SimdTests
         }
         Simd.AddColumnSums(m, rows, cols, sums);
         Assert.Equal(expectedSums, sums);
+        var fused = m.ToArray();
+        Simd.AddRowVectorRelu(fused, rows, cols, v);
+        Assert.Equal(m.Select((x, k) => Math.Max(x + v[k % Math.Max(cols, 1)], 0f)).ToArray(), fused);
+        var noBias = m.ToArray();
+        Simd.AddRowVectorRelu(noBias, rows, cols, default);
+        Assert.Equal(m.Select(x => Math.Max(x, 0f)).ToArray(), noBias);
     }
 }
