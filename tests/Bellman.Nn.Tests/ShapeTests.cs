@@ -65,3 +65,22 @@ public class ShapeTests
         Assert.Equal(tensors, g.TensorCount);
     }
 }
+
+public class GraphMisuseTests
+{
+    [Fact]
+    public void BackwardAfterResetOrOnAnotherGraphIsRejected()
+    {
+        var g = new Graph();
+        var x = g.Input([1f], new Shape(1), requiresGrad: true);
+        var loss = g.Square(x);
+        g.Reset();
+        Assert.Throws<InvalidOperationException>(() => g.Backward(loss));
+        var other = new Graph();
+        var y = other.Input([1f], new Shape(1), requiresGrad: true);
+        var l2 = other.Square(y);
+        var g3 = new Graph();
+        g3.Square(g3.Input([1f], new Shape(1), requiresGrad: true));
+        Assert.Throws<InvalidOperationException>(() => g3.Backward(l2));
+    }
+}
