@@ -211,20 +211,24 @@ public sealed partial class Graph
         for (int j = 0; j < g.KW; j++, row++)
         {
             Span<float> dst = col.Slice(row * outPlane, outPlane);
+            var (lo, hi) = ValidRange(j, g.Stride, g.Padding, g.W, g.OutW);
             for (int oy = 0; oy < g.OutH; oy++)
             {
                 int iy = oy * g.Stride + i - g.Padding;
                 Span<float> dstRow = dst.Slice(oy * g.OutW, g.OutW);
-                if ((uint)iy >= (uint)g.H)
+                if ((uint)iy >= (uint)g.H || lo >= hi)
                 {
                     dstRow.Clear();
                     continue;
                 }
+                dstRow[..lo].Clear();
+                dstRow[hi..].Clear();
                 ReadOnlySpan<float> src = image.Slice((c * g.H + iy) * g.W, g.W);
-                for (int ox = 0; ox < g.OutW; ox++)
+                int ix0 = lo * g.Stride + j - g.Padding;
+                if (g.Stride == 1) src.Slice(ix0, hi - lo).CopyTo(dstRow[lo..hi]);
+                else
                 {
-                    int ix = ox * g.Stride + j - g.Padding;
-                    dstRow[ox] = (uint)ix < (uint)g.W ? src[ix] : 0f;
+                    for (int ox = lo, ix = ix0; ox < hi; ox++, ix += g.Stride) dstRow[ox] = src[ix];
                 }
             }
         }
@@ -239,17 +243,34 @@ public sealed partial class Graph
         for (int j = 0; j < g.KW; j++, row++)
         {
             ReadOnlySpan<float> src = col.Slice(row * outPlane, outPlane);
+            var (lo, hi) = ValidRange(j, g.Stride, g.Padding, g.W, g.OutW);
+            if (lo >= hi) continue;
+            int ix0 = lo * g.Stride + j - g.Padding;
             for (int oy = 0; oy < g.OutH; oy++)
             {
                 int iy = oy * g.Stride + i - g.Padding;
                 if ((uint)iy >= (uint)g.H) continue;
                 Span<float> dst = image.Slice((c * g.H + iy) * g.W, g.W);
-                for (int ox = 0; ox < g.OutW; ox++)
+                ReadOnlySpan<float> srcRow = src.Slice(oy * g.OutW, g.OutW);
+                if (g.Stride == 1)
                 {
-                    int ix = ox * g.Stride + j - g.Padding;
-                    if ((uint)ix < (uint)g.W) dst[ix] += src[oy * g.OutW + ox];
+                    Span<float> d = dst.Slice(ix0, hi - lo);
+                    TensorPrimitives.Add(d, srcRow[lo..hi], d);
+                }
+                else
+                {
+                    for (int ox = lo, ix = ix0; ox < hi; ox++, ix += g.Stride) dst[ix] += srcRow[ox];
                 }
             }
         }
+    }
+
+    /// <summary>The output columns [lo, hi) whose input column ox·s + j − p lies inside [0, width).</summary>
+    private static (int Lo, int Hi) ValidRange(int j, int stride, int padding, int width, int outWidth)
+    {
+        int offset = j - padding;
+        int lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+        int hi = width - 1 - offset < 0 ? 0 : Math.Min(outWidth, (width - 1 - offset) / stride + 1);
+        return (Math.Min(lo, hi), hi);
     }
 }

@@ -61,6 +61,8 @@ public class LinearAlgebraGradTests
     [InlineData(1, 1, 5, 5, 1, 3, 1, 0)]
     [InlineData(2, 3, 7, 7, 4, 3, 2, 1)]
     [InlineData(1, 2, 9, 8, 3, 4, 3, 2)]
+    [InlineData(1, 1, 3, 4, 2, 5, 1, 2)]
+    [InlineData(2, 1, 10, 10, 2, 3, 1, 1)]
     public void Conv2d(int n, int c, int h, int w, int f, int k, int stride, int pad)
     {
         Shape sx = new(n, c, h, w), sw = new(f, c, k, k), sb = new(f);
@@ -68,10 +70,14 @@ public class LinearAlgebraGradTests
             (g, x) => g.Conv2d(x[0], x[1], x[2], stride, pad));
     }
 
-    [Fact]
-    public void Conv2dForwardMatchesDirectSum()
+    [Theory]
+    [InlineData(2, 3, 7, 6, 4, 3, 2, 1)]
+    [InlineData(1, 2, 10, 10, 3, 3, 1, 1)]
+    [InlineData(1, 1, 3, 4, 2, 5, 1, 2)]
+    [InlineData(1, 4, 21, 21, 2, 8, 4, 0)]
+    [InlineData(2, 1, 9, 7, 1, 2, 3, 3)]
+    public void Conv2dForwardMatchesDirectSum(int n, int c, int h, int w, int f, int k, int s, int p)
     {
-        int n = 2, c = 3, h = 7, w = 6, f = 4, k = 3, s = 2, p = 1;
         float[] x = Uniform(n * c * h * w, -1f, 1f, 50), wt = Uniform(f * c * k * k, -1f, 1f, 51), b = Uniform(f, -1f, 1f, 52);
         var g = new Graph();
         var y = g.Conv2d(g.Input(x, new Shape(n, c, h, w)), g.Input(wt, new Shape(f, c, k, k)), g.Input(b, new Shape(f)), s, p);
