@@ -215,7 +215,7 @@ public sealed partial class Graph
         }
         else
         {
-            var bc = Broadcast.Create(a.Shape, b.Shape, op.ToString());
+            var bc = Broadcast.Create(a.Shape, b.Shape, op);
             y = NewOut(bc.OutShape);
             ReadOnlySpan<float> x1 = a.D, x2 = b.D;
             Span<float> ys = y.Data;
@@ -295,7 +295,7 @@ public sealed partial class Graph
                     return;
             }
         }
-        var bc = Broadcast.Create(a.Shape, b.Shape, n.Op.ToString());
+        var bc = Broadcast.Create(a.Shape, b.Shape, n.Op);
         int k = 0;
         for (int i0 = 0; i0 < bc.N0; i0++)
         for (int i1 = 0; i1 < bc.N1; i1++)
@@ -328,7 +328,7 @@ public sealed partial class Graph
 
         public int IndexB(int i0, int i1, int i2, int i3) => i0 * _b0 + i1 * _b1 + i2 * _b2 + i3 * _b3;
 
-        public static Broadcast Create(Shape a, Shape b, string op)
+        public static Broadcast Create(Shape a, Shape b, OpCode op)
         {
             int rank = Math.Max(a.Rank, b.Rank);
             Span<int> da = stackalloc int[4], db = stackalloc int[4], n = stackalloc int[4];

@@ -214,3 +214,67 @@ public class GraphTests
         Assert.Equal(0, allocated);
     }
 }
+
+public class ActorCriticAllocationTests
+{
+    [Fact]
+    public void SacStyleStepAllocatesNothingInSteadyState()
+    {
+        var rng = new SeededRandom(21);
+        int batch = 16, obs = 3, act = 2;
+        var trunk = Mlp.Create([obs, 32], Activation.ReLU, rng, Activation.ReLU);
+        var meanHead = new Linear(32, act, rng);
+        var logStdHead = new Linear(32, act, rng);
+        var q1 = Mlp.Create([obs + act, 32, 1], Activation.ReLU, rng);
+        var q2 = Mlp.Create([obs + act, 32, 1], Activation.ReLU, rng);
+        var logAlpha = new Parameter("log_alpha", 1);
+        var s = GradCheck.Uniform(batch * obs, -1f, 1f, 22);
+        var eps = GradCheck.Uniform(batch * act, -1f, 1f, 23);
+        var g = new Graph();
+        void Step()
+        {
+            g.Reset();
+            var x = g.Input(s, new Shape(batch, obs));
+            var h = trunk.Forward(g, x);
+            var mean = meanHead.Forward(g, h);
+            var logStd = g.Clamp(logStdHead.Forward(g, h), -20f, 2f);
+            var u = g.Add(mean, g.Mul(g.Exp(logStd), g.Input(eps, new Shape(batch, act))));
+            var a = g.Tanh(u);
+            var logp = g.TanhGaussianLogProb(u, mean, logStd);
+            var sa = g.Concat(x, a);
+            var minQ = g.Minimum(q1.Forward(g, sa), q2.Forward(g, sa));
+            var alpha = g.Detach(g.Exp(g.Param(logAlpha)));
+            var actorLoss = g.Mean(g.Sub(g.Mul(g.Reshape(logp, new Shape(batch, 1)), alpha), minQ));
+            g.Backward(actorLoss);
+            var alphaLoss = g.Neg(g.Mean(g.Mul(g.Param(logAlpha), g.Detach(g.AddScalar(logp, -act)))));
+            g.Backward(alphaLoss);
+            var probs = g.Softmax(g.Scale(minQ, 0.1f));
+            _ = g.Sum(g.Mul(probs, g.LogSoftmax(minQ)), axis: 1);
+        }
+        for (int i = 0; i < 3; i++) Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.NotEqual(0f, logAlpha.Grad[0]);
+    }
+
+    [Fact]
+    public void ConvStepAllocatesNothingInSteadyState()
+    {
+        var rng = new SeededRandom(24);
+        var net = new Sequential(new Conv2d(2, 4, 3, rng, stride: 1, padding: 1), new ReLU(), new Conv2d(4, 4, 3, rng, stride: 2), new ReLU(), new Flatten(), new Linear(4 * 4 * 4, 3, rng));
+        var x = GradCheck.Uniform(8 * 2 * 10 * 10, 0f, 1f, 25);
+        int[] labels = [0, 1, 2, 0, 1, 2, 0, 1];
+        var g = new Graph();
+        void Step()
+        {
+            g.Reset();
+            net.ZeroGrad();
+            g.Backward(g.CrossEntropyLoss(net.Forward(g, g.Input(x, new Shape(8, 2, 10, 10))), labels));
+        }
+        for (int i = 0; i < 3; i++) Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
