@@ -42,6 +42,12 @@ public class ReductionAndShapeGradTests
         Graph.ArgMax(q, arg);
         Assert.Equal(1, arg[0]);
         Assert.Equal(0, arg[1]); // first of the tied maxima
+        Span<int> cols = stackalloc int[3];
+        Graph.ArgMax(q, 0, cols);
+        Assert.Equal([1, 0, 1], cols.ToArray());
+        Graph.ArgMax(q, -1, arg);
+        Assert.Equal([1, 0], arg.ToArray());
+        Assert.Throws<ArgumentException>(() => Graph.ArgMax(q, 0, new int[2]));
     }
 
     [Fact]
