@@ -114,3 +114,38 @@ public class LayerTests
         Assert.NotEqual(new SeededRandom(1).NextUInt64(), new SeededRandom(2).NextUInt64());
     }
 }
+
+/// <summary>A custom module built from children, as an algorithm would write a Gaussian actor.</summary>
+internal sealed class GaussianActor : Module
+{
+    private readonly Sequential _trunk;
+    private readonly Linear _mean;
+    private readonly Parameter _logStd = new("log_std", 2);
+    private readonly Parameter[] _parameters;
+
+    public GaussianActor(IRandomSource rng)
+    {
+        _trunk = Mlp.Create([3, 8], Activation.Tanh, rng, Activation.Tanh);
+        _mean = new Linear(8, 2, rng);
+        _parameters = [.. Adopt("trunk", _trunk), .. Adopt("mean", _mean), _logStd];
+    }
+
+    public override IReadOnlyList<Parameter> Parameters() => _parameters;
+
+    public override Tensor Forward(Graph graph, Tensor x) => _mean.Forward(graph, _trunk.Forward(graph, x));
+
+    public Tensor LogProb(Graph graph, Tensor x, Tensor action) => graph.GaussianLogProb(action, Forward(graph, x), graph.Param(_logStd));
+}
+
+public class CustomModuleTests
+{
+    [Fact]
+    public void AdoptedChildrenGetPrefixedNamesAndGradients()
+    {
+        var actor = new GaussianActor(new SeededRandom(3));
+        Assert.Equal(["trunk.0.weight", "trunk.0.bias", "mean.weight", "mean.bias", "log_std"], actor.Parameters().Select(p => p.Name));
+        var s = GradCheck.Uniform(5 * 3, -1f, 1f, 4);
+        var a = GradCheck.Uniform(5 * 2, -1f, 1f, 5);
+        GradCheck.Parameters(actor.Parameters(), g => g.Mean(actor.LogProb(g, g.Input(s, new Shape(5, 3)), g.Input(a, new Shape(5, 2)))));
+    }
+}
