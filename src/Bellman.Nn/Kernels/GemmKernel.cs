@@ -1,0 +1,372 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace Bellman.Nn.Kernels;
+
+/// <summary>
+/// The SIMD GEMM behind <see cref="Gemm.Multiply"/>, written once over a vector width
+/// <typeparamref name="TV"/> (V lanes).
+/// <para>
+/// Blocking: C is cut into column panels of W = 2V columns (32 with AVX-512). Each panel of op(B)
+/// (k × W) is read in place when B is not transposed and the panel is full; otherwise it is packed,
+/// zero-padded, into a thread-local scratch of k·W floats (this is also where op(B) = Bᵀ gets transposed).
+/// Down the panel a register tile of R rows × W columns (R = 8 where the ISA has 32 vector registers,
+/// else 4) keeps 2R accumulators: for each p it loads two vectors of op(B)[p, j..j+W), broadcasts
+/// op(A)[i+r, p] for each r, and fuses a multiply-add. op(A) needs no packing: row r of the tile is read at
+/// a + r·rowStride + p·depthStride, i.e. strides (k, 1) for A and (1, m) for Aᵀ.
+/// </para>
+/// <para>
+/// Summation order: every element is c = fma(a[p], b[p], c) for p = 0..k−1 starting from 0, then
+/// added to the old C when accumulating. The same chain is used by every tile shape, the row-vector
+/// path for op(B) = B and the scalar tails, so results do not depend on the tiling, on m or on the
+/// thread split. Only the m = 1, op(B) = Bᵀ path (dot products of contiguous rows) sums in a different,
+/// still fixed, order.
+/// </para>
+/// </summary>
+internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
+{
+    /// <summary>Rows per register tile: 8 with 32 vector registers (AVX-512, Arm64), else 4.</summary>
+    private static readonly int TileRows = Avx512F.IsSupported || AdvSimd.Arm64.IsSupported ? 8 : 4;
+
+    /// <summary>Columns per panel: two vectors.</summary>
+    internal static int PanelWidth => 2 * TV.Count;
+
+    [ThreadStatic] private static float[]? t_panel;
+
+    /// <summary>C = op(A)·op(B) (or C +=) for m, n, k ≥ 1 on pinned row-major buffers.</summary>
+    public static void Run(float* a, float* b, float* c, int m, int n, int k,
+        bool transposeA, bool transposeB, bool accumulate, int threads)
+    {
+        if (m == 1)
+        {
+            // op(A) is a row vector whatever its storage: a[p].
+            if (transposeB) RowTimesTransposed(a, b, c, n, k, accumulate);
+            else RowTimesMatrix(a, b, c, n, k, accumulate);
+            return;
+        }
+
+        int panels = (n + PanelWidth - 1) / PanelWidth;
+        if (threads <= 1)
+        {
+            Panels(a, b, c, m, n, k, transposeA, transposeB, accumulate, 0, panels, 0, m);
+            return;
+        }
+
+        // Each worker owns whole output elements (a range of panels, or of rows when there are too few
+        // panels), so every element is summed exactly as single-threaded.
+        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+        bool byPanels = panels >= threads;
+        int units = byPanels ? panels : (m + TileRows - 1) / TileRows;
+        int workers = Math.Min(threads, units);
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            int start = (int)((long)units * w / workers), end = (int)((long)units * (w + 1) / workers);
+            if (byPanels)
+                Panels((float*)pa, (float*)pb, (float*)pc, m, n, k, transposeA, transposeB, accumulate, start, end, 0, m);
+            else
+                Panels((float*)pa, (float*)pb, (float*)pc, m, n, k, transposeA, transposeB, accumulate,
+                    0, panels, start * TileRows, Math.Min(m, end * TileRows));
+        });
+    }
+
+    /// <summary>Computes column panels [firstPanel, endPanel) for rows [rowStart, rowEnd).</summary>
+    private static void Panels(float* a, float* b, float* c, int m, int n, int k, bool transposeA, bool transposeB,
+        bool accumulate, int firstPanel, int endPanel, int rowStart, int rowEnd)
+    {
+        int width = PanelWidth, v = TV.Count;
+        float[] scratch = Scratch(k * width + 8 * width);
+        fixed (float* packed = scratch)
+        {
+            float* edge = packed + k * width;
+            for (int panel = firstPanel; panel < endPanel; panel++)
+            {
+                int j = panel * width;
+                int cols = Math.Min(width, n - j);
+                bool twoVectors = cols > v;
+                float* bp;
+                nint ldb;
+                if (!transposeB && cols == (twoVectors ? width : v))
+                {
+                    bp = b + j;
+                    ldb = n;
+                }
+                else
+                {
+                    PackPanel(b, packed, n, k, j, cols, twoVectors ? width : v, transposeB);
+                    bp = packed;
+                    ldb = width;
+                }
+
+                // Row r of op(A) starts at a + r·rowStride and steps depthStride per p. A partial last panel is
+                // computed into the small edge buffer, then its first cols columns are merged into C.
+                nint rowStride = transposeA ? 1 : k, depthStride = transposeA ? m : 1;
+                bool partial = cols != (twoVectors ? width : v);
+                float* cTile = partial ? edge : c + j;
+                nint ldc = partial ? width : n;
+                bool add = accumulate && !partial;
+                int i = rowStart;
+                while (i < rowEnd)
+                {
+                    int rows = rowEnd - i >= TileRows ? TileRows : rowEnd - i >= 4 ? 4 : rowEnd - i >= 2 ? 2 : 1;
+                    float* ai = a + i * rowStride;
+                    float* ci = partial ? cTile : cTile + (nint)i * n;
+                    switch (rows)
+                    {
+                        case 8: Tile8(ai, rowStride, depthStride, bp, ldb, k, ci, ldc, twoVectors, add); break;
+                        case 4: Tile4(ai, rowStride, depthStride, bp, ldb, k, ci, ldc, twoVectors, add); break;
+                        case 2: Tile2(ai, rowStride, depthStride, bp, ldb, k, ci, ldc, twoVectors, add); break;
+                        default: Tile1(ai, rowStride, depthStride, bp, ldb, k, ci, ldc, twoVectors, add); break;
+                    }
+                    if (partial) MergeEdge(edge, c + (nint)i * n + j, n, rows, cols, accumulate);
+                    i += rows;
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies (or adds) rows × cols of the edge buffer (row stride <see cref="PanelWidth"/>) into C.</summary>
+    private static void MergeEdge(float* edge, float* c, nint ldc, int rows, int cols, bool accumulate)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* src = edge + r * PanelWidth, dst = c + r * ldc;
+            for (int jj = 0; jj < cols; jj++) dst[jj] = accumulate ? dst[jj] + src[jj] : src[jj];
+        }
+    }
+
+    /// <summary>
+    /// Copies op(B)[0..k, j..j+cols) into <paramref name="packed"/> (row stride <see cref="PanelWidth"/>),
+    /// zero-filling columns cols..padTo.
+    /// </summary>
+    private static void PackPanel(float* b, float* packed, int n, int k, int j, int cols, int padTo, bool transposeB)
+    {
+        int width = PanelWidth;
+        if (transposeB)
+        {
+            // B is n × k: column jj of the panel is the contiguous row j + jj of B.
+            for (int jj = 0; jj < cols; jj++)
+            {
+                float* src = b + (nint)(j + jj) * k;
+                float* dst = packed + jj;
+                for (int p = 0; p < k; p++) dst[(nint)p * width] = src[p];
+            }
+        }
+        else
+        {
+            for (int p = 0; p < k; p++)
+                new ReadOnlySpan<float>(b + (nint)p * n + j, cols).CopyTo(new Span<float>(packed + (nint)p * width, cols));
+        }
+
+        if (cols < padTo)
+            for (int p = 0; p < k; p++)
+                new Span<float>(packed + (nint)p * width + cols, padTo - cols).Clear();
+    }
+
+    private static float[] Scratch(int length)
+    {
+        float[]? scratch = t_panel;
+        if (scratch is null || scratch.Length < length)
+            t_panel = scratch = new float[Math.Max(length, 2 * (scratch?.Length ?? 0))];
+        return scratch;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile8(float* a, nint rowStride, nint depthStride, float* b, nint ldb, int k, float* c, nint ldc, bool twoVectors, bool accumulate)
+    {
+        if (twoVectors) Tile(8, 2, a, rowStride, depthStride, b, ldb, k, c, ldc, accumulate);
+        else Tile(8, 1, a, rowStride, depthStride, b, ldb, k, c, ldc, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile4(float* a, nint rowStride, nint depthStride, float* b, nint ldb, int k, float* c, nint ldc, bool twoVectors, bool accumulate)
+    {
+        if (twoVectors) Tile(4, 2, a, rowStride, depthStride, b, ldb, k, c, ldc, accumulate);
+        else Tile(4, 1, a, rowStride, depthStride, b, ldb, k, c, ldc, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile2(float* a, nint rowStride, nint depthStride, float* b, nint ldb, int k, float* c, nint ldc, bool twoVectors, bool accumulate)
+    {
+        if (twoVectors) Tile(2, 2, a, rowStride, depthStride, b, ldb, k, c, ldc, accumulate);
+        else Tile(2, 1, a, rowStride, depthStride, b, ldb, k, c, ldc, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile1(float* a, nint rowStride, nint depthStride, float* b, nint ldb, int k, float* c, nint ldc, bool twoVectors, bool accumulate)
+    {
+        if (twoVectors) Tile(1, 2, a, rowStride, depthStride, b, ldb, k, c, ldc, accumulate);
+        else Tile(1, 1, a, rowStride, depthStride, b, ldb, k, c, ldc, accumulate);
+    }
+
+    /// <summary>
+    /// The register tile: C[0..rows, 0..vectors·V) (+)= Σ_p op(A)[r, p] · B[p, 0..vectors·V). <paramref name="rows"/>
+    /// ∈ {1, 2, 4, 8} and <paramref name="vectors"/> ∈ {1, 2} are constants at every call site, so the JIT
+    /// keeps only the accumulators in use.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(int rows, int vectors, float* a, nint rowStride, nint depthStride, float* b, nint ldb, int k,
+        float* c, nint ldc, bool accumulate)
+    {
+        TV c00 = TV.Zero, c01 = TV.Zero, c10 = TV.Zero, c11 = TV.Zero, c20 = TV.Zero, c21 = TV.Zero, c30 = TV.Zero, c31 = TV.Zero;
+        TV c40 = TV.Zero, c41 = TV.Zero, c50 = TV.Zero, c51 = TV.Zero, c60 = TV.Zero, c61 = TV.Zero, c70 = TV.Zero, c71 = TV.Zero;
+        int v = TV.Count;
+        float* a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride, a3 = a + 3 * rowStride;
+        float* a4 = a + 4 * rowStride, a5 = a + 5 * rowStride, a6 = a + 6 * rowStride, a7 = a + 7 * rowStride;
+        nint offset = 0;
+        for (int p = 0; p < k; p++, offset += depthStride, b += ldb)
+        {
+            TV b0 = TV.Load(b);
+            TV b1 = vectors == 2 ? TV.Load(b + v) : TV.Zero;
+            TV x = TV.Broadcast(a0[offset]);
+            c00 = TV.MultiplyAdd(x, b0, c00);
+            if (vectors == 2) c01 = TV.MultiplyAdd(x, b1, c01);
+            if (rows >= 2)
+            {
+                x = TV.Broadcast(a1[offset]);
+                c10 = TV.MultiplyAdd(x, b0, c10);
+                if (vectors == 2) c11 = TV.MultiplyAdd(x, b1, c11);
+            }
+            if (rows >= 4)
+            {
+                x = TV.Broadcast(a2[offset]);
+                c20 = TV.MultiplyAdd(x, b0, c20);
+                if (vectors == 2) c21 = TV.MultiplyAdd(x, b1, c21);
+                x = TV.Broadcast(a3[offset]);
+                c30 = TV.MultiplyAdd(x, b0, c30);
+                if (vectors == 2) c31 = TV.MultiplyAdd(x, b1, c31);
+            }
+            if (rows >= 8)
+            {
+                x = TV.Broadcast(a4[offset]);
+                c40 = TV.MultiplyAdd(x, b0, c40);
+                if (vectors == 2) c41 = TV.MultiplyAdd(x, b1, c41);
+                x = TV.Broadcast(a5[offset]);
+                c50 = TV.MultiplyAdd(x, b0, c50);
+                if (vectors == 2) c51 = TV.MultiplyAdd(x, b1, c51);
+                x = TV.Broadcast(a6[offset]);
+                c60 = TV.MultiplyAdd(x, b0, c60);
+                if (vectors == 2) c61 = TV.MultiplyAdd(x, b1, c61);
+                x = TV.Broadcast(a7[offset]);
+                c70 = TV.MultiplyAdd(x, b0, c70);
+                if (vectors == 2) c71 = TV.MultiplyAdd(x, b1, c71);
+            }
+        }
+
+        StoreRow(c, c00, c01, vectors, accumulate);
+        if (rows >= 2) StoreRow(c + ldc, c10, c11, vectors, accumulate);
+        if (rows >= 4)
+        {
+            StoreRow(c + 2 * ldc, c20, c21, vectors, accumulate);
+            StoreRow(c + 3 * ldc, c30, c31, vectors, accumulate);
+        }
+        if (rows >= 8)
+        {
+            StoreRow(c + 4 * ldc, c40, c41, vectors, accumulate);
+            StoreRow(c + 5 * ldc, c50, c51, vectors, accumulate);
+            StoreRow(c + 6 * ldc, c60, c61, vectors, accumulate);
+            StoreRow(c + 7 * ldc, c70, c71, vectors, accumulate);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(float* c, TV s0, TV s1, int vectors, bool accumulate)
+    {
+        if (accumulate) s0 = TV.Add(TV.Load(c), s0);
+        TV.Store(s0, c);
+        if (vectors == 2)
+        {
+            if (accumulate) s1 = TV.Add(TV.Load(c + TV.Count), s1);
+            TV.Store(s1, c + TV.Count);
+        }
+    }
+
+    /// <summary>
+    /// m = 1, op(B) = B: c[j] (+)= Σ_p a[p] · B[p, j] with the same per-element chain as the tiles,
+    /// vectorised across j with four independent accumulators so the FMA latency is hidden.
+    /// </summary>
+    private static void RowTimesMatrix(float* a, float* b, float* c, int n, int k, bool accumulate)
+    {
+        int v = TV.Count, j = 0;
+        for (; j + 4 * v <= n; j += 4 * v)
+        {
+            TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero;
+            float* bp = b + j;
+            for (int p = 0; p < k; p++, bp += n)
+            {
+                TV x = TV.Broadcast(a[p]);
+                s0 = TV.MultiplyAdd(x, TV.Load(bp), s0);
+                s1 = TV.MultiplyAdd(x, TV.Load(bp + v), s1);
+                s2 = TV.MultiplyAdd(x, TV.Load(bp + 2 * v), s2);
+                s3 = TV.MultiplyAdd(x, TV.Load(bp + 3 * v), s3);
+            }
+            StoreRow(c + j, s0, s1, 2, accumulate);
+            StoreRow(c + j + 2 * v, s2, s3, 2, accumulate);
+        }
+        for (; j + v <= n; j += v)
+        {
+            TV s = TV.Zero;
+            float* bp = b + j;
+            for (int p = 0; p < k; p++, bp += n) s = TV.MultiplyAdd(TV.Broadcast(a[p]), TV.Load(bp), s);
+            StoreRow(c + j, s, TV.Zero, 1, accumulate);
+        }
+        for (; j < n; j++)
+        {
+            float s = 0;
+            for (int p = 0; p < k; p++) s = float.MultiplyAddEstimate(a[p], b[(nint)p * n + j], s);
+            c[j] = accumulate ? c[j] + s : s;
+        }
+    }
+
+    /// <summary>
+    /// m = 1, op(B) = Bᵀ (B stored n × k): c[j] (+)= a · B[j, :], a dot product of two contiguous rows,
+    /// four rows of B at a time. Each dot sums V lane-wise chains over p ≡ lane (mod V), then the lanes
+    /// (<see cref="ISimdFloat{TSelf}.Sum"/>), then the k mod V tail.
+    /// </summary>
+    private static void RowTimesTransposed(float* a, float* b, float* c, int n, int k, bool accumulate)
+    {
+        int v = TV.Count, j = 0;
+        int kv = k - k % v;
+        for (; j + 4 <= n; j += 4)
+        {
+            float* b0 = b + (nint)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+            TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero;
+            for (int p = 0; p < kv; p += v)
+            {
+                TV x = TV.Load(a + p);
+                s0 = TV.MultiplyAdd(x, TV.Load(b0 + p), s0);
+                s1 = TV.MultiplyAdd(x, TV.Load(b1 + p), s1);
+                s2 = TV.MultiplyAdd(x, TV.Load(b2 + p), s2);
+                s3 = TV.MultiplyAdd(x, TV.Load(b3 + p), s3);
+            }
+            float d0 = TV.Sum(s0), d1 = TV.Sum(s1), d2 = TV.Sum(s2), d3 = TV.Sum(s3);
+            for (int p = kv; p < k; p++)
+            {
+                d0 = float.MultiplyAddEstimate(a[p], b0[p], d0);
+                d1 = float.MultiplyAddEstimate(a[p], b1[p], d1);
+                d2 = float.MultiplyAddEstimate(a[p], b2[p], d2);
+                d3 = float.MultiplyAddEstimate(a[p], b3[p], d3);
+            }
+            if (accumulate)
+            {
+                d0 += c[j];
+                d1 += c[j + 1];
+                d2 += c[j + 2];
+                d3 += c[j + 3];
+            }
+            c[j] = d0;
+            c[j + 1] = d1;
+            c[j + 2] = d2;
+            c[j + 3] = d3;
+        }
+        for (; j < n; j++)
+        {
+            float* bj = b + (nint)j * k;
+            TV s = TV.Zero;
+            for (int p = 0; p < kv; p += v) s = TV.MultiplyAdd(TV.Load(a + p), TV.Load(bj + p), s);
+            float d = TV.Sum(s);
+            for (int p = kv; p < k; p++) d = float.MultiplyAddEstimate(a[p], bj[p], d);
+            c[j] = accumulate ? c[j] + d : d;
+        }
+    }
+}
