@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
@@ -32,17 +33,26 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
     /// <summary>Columns per panel: two vectors.</summary>
     internal static int PanelWidth => 2 * TV.Count;
 
+    /// <summary>With op(B) = Bᵀ, fewer rows than this use dot products instead of packing Bᵀ.</summary>
+    private const int DotRowsBelow = 4;
+
     [ThreadStatic] private static float[]? t_panel;
 
     /// <summary>C = op(A)·op(B) (or C +=) for m, n, k ≥ 1 on pinned row-major buffers.</summary>
     public static void Run(float* a, float* b, float* c, int m, int n, int k,
         bool transposeA, bool transposeB, bool accumulate, int threads)
     {
-        if (m == 1)
+        if (m == 1 && !transposeB)
         {
             // op(A) is a row vector whatever its storage: a[p].
-            if (transposeB) RowTimesTransposed(a, b, c, n, k, accumulate);
-            else RowTimesMatrix(a, b, c, n, k, accumulate);
+            RowTimesMatrix(a, b, c, n, k, accumulate);
+            return;
+        }
+        if ((m == 1 || !transposeA) && (n < TV.Count / 2 || (transposeB && m < DotRowsBelow)))
+        {
+            // Few columns (the tile would mostly compute padding) or, for op(B) = Bᵀ, too few rows to repay
+            // transposing B: C[i, j] is the dot product of contiguous rows A[i, :] and Bᵀ[j, :].
+            RowsDotRows(a, b, c, m, n, k, transposeB, accumulate);
             return;
         }
 
@@ -144,8 +154,13 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         int width = PanelWidth;
         if (transposeB)
         {
-            // B is n × k: column jj of the panel is the contiguous row j + jj of B.
-            for (int jj = 0; jj < cols; jj++)
+            // B is n × k: column jj of the panel is the contiguous row j + jj of B. With AVX, whole 8 × 8 blocks
+            // are transposed in registers; the rest element by element.
+            int jj = 0;
+            if (Avx.IsSupported)
+                for (; jj + 8 <= cols; jj += 8)
+                    TransposeRows8(b + (nint)(j + jj) * k, k, packed + jj, width);
+            for (; jj < cols; jj++)
             {
                 float* src = b + (nint)(j + jj) * k;
                 float* dst = packed + jj;
@@ -161,6 +176,38 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         if (cols < padTo)
             for (int p = 0; p < k; p++)
                 new Span<float>(packed + (nint)p * width + cols, padTo - cols).Clear();
+    }
+
+    /// <summary>
+    /// dst[p·ldd + r] = src[r·k + p] for r &lt; 8 and p &lt; k: eight rows of length k written as k rows of eight,
+    /// 8 × 8 blocks at a time with AVX unpack/shuffle/permute, the k mod 8 tail element by element.
+    /// </summary>
+    private static void TransposeRows8(float* src, int k, float* dst, nint ldd)
+    {
+        int p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            float* s = src + p;
+            Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + k), r2 = Avx.LoadVector256(s + 2 * k),
+                r3 = Avx.LoadVector256(s + 3 * k), r4 = Avx.LoadVector256(s + 4 * k), r5 = Avx.LoadVector256(s + 5 * k),
+                r6 = Avx.LoadVector256(s + 6 * k), r7 = Avx.LoadVector256(s + 7 * k);
+            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+            float* d = dst + p * ldd;
+            Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+            Avx.Store(d + ldd, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(d + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(d + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(d + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(d + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(d + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
+            Avx.Store(d + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
+        }
+        for (; p < k; p++)
+            for (int r = 0; r < 8; r++)
+                dst[p * ldd + r] = src[(nint)r * k + p];
     }
 
     private static float[] Scratch(int length)
@@ -319,27 +366,53 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
     }
 
     /// <summary>
-    /// m = 1, op(B) = Bᵀ (B stored n × k): c[j] (+)= a · B[j, :], a dot product of two contiguous rows,
-    /// four rows of B at a time. Each dot sums V lane-wise chains over p ≡ lane (mod V), then the lanes
-    /// (<see cref="ISimdFloat{TSelf}.Sum"/>), then the k mod V tail.
+    /// C[i, j] (+)= A[i, :] · Bᵀ[j, :] for A stored m × k (or m = 1): dot products of contiguous rows. With
+    /// op(B) = B, Bᵀ is first packed (n × k) into the thread-local scratch.
     /// </summary>
-    private static void RowTimesTransposed(float* a, float* b, float* c, int n, int k, bool accumulate)
+    private static void RowsDotRows(float* a, float* b, float* c, int m, int n, int k, bool transposeB, bool accumulate)
+    {
+        if (transposeB)
+        {
+            for (int i = 0; i < m; i++) RowDotRows(a + (nint)i * k, b, c + (nint)i * n, n, k, accumulate);
+            return;
+        }
+        fixed (float* bT = Scratch(n * k))
+        {
+            for (int p = 0; p < k; p++)
+                for (int j = 0; j < n; j++)
+                    bT[(nint)j * k + p] = b[(nint)p * n + j];
+            for (int i = 0; i < m; i++) RowDotRows(a + (nint)i * k, bT, c + (nint)i * n, n, k, accumulate);
+        }
+    }
+
+    /// <summary>
+    /// c[j] (+)= a · B[j, :] for B stored n × k, four rows of B at a time. Each dot keeps V lane-wise chains over
+    /// p ≡ lane (mod V), sums the lanes (<see cref="ISimdFloat{TSelf}.Sum"/>), then adds the k mod V tail in order.
+    /// </summary>
+    private static void RowDotRows(float* a, float* b, float* c, int n, int k, bool accumulate)
     {
         int v = TV.Count, j = 0;
         int kv = k - k % v;
         for (; j + 4 <= n; j += 4)
         {
             float* b0 = b + (nint)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-            TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero;
-            for (int p = 0; p < kv; p += v)
+            float d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+            if (kv > 0)
             {
-                TV x = TV.Load(a + p);
-                s0 = TV.MultiplyAdd(x, TV.Load(b0 + p), s0);
-                s1 = TV.MultiplyAdd(x, TV.Load(b1 + p), s1);
-                s2 = TV.MultiplyAdd(x, TV.Load(b2 + p), s2);
-                s3 = TV.MultiplyAdd(x, TV.Load(b3 + p), s3);
+                TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero;
+                for (int p = 0; p < kv; p += v)
+                {
+                    TV x = TV.Load(a + p);
+                    s0 = TV.MultiplyAdd(x, TV.Load(b0 + p), s0);
+                    s1 = TV.MultiplyAdd(x, TV.Load(b1 + p), s1);
+                    s2 = TV.MultiplyAdd(x, TV.Load(b2 + p), s2);
+                    s3 = TV.MultiplyAdd(x, TV.Load(b3 + p), s3);
+                }
+                d0 = TV.Sum(s0);
+                d1 = TV.Sum(s1);
+                d2 = TV.Sum(s2);
+                d3 = TV.Sum(s3);
             }
-            float d0 = TV.Sum(s0), d1 = TV.Sum(s1), d2 = TV.Sum(s2), d3 = TV.Sum(s3);
             for (int p = kv; p < k; p++)
             {
                 d0 = float.MultiplyAddEstimate(a[p], b0[p], d0);
@@ -359,12 +432,40 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             c[j + 2] = d2;
             c[j + 3] = d3;
         }
-        for (; j < n; j++)
+        for (; j + 2 <= n; j += 2)
+        {
+            float* b0 = b + (nint)j * k, b1 = b0 + k;
+            float d0 = 0, d1 = 0;
+            if (kv > 0)
+            {
+                TV s0 = TV.Zero, s1 = TV.Zero;
+                for (int p = 0; p < kv; p += v)
+                {
+                    TV x = TV.Load(a + p);
+                    s0 = TV.MultiplyAdd(x, TV.Load(b0 + p), s0);
+                    s1 = TV.MultiplyAdd(x, TV.Load(b1 + p), s1);
+                }
+                d0 = TV.Sum(s0);
+                d1 = TV.Sum(s1);
+            }
+            for (int p = kv; p < k; p++)
+            {
+                d0 = float.MultiplyAddEstimate(a[p], b0[p], d0);
+                d1 = float.MultiplyAddEstimate(a[p], b1[p], d1);
+            }
+            c[j] = accumulate ? c[j] + d0 : d0;
+            c[j + 1] = accumulate ? c[j + 1] + d1 : d1;
+        }
+        if (j < n)
         {
             float* bj = b + (nint)j * k;
-            TV s = TV.Zero;
-            for (int p = 0; p < kv; p += v) s = TV.MultiplyAdd(TV.Load(a + p), TV.Load(bj + p), s);
-            float d = TV.Sum(s);
+            float d = 0;
+            if (kv > 0)
+            {
+                TV s = TV.Zero;
+                for (int p = 0; p < kv; p += v) s = TV.MultiplyAdd(TV.Load(a + p), TV.Load(bj + p), s);
+                d = TV.Sum(s);
+            }
             for (int p = kv; p < k; p++) d = float.MultiplyAddEstimate(a[p], bj[p], d);
             c[j] = accumulate ? c[j] + d : d;
         }
