@@ -125,12 +125,13 @@ public static class GemmQuickBench
         return (a, b, new float[shape.M * shape.N]);
     }
 
-    public static void Run(TextWriter output)
+    /// <summary>Measures every shape whose name contains <paramref name="filter"/> (all when null).</summary>
+    public static void Run(TextWriter output, string? filter = null)
     {
         GemmShape[] extra = [new(256, 256, 256), new(512, 512, 512)];
         output.WriteLine($"Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, cores: {Environment.ProcessorCount}");
         output.WriteLine($"{"shape (m x n x k, op)",-22} {"threads",7} {"GFLOP/s",9} {"ns/call",11}");
-        foreach (GemmShape shape in GemmShape.RlShapes.Concat(extra))
+        foreach (GemmShape shape in GemmShape.RlShapes.Concat(extra).Where(s => filter is null || s.ToString().Contains(filter)))
         {
             foreach (int threads in (long)shape.M * shape.N * shape.K >= Gemm.ParallelThreshold ? new[] { 1, 2 } : [1])
             {

@@ -7,22 +7,27 @@ namespace Bellman.Nn.Kernels;
 
 /// <summary>
 /// The SIMD GEMM behind <see cref="Gemm.Multiply"/>, written once over a vector width
-/// <typeparamref name="TV"/> (V lanes).
+/// <typeparamref name="TV"/> (V lanes) and specialised by the JIT for 512, 256 and 128 bits.
 /// <para>
-/// Blocking: C is cut into column panels of W = 2V columns (32 with AVX-512). Each panel of op(B)
-/// (k × W) is read in place when B is not transposed and the panel is full; otherwise it is packed,
-/// zero-padded, into a thread-local scratch of k·W floats (this is also where op(B) = Bᵀ gets transposed).
-/// Down the panel a register tile of R rows × W columns (R = 8 where the ISA has 32 vector registers,
-/// else 4) keeps 2R accumulators: for each p it loads two vectors of op(B)[p, j..j+W), broadcasts
-/// op(A)[i+r, p] for each r, and fuses a multiply-add. op(A) needs no packing: row r of the tile is read at
-/// a + r·rowStride + p·depthStride, i.e. strides (k, 1) for A and (1, m) for Aᵀ.
+/// Main path (register tiles): C is cut into column panels of W = 2V columns (32 with AVX-512). Each panel of
+/// op(B) (k × W) is read in place when B is not transposed and the panel is full; otherwise it is packed,
+/// zero-padded, into a thread-local scratch of k·W floats (this is where op(B) = Bᵀ gets transposed, 8 × 8
+/// blocks at a time with AVX). Down the panel a register tile of R rows × W columns (R = 8 where the ISA has
+/// 32 vector registers, else 4) keeps 2R accumulators: for each p it loads two vectors of op(B)[p, j..j+W),
+/// broadcasts op(A)[i+r, p] for each r and fuses a multiply-add. op(A) is never packed: row r of the tile is
+/// read at a + r·rowStride + p·depthStride, strides (k, 1) for A and (1, m) for Aᵀ. A partial last panel
+/// is computed into a small edge buffer and merged.
 /// </para>
 /// <para>
-/// Summation order: every element is c = fma(a[p], b[p], c) for p = 0..k−1 starting from 0, then
-/// added to the old C when accumulating. The same chain is used by every tile shape, the row-vector
-/// path for op(B) = B and the scalar tails, so results do not depend on the tiling, on m or on the
-/// thread split. Only the m = 1, op(B) = Bᵀ path (dot products of contiguous rows) sums in a different,
-/// still fixed, order.
+/// Other paths, chosen by shape only: m = 1 with op(B) = B (a row vector times a matrix, vectorised along n);
+/// n &lt; V/2 with A stored k × m (Cᵀ = op(B)ᵀ·op(A)ᵀ through the tiles, then transposed);
+/// n &lt; V/2, or op(B) = Bᵀ with m &lt; 4, with rows of op(A) contiguous (dot products of rows).
+/// </para>
+/// <para>
+/// Summation order: on the tile, row-vector and transposed-output paths every element is the chain
+/// c = fma(a[p], b[p], c) for p = 0..k−1 from 0, then added to the old C when accumulating; the same chain
+/// in every tile shape, panel and thread split. The dot-product path sums V lane-wise chains, then the lanes,
+/// then the k mod V tail. Either way the order is fixed by (m, n, k, transposes), so equal inputs give equal bits.
 /// </para>
 /// </summary>
 internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
@@ -37,6 +42,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
     private const int DotRowsBelow = 4;
 
     [ThreadStatic] private static float[]? t_panel;
+    [ThreadStatic] private static float[]? t_result;
 
     /// <summary>C = op(A)·op(B) (or C +=) for m, n, k ≥ 1 on pinned row-major buffers.</summary>
     public static void Run(float* a, float* b, float* c, int m, int n, int k,
@@ -53,6 +59,14 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             // Few columns (the tile would mostly compute padding) or, for op(B) = Bᵀ, too few rows to repay
             // transposing B: C[i, j] is the dot product of contiguous rows A[i, :] and Bᵀ[j, :].
             RowsDotRows(a, b, c, m, n, k, transposeB, accumulate);
+            return;
+        }
+
+        if (transposeA && n < TV.Count / 2 && m >= TV.Count)
+        {
+            // Few columns but A stored k × m (e.g. dW = dYᵀ·X of an input layer): compute Cᵀ = op(B)ᵀ·op(A)ᵀ,
+            // whose panels run along m, then transpose it into C. Same per-element chain, so the same bits.
+            ThroughTranspose(a, b, c, m, n, k, transposeB, accumulate);
             return;
         }
 
@@ -78,6 +92,26 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
                 Panels((float*)pa, (float*)pb, (float*)pc, m, n, k, transposeA, transposeB, accumulate,
                     0, panels, start * TileRows, Math.Min(m, end * TileRows));
         });
+    }
+
+    /// <summary>
+    /// C (+)= op(A)·op(B) computed as Cᵀ (n × m) = op(B)ᵀ·op(A)ᵀ into a thread-local buffer, for A stored k × m.
+    /// op(A)ᵀ is then A in its plain k × m storage, and op(B)ᵀ is B read as transposed storage when B is k × n.
+    /// </summary>
+    private static void ThroughTranspose(float* a, float* b, float* c, int m, int n, int k, bool transposeB, bool accumulate)
+    {
+        float[]? buffer = t_result;
+        if (buffer is null || buffer.Length < n * m) t_result = buffer = new float[Math.Max(n * m, 2 * (buffer?.Length ?? 0))];
+        fixed (float* cT = buffer)
+        {
+            int panels = (m + PanelWidth - 1) / PanelWidth;
+            Panels(b, a, cT, n, m, k, transposeA: !transposeB, transposeB: false, accumulate: false, 0, panels, 0, n);
+            for (int i = 0; i < m; i++)
+            {
+                float* row = c + (nint)i * n;
+                for (int j = 0; j < n; j++) row[j] = accumulate ? row[j] + cT[(nint)j * m + i] : cT[(nint)j * m + i];
+            }
+        }
     }
 
     /// <summary>Computes column panels [firstPanel, endPanel) for rows [rowStart, rowEnd).</summary>
