@@ -190,10 +190,20 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         {
             // B is n × k: column jj of the panel is the contiguous row j + jj of B. With AVX, whole 8 × 8 blocks
             // are transposed in registers; the rest element by element.
+            // Row blocks of the panel outermost, so each panel line is completed while it is in L1.
             int jj = 0;
             if (Avx.IsSupported)
-                for (; jj + 8 <= cols; jj += 8)
-                    TransposeRows8(b + (nint)(j + jj) * k, k, packed + jj, width);
+            {
+                int blocks = cols / 8, k8 = k - k % 8;
+                float* rows = b + (nint)j * k;
+                for (int p = 0; p < k8; p += 8)
+                    for (int q = 0; q < blocks; q++)
+                        Transpose8x8(rows + (nint)q * 8 * k + p, k, packed + (nint)p * width + q * 8, width);
+                for (int q = 0; q < 8 * blocks; q++)
+                    for (int p = k8; p < k; p++)
+                        packed[(nint)p * width + q] = rows[(nint)q * k + p];
+                jj = 8 * blocks;
+            }
             for (; jj < cols; jj++)
             {
                 float* src = b + (nint)(j + jj) * k;
@@ -212,36 +222,25 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
                 new Span<float>(packed + (nint)p * width + cols, padTo - cols).Clear();
     }
 
-    /// <summary>
-    /// dst[p·ldd + r] = src[r·k + p] for r &lt; 8 and p &lt; k: eight rows of length k written as k rows of eight,
-    /// 8 × 8 blocks at a time with AVX unpack/shuffle/permute, the k mod 8 tail element by element.
-    /// </summary>
-    private static void TransposeRows8(float* src, int k, float* dst, nint ldd)
+    /// <summary>dst[p·ldd + r] = src[r·lds + p] for r, p &lt; 8: one 8 × 8 block transposed in AVX registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
     {
-        int p = 0;
-        for (; p + 8 <= k; p += 8)
-        {
-            float* s = src + p;
-            Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + k), r2 = Avx.LoadVector256(s + 2 * k),
-                r3 = Avx.LoadVector256(s + 3 * k), r4 = Avx.LoadVector256(s + 4 * k), r5 = Avx.LoadVector256(s + 5 * k),
-                r6 = Avx.LoadVector256(s + 6 * k), r7 = Avx.LoadVector256(s + 7 * k);
-            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-            float* d = dst + p * ldd;
-            Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
-            Avx.Store(d + ldd, Avx.Permute2x128(u1, u5, 0x20));
-            Avx.Store(d + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
-            Avx.Store(d + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
-            Avx.Store(d + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
-            Avx.Store(d + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
-            Avx.Store(d + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
-            Avx.Store(d + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
-        }
-        for (; p < k; p++)
-            for (int r = 0; r < 8; r++)
-                dst[p * ldd + r] = src[(nint)r * k + p];
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds), r2 = Avx.LoadVector256(src + 2 * lds),
+            r3 = Avx.LoadVector256(src + 3 * lds), r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds),
+            r6 = Avx.LoadVector256(src + 6 * lds), r7 = Avx.LoadVector256(src + 7 * lds);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     private static float[] Scratch(int length)
