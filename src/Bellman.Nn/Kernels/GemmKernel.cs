@@ -13,7 +13,7 @@ namespace Bellman.Nn.Kernels;
 /// op(B) (k × W) is read in place when B is not transposed and the panel is full; otherwise it is packed,
 /// zero-padded, into a thread-local scratch of k·W floats (this is where op(B) = Bᵀ gets transposed, 8 × 8
 /// blocks at a time with AVX). Down the panel a register tile of R rows × W columns (R = 8 where the ISA has
-/// 32 vector registers, else 4) keeps 2R accumulators: for each p it loads two vectors of op(B)[p, j..j+W),
+/// 32 vector registers, else 6) keeps 2R accumulators: for each p it loads two vectors of op(B)[p, j..j+W),
 /// broadcasts op(A)[i+r, p] for each r and fuses a multiply-add. op(A) is never packed: row r of the tile is
 /// read at a + r·rowStride + p·depthStride, strides (k, 1) for A and (1, m) for Aᵀ. A partial last panel
 /// is computed into a small edge buffer and merged.
@@ -32,8 +32,11 @@ namespace Bellman.Nn.Kernels;
 /// </summary>
 internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
 {
-    /// <summary>Rows per register tile: 8 with 32 vector registers (AVX-512, Arm64), else 4.</summary>
-    private static readonly int TileRows = Avx512F.IsSupported || AdvSimd.Arm64.IsSupported ? 8 : 4;
+    /// <summary>
+    /// Rows per register tile: 8 (16 accumulators) with 32 vector registers (AVX-512, Arm64), else 6
+    /// (12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 AVX2/SSE registers).
+    /// </summary>
+    private static readonly int TileRows = Avx512F.IsSupported || AdvSimd.Arm64.IsSupported ? 8 : 6;
 
     /// <summary>Columns per panel: two vectors.</summary>
     internal static int PanelWidth => 2 * TV.Count;
@@ -158,6 +161,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
                     switch (rows)
                     {
                         case 8: Tile8(ai, rowStride, depthStride, bp, ldb, k, ci, ldc, twoVectors, add); break;
+                        case 6: Tile6(ai, rowStride, depthStride, bp, ldb, k, ci, ldc, twoVectors, add); break;
                         case 4: Tile4(ai, rowStride, depthStride, bp, ldb, k, ci, ldc, twoVectors, add); break;
                         case 2: Tile2(ai, rowStride, depthStride, bp, ldb, k, ci, ldc, twoVectors, add); break;
                         default: Tile1(ai, rowStride, depthStride, bp, ldb, k, ci, ldc, twoVectors, add); break;
@@ -259,6 +263,13 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile6(float* a, nint rowStride, nint depthStride, float* b, nint ldb, int k, float* c, nint ldc, bool twoVectors, bool accumulate)
+    {
+        if (twoVectors) Tile(6, 2, a, rowStride, depthStride, b, ldb, k, c, ldc, accumulate);
+        else Tile(6, 1, a, rowStride, depthStride, b, ldb, k, c, ldc, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Tile4(float* a, nint rowStride, nint depthStride, float* b, nint ldb, int k, float* c, nint ldc, bool twoVectors, bool accumulate)
     {
         if (twoVectors) Tile(4, 2, a, rowStride, depthStride, b, ldb, k, c, ldc, accumulate);
@@ -281,7 +292,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
 
     /// <summary>
     /// The register tile: C[0..rows, 0..vectors·V) (+)= Σ_p op(A)[r, p] · B[p, 0..vectors·V). <paramref name="rows"/>
-    /// ∈ {1, 2, 4, 8} and <paramref name="vectors"/> ∈ {1, 2} are constants at every call site, so the JIT
+    /// ∈ {1, 2, 4, 6, 8} and <paramref name="vectors"/> ∈ {1, 2} are constants at every call site, so the JIT
     /// keeps only the accumulators in use.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -316,7 +327,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
                 c30 = TV.MultiplyAdd(x, b0, c30);
                 if (vectors == 2) c31 = TV.MultiplyAdd(x, b1, c31);
             }
-            if (rows >= 8)
+            if (rows >= 6)
             {
                 x = TV.Broadcast(a4[offset]);
                 c40 = TV.MultiplyAdd(x, b0, c40);
@@ -324,6 +335,9 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
                 x = TV.Broadcast(a5[offset]);
                 c50 = TV.MultiplyAdd(x, b0, c50);
                 if (vectors == 2) c51 = TV.MultiplyAdd(x, b1, c51);
+            }
+            if (rows >= 8)
+            {
                 x = TV.Broadcast(a6[offset]);
                 c60 = TV.MultiplyAdd(x, b0, c60);
                 if (vectors == 2) c61 = TV.MultiplyAdd(x, b1, c61);
@@ -340,10 +354,13 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             StoreRow(c + 2 * ldc, c20, c21, vectors, accumulate);
             StoreRow(c + 3 * ldc, c30, c31, vectors, accumulate);
         }
-        if (rows >= 8)
+        if (rows >= 6)
         {
             StoreRow(c + 4 * ldc, c40, c41, vectors, accumulate);
             StoreRow(c + 5 * ldc, c50, c51, vectors, accumulate);
+        }
+        if (rows >= 8)
+        {
             StoreRow(c + 6 * ldc, c60, c61, vectors, accumulate);
             StoreRow(c + 7 * ldc, c70, c71, vectors, accumulate);
         }
