@@ -1,7 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Bellman.Nn;
 
@@ -58,7 +55,7 @@ public sealed partial class Graph
         Span<float> ys = y.Data;
         switch (op)
         {
-            case OpCode.Relu: TensorPrimitives.Max(xs, 0f, ys); break;
+            case OpCode.Relu: Simd.Relu(xs, ys); break;
             case OpCode.Tanh: TensorPrimitives.Tanh(xs, ys); break;
             case OpCode.Sigmoid: TensorPrimitives.Sigmoid(xs, ys); break;
             case OpCode.Exp: TensorPrimitives.Exp(xs, ys); break;
@@ -94,20 +91,28 @@ public sealed partial class Graph
         Tensor x = n.A!;
         if (!x.RequiresGrad) return;
         ReadOnlySpan<float> xs = x.D, ys = n.Out.D, dy = n.Out.Grad;
-        Span<float> dx = GradOf(x);
         switch (n.Op)
         {
             case OpCode.Relu:
-                ReluBackward(ys, dy, dx);
-                break;
+            {
+                Span<float> dxw = GradOf(x, out bool overwrite);
+                Simd.ReluBackward(ys, dy, dxw, overwrite);
+                return;
+            }
             case OpCode.Tanh:
             {
+                Span<float> dxw = GradOf(x, out bool overwrite);
                 Span<float> s = Scratch(xs.Length);
                 TensorPrimitives.Multiply(ys, ys, s);
                 TensorPrimitives.Subtract(1f, s, s);
-                TensorPrimitives.MultiplyAdd(dy, s, dx, dx);
-                break;
+                if (overwrite) TensorPrimitives.Multiply(dy, s, dxw);
+                else TensorPrimitives.MultiplyAdd(dy, s, dxw, dxw);
+                return;
             }
+        }
+        Span<float> dx = GradOf(x);
+        switch (n.Op)
+        {
             case OpCode.Sigmoid:
             {
                 Span<float> s = Scratch(xs.Length);
@@ -161,37 +166,6 @@ public sealed partial class Graph
         }
     }
 
-    /// <summary>dx += dy where y &gt; 0 (Vector512/Vector256 with a scalar tail).</summary>
-    internal static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        int n = y.Length, i = 0;
-        ref float ry = ref MemoryMarshal.GetReference(y);
-        ref float rdy = ref MemoryMarshal.GetReference(dy);
-        ref float rdx = ref MemoryMarshal.GetReference(dx);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= n - 16; i += 16)
-            {
-                var mask = Vector512.GreaterThan(Vector512.LoadUnsafe(ref ry, (nuint)i), Vector512<float>.Zero);
-                var g = Vector512.LoadUnsafe(ref rdx, (nuint)i) + (Vector512.LoadUnsafe(ref rdy, (nuint)i) & mask);
-                g.StoreUnsafe(ref rdx, (nuint)i);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= n - 8; i += 8)
-            {
-                var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref ry, (nuint)i), Vector256<float>.Zero);
-                var g = Vector256.LoadUnsafe(ref rdx, (nuint)i) + (Vector256.LoadUnsafe(ref rdy, (nuint)i) & mask);
-                g.StoreUnsafe(ref rdx, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            if (Unsafe.Add(ref ry, i) > 0) Unsafe.Add(ref rdx, i) += Unsafe.Add(ref rdy, i);
-        }
-    }
-
     /// <summary>a + b, with broadcasting (shapes aligned from the right; each dimension equal or 1).</summary>
     public Tensor Add(Tensor a, Tensor b) => Binary(OpCode.Add, a, b);
 
@@ -241,7 +215,7 @@ public sealed partial class Graph
         }
         else
         {
-            var bc = Broadcast.Create(a.Shape, b.Shape, op.ToString());
+            var bc = Broadcast.Create(a.Shape, b.Shape, op);
             y = NewOut(bc.OutShape);
             ReadOnlySpan<float> x1 = a.D, x2 = b.D;
             Span<float> ys = y.Data;
@@ -321,7 +295,7 @@ public sealed partial class Graph
                     return;
             }
         }
-        var bc = Broadcast.Create(a.Shape, b.Shape, n.Op.ToString());
+        var bc = Broadcast.Create(a.Shape, b.Shape, n.Op);
         int k = 0;
         for (int i0 = 0; i0 < bc.N0; i0++)
         for (int i1 = 0; i1 < bc.N1; i1++)
@@ -354,7 +328,7 @@ public sealed partial class Graph
 
         public int IndexB(int i0, int i1, int i2, int i3) => i0 * _b0 + i1 * _b1 + i2 * _b2 + i3 * _b3;
 
-        public static Broadcast Create(Shape a, Shape b, string op)
+        public static Broadcast Create(Shape a, Shape b, OpCode op)
         {
             int rank = Math.Max(a.Rank, b.Rank);
             Span<int> da = stackalloc int[4], db = stackalloc int[4], n = stackalloc int[4];

@@ -35,13 +35,15 @@ public sealed partial class Graph
         ReadOnlySpan<float> dc = node.Out.Grad;
         if (a.RequiresGrad)
         {
-            if (!ta) Gemm.Multiply(dc, b.D, GradOf(a), m, k, n, false, !tb, accumulate: true);
-            else Gemm.Multiply(b.D, dc, GradOf(a), k, m, n, tb, true, accumulate: true);
+            Span<float> da = GradOf(a, out bool overwrite);
+            if (!ta) Gemm.Multiply(dc, b.D, da, m, k, n, false, !tb, accumulate: !overwrite);
+            else Gemm.Multiply(b.D, dc, da, k, m, n, tb, true, accumulate: !overwrite);
         }
         if (b.RequiresGrad)
         {
-            if (!tb) Gemm.Multiply(a.D, dc, GradOf(b), k, n, m, !ta, false, accumulate: true);
-            else Gemm.Multiply(dc, a.D, GradOf(b), n, k, m, true, ta, accumulate: true);
+            Span<float> db = GradOf(b, out bool overwrite);
+            if (!tb) Gemm.Multiply(a.D, dc, db, k, n, m, !ta, false, accumulate: !overwrite);
+            else Gemm.Multiply(dc, a.D, db, n, k, m, true, ta, accumulate: !overwrite);
         }
     }
 
@@ -49,7 +51,16 @@ public sealed partial class Graph
     /// The fused affine map y = x Wᵀ + b of <c>nn.Linear</c>: x is [batch, in], W is [out, in], b is [out]
     /// (or null). Backward: dx = dy W, dW += dyᵀ x, db += Σ_rows dy.
     /// </summary>
-    public Tensor Linear(Tensor x, Tensor weight, Tensor? bias)
+    public Tensor Linear(Tensor x, Tensor weight, Tensor? bias) => LinearCore(x, weight, bias, relu: false);
+
+    /// <summary>
+    /// relu(x Wᵀ + b) in one op (the bias and the ReLU share one pass over the output); what
+    /// <see cref="Layers.Sequential"/> runs for a Linear followed by a ReLU. Backward first masks dy by
+    /// y &gt; 0, then proceeds as <see cref="Linear"/>.
+    /// </summary>
+    public Tensor LinearRelu(Tensor x, Tensor weight, Tensor? bias) => LinearCore(x, weight, bias, relu: true);
+
+    private Tensor LinearCore(Tensor x, Tensor weight, Tensor? bias, bool relu)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
@@ -61,18 +72,11 @@ public sealed partial class Graph
         Tensor y = NewOut(new Shape(batch, outF));
         Span<float> ys = y.Data;
         Gemm.Multiply(x.D, weight.D, ys, batch, outF, inF, transposeB: true);
-        if (bias is not null)
-        {
-            ReadOnlySpan<float> bs = bias.D;
-            for (int r = 0; r < batch; r++)
-            {
-                Span<float> row = ys.Slice(r * outF, outF);
-                TensorPrimitives.Add(row, bs, row);
-            }
-        }
+        if (relu) Simd.AddRowVectorRelu(ys, batch, outF, bias is null ? default : bias.D);
+        else if (bias is not null) Simd.AddRowVector(ys, batch, outF, bias.D);
         if (Tracks(x, weight, bias))
         {
-            ref Node node = ref Record(OpCode.Linear, y, x, weight, bias);
+            ref Node node = ref Record(relu ? OpCode.LinearRelu : OpCode.Linear, y, x, weight, bias);
             (node.I0, node.I1, node.I2) = (batch, outF, inF);
         }
         return y;
@@ -84,13 +88,19 @@ public sealed partial class Graph
         Tensor? b = node.C;
         int batch = node.I0, outF = node.I1, inF = node.I2;
         ReadOnlySpan<float> dy = node.Out.Grad;
-        if (x.RequiresGrad) Gemm.Multiply(dy, w.D, GradOf(x), batch, inF, outF, accumulate: true);
-        if (w.RequiresGrad) Gemm.Multiply(dy, x.D, GradOf(w), outF, inF, batch, transposeA: true, accumulate: true);
-        if (b is not null && b.RequiresGrad)
+        if (node.Op == OpCode.LinearRelu)
         {
-            Span<float> db = GradOf(b);
-            for (int r = 0; r < batch; r++) TensorPrimitives.Add(db, dy.Slice(r * outF, outF), db);
+            Span<float> masked = Scratch(batch * outF);
+            Simd.ReluBackward(node.Out.D, dy, masked, overwrite: true);
+            dy = masked;
         }
+        if (x.RequiresGrad)
+        {
+            Span<float> dx = GradOf(x, out bool overwrite);
+            Gemm.Multiply(dy, w.D, dx, batch, inF, outF, accumulate: !overwrite);
+        }
+        if (w.RequiresGrad) Gemm.Multiply(dy, x.D, GradOf(w), outF, inF, batch, transposeA: true, accumulate: true);
+        if (b is not null && b.RequiresGrad) Simd.AddColumnSums(dy, batch, outF, GradOf(b));
     }
 
     /// <summary>
@@ -201,20 +211,24 @@ public sealed partial class Graph
         for (int j = 0; j < g.KW; j++, row++)
         {
             Span<float> dst = col.Slice(row * outPlane, outPlane);
+            var (lo, hi) = ValidRange(j, g.Stride, g.Padding, g.W, g.OutW);
             for (int oy = 0; oy < g.OutH; oy++)
             {
                 int iy = oy * g.Stride + i - g.Padding;
                 Span<float> dstRow = dst.Slice(oy * g.OutW, g.OutW);
-                if ((uint)iy >= (uint)g.H)
+                if ((uint)iy >= (uint)g.H || lo >= hi)
                 {
                     dstRow.Clear();
                     continue;
                 }
+                dstRow[..lo].Clear();
+                dstRow[hi..].Clear();
                 ReadOnlySpan<float> src = image.Slice((c * g.H + iy) * g.W, g.W);
-                for (int ox = 0; ox < g.OutW; ox++)
+                int ix0 = lo * g.Stride + j - g.Padding;
+                if (g.Stride == 1) src.Slice(ix0, hi - lo).CopyTo(dstRow[lo..hi]);
+                else
                 {
-                    int ix = ox * g.Stride + j - g.Padding;
-                    dstRow[ox] = (uint)ix < (uint)g.W ? src[ix] : 0f;
+                    for (int ox = lo, ix = ix0; ox < hi; ox++, ix += g.Stride) dstRow[ox] = src[ix];
                 }
             }
         }
@@ -229,17 +243,34 @@ public sealed partial class Graph
         for (int j = 0; j < g.KW; j++, row++)
         {
             ReadOnlySpan<float> src = col.Slice(row * outPlane, outPlane);
+            var (lo, hi) = ValidRange(j, g.Stride, g.Padding, g.W, g.OutW);
+            if (lo >= hi) continue;
+            int ix0 = lo * g.Stride + j - g.Padding;
             for (int oy = 0; oy < g.OutH; oy++)
             {
                 int iy = oy * g.Stride + i - g.Padding;
                 if ((uint)iy >= (uint)g.H) continue;
                 Span<float> dst = image.Slice((c * g.H + iy) * g.W, g.W);
-                for (int ox = 0; ox < g.OutW; ox++)
+                ReadOnlySpan<float> srcRow = src.Slice(oy * g.OutW, g.OutW);
+                if (g.Stride == 1)
                 {
-                    int ix = ox * g.Stride + j - g.Padding;
-                    if ((uint)ix < (uint)g.W) dst[ix] += src[oy * g.OutW + ox];
+                    Span<float> d = dst.Slice(ix0, hi - lo);
+                    TensorPrimitives.Add(d, srcRow[lo..hi], d);
+                }
+                else
+                {
+                    for (int ox = lo, ix = ix0; ox < hi; ox++, ix += g.Stride) dst[ix] += srcRow[ox];
                 }
             }
         }
+    }
+
+    /// <summary>The output columns [lo, hi) whose input column ox·s + j − p lies inside [0, width).</summary>
+    private static (int Lo, int Hi) ValidRange(int j, int stride, int padding, int width, int outWidth)
+    {
+        int offset = j - padding;
+        int lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+        int hi = width - 1 - offset < 0 ? 0 : Math.Min(outWidth, (width - 1 - offset) / stride + 1);
+        return (Math.Min(lo, hi), hi);
     }
 }

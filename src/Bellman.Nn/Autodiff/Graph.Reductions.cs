@@ -141,4 +141,36 @@ public sealed partial class Graph
         ArgumentNullException.ThrowIfNull(x);
         Numerics.ArgMaxRows(x.D, x.Shape.Last, destination);
     }
+
+    /// <summary>
+    /// Writes the position along <paramref name="axis"/> of the largest value for every other index, in
+    /// row-major order of the reduced shape (the first maximum on ties). Not an op: nothing is recorded.
+    /// </summary>
+    public static void ArgMax(Tensor x, int axis, Span<int> destination)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int a = x.Shape.NormalizeAxis(axis);
+        int outer = x.Shape.Outer(a), len = x.Shape[a], inner = x.Shape.Inner(a);
+        if (destination.Length < outer * inner)
+            throw new ArgumentException($"ArgMax over axis {axis} of {x.Shape} needs {outer * inner} slots, destination has {destination.Length}.", nameof(destination));
+        ReadOnlySpan<float> xs = x.D;
+        for (int o = 0; o < outer; o++)
+        {
+            for (int i = 0; i < inner; i++)
+            {
+                int baseIndex = o * len * inner + i, best = 0;
+                float bestValue = xs[baseIndex];
+                for (int j = 1; j < len; j++)
+                {
+                    float v = xs[baseIndex + j * inner];
+                    if (v > bestValue || float.IsNaN(bestValue))
+                    {
+                        bestValue = v;
+                        best = j;
+                    }
+                }
+                destination[o * inner + i] = best;
+            }
+        }
+    }
 }

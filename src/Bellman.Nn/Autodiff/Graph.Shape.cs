@@ -27,8 +27,9 @@ public sealed partial class Graph
     {
         Tensor x = n.A!;
         if (!x.RequiresGrad) return;
-        Span<float> dx = GradOf(x);
-        TensorPrimitives.Add(dx, n.Out.Grad, dx);
+        Span<float> dx = GradOf(x, out bool overwrite);
+        if (overwrite) n.Out.Grad.CopyTo(dx);
+        else TensorPrimitives.Add(dx, n.Out.Grad, dx);
     }
 
     /// <summary>Concatenates along the last (feature) axis: [.., n1] and [.., n2] → [.., n1 + n2] (critic input [s, a]).</summary>

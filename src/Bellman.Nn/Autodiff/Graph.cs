@@ -15,6 +15,23 @@ namespace Bellman.Nn;
 /// <c>requiresGrad: true</c>; parameters with <see cref="Parameter.RequiresGrad"/> false receive nothing
 /// but still pass gradients through to the inputs of their ops.
 /// </para>
+/// <para>A graph is single-threaded; give each thread its own.</para>
+/// <example>
+/// A DQN loss (PyTorch: <c>F.smooth_l1_loss(q(s).gather(1, a), r + γ (1 − d) q_target(s').max(1))</c>):
+/// <code>
+/// graph.Reset();
+/// online.ZeroGrad();
+/// Tensor y;
+/// using (graph.NoGrad())
+/// {
+///     Tensor next = graph.Max(target.Forward(graph, graph.Input(nextStates, new Shape(batch, obsDim))), axis: 1);
+///     y = graph.Zeros(new Shape(batch));   // fill y.Data with r + γ (1 − d) next.Data
+/// }
+/// Tensor q = graph.Gather(online.Forward(graph, graph.Input(states, new Shape(batch, obsDim))), actions);
+/// Tensor loss = graph.HuberLoss(q, y, weights);   // weights: optional per-sample tensor
+/// graph.Backward(loss);                          // gradients now in online.Parameters()[i].Grad
+/// </code>
+/// </example>
 /// </summary>
 public sealed partial class Graph
 {
@@ -134,6 +151,8 @@ public sealed partial class Graph
             return;
         }
         int end = loss.NodeIndex;
+        if (end < 0 || end >= _tapeCount || !ReferenceEquals(_tape[end].Out, loss))
+            throw new InvalidOperationException("Backward: the loss is not on this graph's tape (was it computed on another graph, or before a Reset?).");
         for (int i = 0; i <= end; i++) _tape[i].Out.Touched = false;
         GradOf(loss)[0] += 1;
         for (int i = end; i >= 0; i--)
@@ -194,6 +213,18 @@ public sealed partial class Graph
         return t.Grad;
     }
 
+    /// <summary>
+    /// The gradient buffer of <paramref name="t"/> for an op that can either write or accumulate:
+    /// <paramref name="overwrite"/> is true when the buffer holds nothing of this pass yet (an op output
+    /// touched for the first time), so the op may store its result instead of clearing and adding.
+    /// </summary>
+    private static Span<float> GradOf(Tensor t, out bool overwrite)
+    {
+        overwrite = !t.IsLeaf && !t.Touched;
+        t.Touched = true;
+        return t.Grad;
+    }
+
     private Span<float> Scratch(int n)
     {
         if (_scratch.Length < n) _scratch = new float[Math.Max(n, 2 * _scratch.Length)];
@@ -219,7 +250,7 @@ public sealed partial class Graph
                 BinaryBackward(ref n);
                 break;
             case OpCode.MatMul: MatMulBackward(ref n); break;
-            case OpCode.Linear: LinearBackward(ref n); break;
+            case OpCode.Linear: case OpCode.LinearRelu: LinearBackward(ref n); break;
             case OpCode.Conv2d: Conv2dBackward(ref n); break;
             case OpCode.SumAll: SumAllBackward(ref n); break;
             case OpCode.SumAxis: SumAxisBackward(ref n); break;

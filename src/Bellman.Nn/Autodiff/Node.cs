@@ -8,7 +8,7 @@ internal enum OpCode : byte
     // Elementwise binary (A, B → Out), same shape or broadcast.
     Add, Sub, Mul, Div, Minimum, Maximum,
     // Linear algebra.
-    MatMul, Linear, Conv2d,
+    MatMul, Linear, LinearRelu, Conv2d,
     // Reductions.
     SumAll, SumAxis, MaxAxis,
     // Shape and indexing.

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Bellman.Nn.Kernels;
 
 /// <summary>
@@ -7,10 +9,68 @@ namespace Bellman.Nn.Kernels;
 /// </summary>
 public static class Gemm
 {
-    /// <summary>The fast kernel (SIMD, cache-blocked).</summary>
-    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+    private static int s_maxThreads = 1;
+
+    /// <summary>
+    /// The most threads one <see cref="Multiply"/> call may use (default 1: single-threaded). Products of at
+    /// least <see cref="ParallelThreshold"/> multiply-adds are split over output panels or rows, so every
+    /// element is summed exactly as single-threaded and the result is bit-identical for any setting.
+    /// A parallel call allocates a little (the task scheduler's closure); a single-threaded one allocates nothing
+    /// once its scratch has grown.
+    /// </summary>
+    public static int MaxThreads
+    {
+        get => s_maxThreads;
+        set
+        {
+            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, "Gemm.MaxThreads must be at least 1.");
+            s_maxThreads = value;
+        }
+    }
+
+    /// <summary>The smallest m·n·k for which <see cref="Multiply"/> uses more than one thread.</summary>
+    public const long ParallelThreshold = 1L << 21;
+
+    /// <summary>
+    /// The fast kernel: SIMD register tiles at the widest accelerated vector width (Vector512, else Vector256,
+    /// else Vector128, else the scalar reference), op(B) packed into a thread-local panel when transposed,
+    /// a dedicated row-vector path when m = 1. Each output element is a fused multiply-add chain over p = 0..k−1
+    /// in order (added to the old C when <paramref name="accumulate"/>), so equal inputs give equal bits.
+    /// </summary>
+    /// <param name="a">op(A) storage: m×k row-major, or k×m when <paramref name="transposeA"/>.</param>
+    /// <param name="b">op(B) storage: k×n row-major, or n×k when <paramref name="transposeB"/>.</param>
+    /// <param name="c">The m×n row-major destination.</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">The inner dimension.</param>
+    /// <param name="transposeA">Whether A is stored k×m.</param>
+    /// <param name="transposeB">Whether B is stored n×k.</param>
+    /// <param name="accumulate">Whether to add to C instead of overwriting it.</param>
+    /// <exception cref="ArgumentException">A dimension is negative or a span is shorter than its matrix.</exception>
+    public static unsafe void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         bool transposeA = false, bool transposeB = false, bool accumulate = false)
-        => MultiplyReference(a, b, c, m, n, k, transposeA, transposeB, accumulate);
+    {
+        CheckSizes(a.Length, b.Length, c.Length, m, n, k);
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) c[..(m * n)].Clear();
+            return;
+        }
+
+        int threads = s_maxThreads > 1 && (long)m * n * k >= ParallelThreshold ? s_maxThreads : 1;
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            if (Vector512.IsHardwareAccelerated)
+                GemmKernel<Simd512>.Run(pa, pb, pc, m, n, k, transposeA, transposeB, accumulate, threads);
+            else if (Vector256.IsHardwareAccelerated)
+                GemmKernel<Simd256>.Run(pa, pb, pc, m, n, k, transposeA, transposeB, accumulate, threads);
+            else if (Vector128.IsHardwareAccelerated)
+                GemmKernel<Simd128>.Run(pa, pb, pc, m, n, k, transposeA, transposeB, accumulate, threads);
+            else
+                MultiplyReference(a, b, c, m, n, k, transposeA, transposeB, accumulate);
+        }
+    }
 
     /// <summary>The plain scalar reference that tests and benchmarks compare the fast kernel against.</summary>
     public static void MultiplyReference(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
@@ -36,8 +96,8 @@ public static class Gemm
     internal static void CheckSizes(int aLength, int bLength, int cLength, int m, int n, int k)
     {
         if (m < 0 || n < 0 || k < 0) throw new ArgumentException($"Gemm dimensions must be non-negative: m={m}, n={n}, k={k}.");
-        if (aLength < m * k) throw new ArgumentException($"Gemm: A has {aLength} elements, needs {m}×{k}.");
-        if (bLength < k * n) throw new ArgumentException($"Gemm: B has {bLength} elements, needs {k}×{n}.");
-        if (cLength < m * n) throw new ArgumentException($"Gemm: C has {cLength} elements, needs {m}×{n}.");
+        if (aLength < (long)m * k) throw new ArgumentException($"Gemm: A has {aLength} elements, needs {m}×{k}.");
+        if (bLength < (long)k * n) throw new ArgumentException($"Gemm: B has {bLength} elements, needs {k}×{n}.");
+        if (cLength < (long)m * n) throw new ArgumentException($"Gemm: C has {cLength} elements, needs {m}×{n}.");
     }
 }

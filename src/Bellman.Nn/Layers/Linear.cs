@@ -48,6 +48,13 @@ public sealed class Linear : Module
         ArgumentNullException.ThrowIfNull(graph);
         return graph.Linear(x, graph.Param(Weight), Bias is null ? null : graph.Param(Bias));
     }
+
+    /// <summary>relu(Forward(x)) as one fused op.</summary>
+    public Tensor ForwardRelu(Graph graph, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return graph.LinearRelu(x, graph.Param(Weight), Bias is null ? null : graph.Param(Bias));
+    }
 }
 
 /// <summary>

@@ -15,6 +15,20 @@ public abstract class Module
     /// <summary>Applies the module to <paramref name="x"/>, recording on <paramref name="graph"/>.</summary>
     public abstract Tensor Forward(Graph graph, Tensor x);
 
+    /// <summary>
+    /// For modules built from children (an actor with a trunk and two heads): renames every parameter of
+    /// <paramref name="child"/> to "<paramref name="prefix"/>." + name, as PyTorch names a submodule's
+    /// parameters after the attribute, and returns them. Call once per child, in the constructor.
+    /// </summary>
+    protected static IReadOnlyList<Parameter> Adopt(string prefix, Module child)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        ArgumentNullException.ThrowIfNull(child);
+        var ps = child.Parameters();
+        for (int i = 0; i < ps.Count; i++) ps[i].Name = $"{prefix}.{ps[i].Name}";
+        return ps;
+    }
+
     /// <summary>Sets every parameter's gradient to zero.</summary>
     public void ZeroGrad()
     {

@@ -8,6 +8,7 @@ public sealed class Sequential : Module
 {
     private readonly Module[] _layers;
     private readonly Parameter[] _parameters;
+    private readonly bool[] _fuseWithNextRelu;
 
     /// <summary>Creates the sequence; the modules must not belong to another container.</summary>
     public Sequential(params Module[] layers)
@@ -26,6 +27,8 @@ public sealed class Sequential : Module
             }
         }
         _parameters = [.. all];
+        _fuseWithNextRelu = new bool[_layers.Length];
+        for (int i = 0; i + 1 < _layers.Length; i++) _fuseWithNextRelu[i] = _layers[i] is Linear && _layers[i + 1] is ReLU;
     }
 
     /// <summary>The modules in order.</summary>
@@ -34,10 +37,18 @@ public sealed class Sequential : Module
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters() => _parameters;
 
-    /// <inheritdoc/>
+    /// <summary>Applies the modules in order; a Linear followed by a ReLU runs as one fused <see cref="Graph.LinearRelu"/>.</summary>
     public override Tensor Forward(Graph graph, Tensor x)
     {
-        for (int i = 0; i < _layers.Length; i++) x = _layers[i].Forward(graph, x);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            if (_fuseWithNextRelu[i])
+            {
+                x = ((Linear)_layers[i]).ForwardRelu(graph, x);
+                i++;
+            }
+            else x = _layers[i].Forward(graph, x);
+        }
         return x;
     }
 }
@@ -77,6 +88,24 @@ public static class Mlp
             if (act != Activation.None) layers.Add(Create(act));
         }
         return new Sequential([.. layers]);
+    }
+
+    /// <summary>
+    /// SB3's A2C/PPO initialisation: every Linear weight orthogonal with <paramref name="hiddenGain"/>
+    /// (√2 in SB3), the last Linear's with <paramref name="outputGain"/> (0.01 for a policy head, 1 for a
+    /// value head), every bias zero. Applies to the Linear layers of <paramref name="network"/> in order.
+    /// </summary>
+    public static void InitOrthogonal(Sequential network, float hiddenGain, float outputGain, IRandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(random);
+        var linears = network.Layers.OfType<Linear>().ToArray();
+        if (linears.Length == 0) throw new ArgumentException("InitOrthogonal: the network has no Linear layer.", nameof(network));
+        for (int i = 0; i < linears.Length; i++)
+        {
+            Init.Orthogonal(linears[i].Weight, i == linears.Length - 1 ? outputGain : hiddenGain, random);
+            if (linears[i].Bias is { } b) Init.Constant(b, 0f);
+        }
     }
 
     /// <summary>The module for an activation (not <see cref="Activation.None"/>).</summary>

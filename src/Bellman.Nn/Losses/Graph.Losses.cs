@@ -167,7 +167,7 @@ public sealed partial class Graph
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(logStd);
-        string name = op.ToString();
+        string name = op == OpCode.GaussianLogProb ? nameof(GaussianLogProb) : nameof(TanhGaussianLogProb);
         if (x.Shape.Rank != 2 || x.Shape != mean.Shape) throw ShapeMismatch(name, x, mean, "x and mean must both be [batch, dim]");
         int rows = x.Shape[0], dim = x.Shape[1];
         bool shared = logStd.Shape.Rank == 1;
