@@ -26,21 +26,26 @@ public static class QNetwork
 /// Q(s, a) = V(s) + A(s, a) − (1/|A|) Σ_a' A(s, a') so that V and A are identifiable.
 /// Parameters: "trunk.*", "value.*", "advantage.*".
 /// </summary>
-public sealed class DuelingQNetwork : CompositeModule
+public sealed class DuelingQNetwork : Module
 {
     private readonly Sequential _trunk;
     private readonly Linear _value;
     private readonly Linear _advantage;
+    private readonly Parameter[] _parameters;
 
     /// <summary>Creates the network with the given hidden sizes (the trunk ends with ReLU).</summary>
     public DuelingQNetwork(int observationSize, int actionCount, IReadOnlyList<int> hidden, IRandomSource random)
     {
         if (hidden.Count == 0) throw new ArgumentException("A dueling network needs at least one hidden layer.", nameof(hidden));
         int[] sizes = [observationSize, .. hidden];
-        _trunk = Register("trunk", Mlp.Create(sizes, Activation.ReLU, random, Activation.ReLU));
-        _value = Register("value", new Linear(hidden[^1], 1, random));
-        _advantage = Register("advantage", new Linear(hidden[^1], actionCount, random));
+        _trunk = Mlp.Create(sizes, Activation.ReLU, random, Activation.ReLU);
+        _value = new Linear(hidden[^1], 1, random);
+        _advantage = new Linear(hidden[^1], actionCount, random);
+        _parameters = [.. Adopt("trunk", _trunk), .. Adopt("value", _value), .. Adopt("advantage", _advantage)];
     }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Parameter> Parameters() => _parameters;
 
     /// <inheritdoc/>
     public override Tensor Forward(Graph graph, Tensor x)
