@@ -83,6 +83,8 @@ public sealed class TrainDqnCommand(CliIO io) : Command<TrainDqnCommand.Settings
         {
             if (resume is not null)
                 AgentCheckpoint.Load(folder.Latest, run.Agent.Networks, run.Agent.Optimizers);
+            else
+                SaveCheckpoint(run, folder.Latest, config, options); // a loadable checkpoint exists from the first step on
             try
             {
                 if (io.IsInteractive) RunWithProgress(run, cancellationToken);
@@ -153,7 +155,7 @@ public sealed class TrainDqnCommand(CliIO io) : Command<TrainDqnCommand.Settings
         }
         foreach (var key in RunConfig.RunKeys) fileValues.Remove(key);
         options = OptionBinder.Apply(options, fileValues, source);
-        options = OptionBinder.Apply(options, KeyValues.Parse(settings.Set, "--set"), "--set");
+        options = OptionBinder.Apply(options, KeyValues.Parse(settings.Set, "--set", lastWins: true), "--set");
         if (settings.Steps is long steps) options = options with { TotalSteps = steps };
         options.Validate();
 
