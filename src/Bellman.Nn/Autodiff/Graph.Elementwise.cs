@@ -213,6 +213,22 @@ public sealed partial class Graph
                 case OpCode.Maximum: for (int i = 0; i < ys.Length; i++) ys[i] = MathF.Max(x1[i], x2[i]); break;
             }
         }
+        else if (IsScalarOperand(a, b))
+        {
+            // Fast path: b holds one value (α·x, x − c).
+            y = NewOut(a.Shape);
+            ReadOnlySpan<float> x1 = a.D;
+            Span<float> ys = y.Data;
+            float s = b.DataArray[0];
+            switch (op)
+            {
+                case OpCode.Add: TensorPrimitives.Add(x1, s, ys); break;
+                case OpCode.Sub: TensorPrimitives.Subtract(x1, s, ys); break;
+                case OpCode.Mul: TensorPrimitives.Multiply(x1, s, ys); break;
+                case OpCode.Div: TensorPrimitives.Divide(x1, s, ys); break;
+                default: for (int i = 0; i < ys.Length; i++) ys[i] = BinaryValue(op, x1[i], s); break;
+            }
+        }
         else
         {
             var bc = Broadcast.Create(a.Shape, b.Shape, op);
@@ -229,6 +245,9 @@ public sealed partial class Graph
         if (Tracks(a, b)) Record(op, y, a, b);
         return y;
     }
+
+    /// <summary>Whether b is a single value broadcast over all of a (b's rank not above a's, so the output has a's shape).</summary>
+    private static bool IsScalarOperand(Tensor a, Tensor b) => b.Length == 1 && b.Shape.Rank <= a.Shape.Rank;
 
     private static float BinaryValue(OpCode op, float a, float b) => op switch
     {
@@ -294,6 +313,19 @@ public sealed partial class Graph
                     }
                     return;
             }
+        }
+        if (IsScalarOperand(a, b))
+        {
+            float s = b.DataArray[0];
+            double sumB = 0;
+            for (int i = 0; i < dy.Length; i++)
+            {
+                var (pa, pb) = BinaryPartials(n.Op, x1[i], s);
+                if (a.RequiresGrad) da[i] += dy[i] * pa;
+                sumB += dy[i] * pb;
+            }
+            if (b.RequiresGrad) db[0] += (float)sumB;
+            return;
         }
         var bc = Broadcast.Create(a.Shape, b.Shape, n.Op);
         int k = 0;

@@ -92,6 +92,9 @@ public class ElementwiseGradTests
         { new[] { 7, 3 }, new[] { 7, 1 } },
         { new[] { 1 }, new[] { 3, 7 } },
         { new[] { 2, 1, 3 }, new[] { 5, 1 } },
+        { new[] { 7, 3 }, new[] { 1 } },
+        { new[] { 17 }, new[] { 1 } },
+        { new[] { 3, 1 }, new[] { 1, 1 } },
     };
 
     private static void CheckBinary(int[] sa, int[] sb, Func<Graph, Tensor, Tensor, Tensor> op, float low, float high, ulong seed)

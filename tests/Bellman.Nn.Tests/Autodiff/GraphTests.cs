@@ -9,7 +9,7 @@ public class GraphTests
     /// <summary>
     /// ReLU networks are piecewise linear: a step of 1e-2 in a weight can move a pre-activation across 0
     /// and the difference quotient then mixes two linear pieces. With 1e-3 a crossing needs a pre-activation
-    /// within ~1e-3 of zero; the float32 rounding term grows to ≈ 6e-8·|L| / 1e-3 ≈ 1e-4, still under the tolerance.
+    /// within ~1e-3 of zero; the float32 rounding term grows to ≈ 6e-8·|L| / 1e-3 ≈ 6e-5 for |L| ≤ 1, under the 1e-4 floor.
     /// </summary>
     private const double ReluStep = 1e-3;
 

@@ -50,7 +50,7 @@ public class LinearAlgebraGradTests
     {
         var shapes = bias ? new[] { new Shape(batch, inF), new Shape(outF, inF), new Shape(outF) } : [new Shape(batch, inF), new Shape(outF, inF)];
         var values = shapes.Select((s, i) => Uniform(s.Size, -1f, 1f, (ulong)(20 + i))).ToArray();
-        // Fixed seeds: none of these pre-activations lies within the step h of the kink at 0.
+        // Fixed seeds: a pre-activation within h of the kink at 0 would show up here as a mismatch.
         Inputs(shapes, values, (g, x) => g.LinearRelu(x[0], x[1], bias ? x[2] : null));
         var g = new Graph();
         var ts = shapes.Select((s, i) => g.Input(values[i], s)).ToArray();
