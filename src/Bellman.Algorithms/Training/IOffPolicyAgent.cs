@@ -1,8 +1,5 @@
 using Bellman.Algorithms.Replay;
 using Bellman.Core.Random;
-using Bellman.Nn;
-using Bellman.Nn.Layers;
-using Bellman.Nn.Optimizers;
 
 namespace Bellman.Algorithms.Training;
 
@@ -15,7 +12,7 @@ public readonly record struct UpdateStats(double Loss, double MeanQ);
 /// An algorithm's update rule as seen by the shared off-policy loop (<see cref="OffPolicyLoop"/>): how it
 /// acts, how it learns from a replay batch, and which networks and optimizers make up its state.
 /// </summary>
-public interface IOffPolicyAgent
+public interface IOffPolicyAgent : IAgent
 {
     /// <summary>Whether actions are discrete (stored as integers in the replay buffer).</summary>
     bool DiscreteActions { get; }
@@ -29,18 +26,9 @@ public interface IOffPolicyAgent
     /// <summary>Exploratory actions for <paramref name="count"/> observations (rows of <paramref name="observations"/>).</summary>
     void Act(ReadOnlySpan<float> observations, int count, Span<float> actions, double progress, Rng rng);
 
-    /// <summary>The deterministic (greedy) action for one observation, for evaluation.</summary>
-    void Greedy(ReadOnlySpan<float> observation, Span<float> action);
-
     /// <summary>One gradient step on <paramref name="batch"/>; writes |TD error| per row into <paramref name="tdErrors"/>.</summary>
     UpdateStats Train(ReplayBatch batch, Span<float> tdErrors, double progress);
 
     /// <summary>Called after every vector step with the number of environment steps so far (target-network updates).</summary>
     void OnEnvironmentSteps(long steps, long previousSteps);
-
-    /// <summary>The agent's networks by name (for checkpoints): e.g. "q", "q_target".</summary>
-    IReadOnlyList<(string Name, Module Module)> Networks { get; }
-
-    /// <summary>The agent's optimizers by name (for checkpoints).</summary>
-    IReadOnlyList<(string Name, Optimizer Optimizer)> Optimizers { get; }
 }

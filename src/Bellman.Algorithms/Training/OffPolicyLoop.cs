@@ -43,19 +43,6 @@ public sealed record OffPolicySettings
     public int LogInterval { get; init; } = 1_000;
 }
 
-/// <summary>Counters and generator states of a run, for checkpoints and resuming.</summary>
-public sealed record OffPolicyState
-{
-    /// <summary>Environment steps so far.</summary>
-    public long Step { get; init; }
-    /// <summary>Episodes finished.</summary>
-    public long Episodes { get; init; }
-    /// <summary>Gradient steps so far.</summary>
-    public long Updates { get; init; }
-    /// <summary>The best evaluation mean so far (−∞ before the first).</summary>
-    public double BestEvaluation { get; init; } = double.NegativeInfinity;
-}
-
 /// <summary>
 /// The one off-policy training loop: act (random during warm-up, then by the agent's exploration),
 /// step the vector environment, store each transition with its true final observation at an episode
@@ -75,7 +62,7 @@ public sealed class OffPolicyLoop
     private readonly Queue<double> _recent = new();
 
     /// <summary>Creates the loop; all randomness derives from <paramref name="seed"/>.</summary>
-    public OffPolicyLoop(IVectorEnvironment envs, IEnvironment? evalEnv, IOffPolicyAgent agent, OffPolicySettings settings, int seed, IMetricsSink? sink = null, OffPolicyState? resumeFrom = null)
+    public OffPolicyLoop(IVectorEnvironment envs, IEnvironment? evalEnv, IOffPolicyAgent agent, OffPolicySettings settings, int seed, IMetricsSink? sink = null, RunState? resumeFrom = null)
     {
         _envs = envs;
         _evalEnv = evalEnv;
@@ -83,7 +70,7 @@ public sealed class OffPolicyLoop
         _settings = settings;
         _sink = sink ?? NullMetricsSink.Instance;
         _seed = seed;
-        State = resumeFrom ?? new OffPolicyState();
+        State = resumeFrom ?? new RunState();
         // Generators derive from the seed and the resume point, so a resumed run is itself reproducible.
         ulong stream = (ulong)seed ^ ((ulong)State.Step << 20);
         _actionRng = new Rng(Rng.DeriveSeed(stream, 11));
@@ -93,13 +80,13 @@ public sealed class OffPolicyLoop
     }
 
     /// <summary>Counters so far (updated as the loop runs).</summary>
-    public OffPolicyState State { get; private set; }
+    public RunState State { get; private set; }
 
     /// <summary>The replay buffer (null before <see cref="Run"/> or without replay).</summary>
     public ReplayBuffer? Buffer { get; private set; }
 
     /// <summary>Runs until the step budget is spent or <paramref name="cancellation"/> is signalled; returns the final state.</summary>
-    public OffPolicyState Run(CancellationToken cancellation = default)
+    public RunState Run(CancellationToken cancellation = default)
     {
         var s = _settings;
         int n = _envs.NumEnvs, obsSize = _envs.ObservationSize, actSize = _agent.ActionSize;

@@ -1,4 +1,5 @@
 using Bellman.Algorithms.Configuration;
+using Bellman.Algorithms.Training;
 
 namespace Bellman.Algorithms.ValueBased;
 
@@ -35,7 +36,7 @@ public enum OptimizerKind
 /// Options of DQN and its family. Keys and defaults follow Stable-Baselines3 / rl-baselines3-zoo so that
 /// published hyperparameters carry over; every key can be set from a preset, a YAML file or <c>--set</c>.
 /// </summary>
-public sealed record DqnOptions
+public sealed record DqnOptions : ITrainingOptions
 {
     /// <summary>Total environment steps.</summary>
     [Option("total_steps", "environment steps to train for")] public long TotalSteps { get; init; } = 50_000;
@@ -103,6 +104,9 @@ public sealed record DqnOptions
     [Option("eval_freq", "environment steps between greedy evaluations (0 disables)")] public int EvalFrequency { get; init; } = 5_000;
     /// <summary>Episodes per evaluation.</summary>
     [Option("eval_episodes", "episodes per evaluation")] public int EvalEpisodes { get; init; } = 10;
+
+    /// <summary>Throws an <see cref="OptionException"/> naming the first invalid key.</summary>
+    void ITrainingOptions.Validate() => Validate();
 
     /// <summary>Throws an <see cref="OptionException"/> naming the first invalid key.</summary>
     public DqnOptions Validate()

@@ -1,11 +1,6 @@
-namespace Bellman.Algorithms.ValueBased;
+using Bellman.Algorithms.Configuration;
 
-/// <summary>A named DQN configuration for an environment.</summary>
-/// <param name="Name">The preset's name (<c>--preset NAME</c>).</param>
-/// <param name="EnvId">The environment it is tuned for.</param>
-/// <param name="Description">Where the values come from.</param>
-/// <param name="Options">The options.</param>
-public sealed record DqnPreset(string Name, string EnvId, string Description, DqnOptions Options);
+namespace Bellman.Algorithms.ValueBased;
 
 /// <summary>
 /// Built-in DQN presets. Each environment's default preset starts from rl-baselines3-zoo's tuned
@@ -22,40 +17,34 @@ public static class DqnPresets
     };
 
     /// <summary>Every preset, default presets first.</summary>
-    public static IReadOnlyList<DqnPreset> All { get; } =
+    public static IReadOnlyList<Preset<DqnOptions>> All { get; } =
     [
-        new("CartPole-v1", "CartPole-v1", "rl-baselines3-zoo dqn.yml", ZooCartPole),
-        new("Acrobot-v1", "Acrobot-v1", "rl-baselines3-zoo dqn.yml", new DqnOptions
+        new Preset<DqnOptions>("CartPole-v1", "CartPole-v1", "rl-baselines3-zoo dqn.yml", ZooCartPole),
+        new Preset<DqnOptions>("Acrobot-v1", "Acrobot-v1", "rl-baselines3-zoo dqn.yml", new DqnOptions
         {
             TotalSteps = 100_000, LearningRate = 6.3e-4, BatchSize = 128, BufferSize = 50_000, LearningStarts = 0, Gamma = 0.99,
             TargetUpdateInterval = 250, TrainFrequency = 4, GradientSteps = -1, ExplorationFraction = 0.12, ExplorationFinalEps = 0.1,
             NetArch = [256, 256], EvalFrequency = 10_000,
         }),
-        new("MountainCar-v0", "MountainCar-v0", "rl-baselines3-zoo dqn.yml", new DqnOptions
+        new Preset<DqnOptions>("MountainCar-v0", "MountainCar-v0", "rl-baselines3-zoo dqn.yml", new DqnOptions
         {
             TotalSteps = 120_000, LearningRate = 4e-3, BatchSize = 128, BufferSize = 10_000, LearningStarts = 1_000, Gamma = 0.98,
             TargetUpdateInterval = 600, TrainFrequency = 16, GradientSteps = 8, ExplorationFraction = 0.2, ExplorationFinalEps = 0.07,
             NetArch = [256, 256], EvalFrequency = 10_000,
         }),
-        new("cleanrl", "CartPole-v1", "CleanRL dqn.py defaults (MSE loss, no clipping, 120-84 network)", new DqnOptions
+        new Preset<DqnOptions>("cleanrl", "CartPole-v1", "CleanRL dqn.py defaults (MSE loss, no clipping, 120-84 network)", new DqnOptions
         {
             TotalSteps = 500_000, LearningRate = 2.5e-4, BufferSize = 10_000, Gamma = 0.99, Tau = 1.0, TargetUpdateInterval = 500,
             BatchSize = 128, ExplorationInitialEps = 1, ExplorationFinalEps = 0.05, ExplorationFraction = 0.5, LearningStarts = 10_000,
             TrainFrequency = 10, GradientSteps = 1, NetArch = [120, 84], Loss = TdLoss.Mse, MaxGradNorm = 0, EvalFrequency = 25_000,
         }),
-        new("online", "CartPole-v1", "the lecture's online Q-iteration: one transition, one gradient step, no replay, no target network", ZooCartPole with
+        new Preset<DqnOptions>("online", "CartPole-v1", "the lecture's online Q-iteration: one transition, one gradient step, no replay, no target network", ZooCartPole with
         {
             Replay = false, LearningRate = 1e-3, NetArch = [64, 64], LearningStarts = 0, TrainFrequency = 1, GradientSteps = 1,
         }),
-        new("rainbow-lite", "CartPole-v1", "the zoo CartPole preset with double Q, dueling heads, prioritized replay and 3-step returns", ZooCartPole with
+        new Preset<DqnOptions>("rainbow-lite", "CartPole-v1", "the zoo CartPole preset with double Q, dueling heads, prioritized replay and 3-step returns", ZooCartPole with
         {
             DoubleQ = true, Dueling = true, Prioritized = true, NSteps = 3,
         }),
     ];
-
-    /// <summary>The preset named <paramref name="name"/>, or null.</summary>
-    public static DqnPreset? Find(string name) => All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>The default preset for an environment, or null when there is none.</summary>
-    public static DqnPreset? DefaultFor(string envId) => All.FirstOrDefault(p => p.Name == envId);
 }

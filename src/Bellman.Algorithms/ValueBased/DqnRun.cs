@@ -12,11 +12,11 @@ namespace Bellman.Algorithms.ValueBased;
 /// <c>n_envs</c> copies), a separate evaluation environment, the agent, and the shared off-policy loop.
 /// Everything random derives from <see cref="Seed"/>.
 /// </summary>
-public sealed class DqnRun : IDisposable
+public sealed class DqnRun : ITrainingRun
 {
     /// <summary>Builds the run; <paramref name="registry"/> defaults to <see cref="EnvRegistry.Default"/>.</summary>
     public DqnRun(string envId, IReadOnlyDictionary<string, string> envOptions, DqnOptions options, int seed,
-        IMetricsSink? sink = null, OffPolicyState? resumeFrom = null, EnvRegistry? registry = null)
+        IMetricsSink? sink = null, RunState? resumeFrom = null, EnvRegistry? registry = null)
     {
         options.Validate();
         registry ??= EnvRegistry.Default;
@@ -63,6 +63,26 @@ public sealed class DqnRun : IDisposable
         PerAlpha = o.PerAlpha, PerBeta = o.PerBeta, PerEps = o.PerEps, Replay = o.Replay, EvalFrequency = o.EvalFrequency,
         EvalEpisodes = o.EvalEpisodes,
     };
+
+    /// <inheritdoc/>
+    IAgent ITrainingRun.Agent => Agent;
+
+    /// <inheritdoc/>
+    public RunState State => Loop.State;
+
+    /// <inheritdoc/>
+    public RunState Run(CancellationToken cancellation) => Loop.Run(cancellation);
+
+    /// <inheritdoc/>
+    public EvaluationRecord Evaluate(long step, CancellationToken cancellation) => Loop.Evaluate(step, cancellation);
+
+    /// <summary>A DQN agent for an environment, built from options (for evaluating a checkpoint).</summary>
+    public static DqnAgent CreateAgent(IEnvironment env, DqnOptions options)
+    {
+        if (env.ActionSpace is not Discrete discrete || env.ObservationSpace is not Box box)
+            throw new ArgumentException($"DQN needs Box observations and Discrete actions; {env.Name} has {env.ObservationSpace} and {env.ActionSpace}.");
+        return new DqnAgent(box.FlatSize, discrete.N, options, new Rng(0));
+    }
 
     /// <inheritdoc/>
     public void Dispose() => Envs.Dispose();

@@ -1,13 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using Bellman.Algorithms.Configuration;
 using Bellman.Algorithms.Training;
-using Bellman.Algorithms.ValueBased;
 using Bellman.Cli.Infrastructure;
 using Bellman.Cli.Runs;
-using Bellman.Core.Random;
-using Bellman.Core.Spaces;
 using Bellman.Environments;
 using Spectre.Console.Cli;
 
@@ -50,12 +46,9 @@ public sealed class EvalCommand(CliIO io) : Command<EvalCommand.Settings>
         string prefix = ResolveCheckpoint(settings.Target);
         var meta = AgentCheckpoint.ReadMetadata(prefix).Deserialize<CheckpointMetadata>()
             ?? throw new CliException($"{prefix}.json has no metadata.");
-        if (meta.Algo != "dqn") throw new CliException($"{prefix} holds a '{meta.Algo}' agent; this version evaluates dqn agents.");
-        var options = OptionBinder.Apply(new DqnOptions(), meta.Options, prefix + ".json");
+        var algo = AlgorithmCatalog.Find(meta.Algo) ?? throw new CliException($"{prefix} holds a '{meta.Algo}' agent, which this version does not know.");
         var env = EnvRegistry.Default.Make(meta.Env, meta.EnvOptions);
-        if (env.ObservationSpace is not Box box || env.ActionSpace is not Discrete discrete)
-            throw new CliException($"{meta.Env} does not have the Box observations and Discrete actions a DQN agent needs.");
-        var agent = new DqnAgent(box.FlatSize, discrete.N, options, new Rng(0));
+        var agent = algo.CreateAgent(env, meta.Options, prefix + ".json");
         AgentCheckpoint.Load(prefix, agent.Networks, []);
         var result = Evaluation.Run(env, agent.Greedy, settings.Episodes, settings.Seed, meta.Step, cancellationToken);
         if (settings.Json)

@@ -1,13 +1,14 @@
 using System.ComponentModel;
-using Bellman.Algorithms.Configuration;
-using Bellman.Algorithms.ValueBased;
+using System.Globalization;
 using Bellman.Cli.Infrastructure;
+using Bellman.Cli.Runs;
+using Bellman.Core.Text;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Bellman.Cli.Commands;
 
-/// <summary><c>bellman presets</c>: the built-in presets; with <c>--name</c>, every option of one preset.</summary>
+/// <summary><c>bellman presets</c>: the built-in presets of every algorithm; with <c>--name</c>, every option of one preset.</summary>
 public sealed class PresetsCommand(CliIO io) : Command<PresetsCommand.Settings>
 {
     /// <summary>Settings of <c>presets</c>.</summary>
@@ -17,22 +18,35 @@ public sealed class PresetsCommand(CliIO io) : Command<PresetsCommand.Settings>
         [CommandOption("--name <NAME>")]
         [Description("Show every option of this preset.")]
         public string? Name { get; init; }
+
+        /// <summary>Restrict to one algorithm.</summary>
+        [CommandOption("--algo <ALGO>")]
+        [Description("Only this algorithm's presets (e.g. dqn).")]
+        public string? Algo { get; init; }
     }
 
     /// <inheritdoc/>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var algorithms = AlgorithmCatalog.All.Where(a => settings.Algo is null || a.Name == settings.Algo).ToList();
+        if (algorithms.Count == 0)
+            throw new CliException($"Unknown algorithm '{settings.Algo}'; {Suggestions.DidYouMean(settings.Algo!, AlgorithmCatalog.All.Select(a => a.Name))}");
         if (settings.Name is not null)
         {
-            var preset = DqnPresets.Find(settings.Name)
-                ?? throw new CliException($"Unknown preset '{settings.Name}'; {Bellman.Core.Text.Suggestions.DidYouMean(settings.Name, DqnPresets.All.Select(p => p.Name))}");
-            io.Out.WriteLine($"# dqn preset {preset.Name} for {preset.EnvId}: {preset.Description}");
-            io.Out.Write(OptionBinder.ToYaml(preset.Options));
-            return 0;
+            foreach (var algo in algorithms)
+            {
+                var summary = algo.PresetSummaries.FirstOrDefault(p => string.Equals(p.Name, settings.Name, StringComparison.OrdinalIgnoreCase));
+                if (summary.Name is null) continue;
+                io.Out.WriteLine($"# {algo.Name} preset {summary.Name} for {summary.EnvId}: {summary.Description}");
+                io.Out.Write(algo.PresetYaml(summary.Name));
+                return 0;
+            }
+            throw new CliException($"Unknown preset '{settings.Name}'; {Suggestions.DidYouMean(settings.Name, algorithms.SelectMany(a => a.PresetSummaries.Select(p => p.Name)))}");
         }
         var table = new Table().AddColumns("algo", "preset", "env", "steps", "source");
-        foreach (var p in DqnPresets.All)
-            table.AddRow("dqn", Markup.Escape(p.Name), Markup.Escape(p.EnvId), p.Options.TotalSteps.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(p.Description));
+        foreach (var algo in algorithms)
+            foreach (var p in algo.PresetSummaries)
+                table.AddRow(algo.Name, Markup.Escape(p.Name), Markup.Escape(p.EnvId), p.TotalSteps.ToString(CultureInfo.InvariantCulture), Markup.Escape(p.Description));
         io.Console.Write(table);
         io.Out.WriteLine("Show one preset's options with `bellman presets --name NAME`; every key can be overridden with --set key=value.");
         return 0;

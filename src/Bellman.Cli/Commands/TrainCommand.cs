@@ -12,61 +12,26 @@ using Spectre.Console.Cli;
 
 namespace Bellman.Cli.Commands;
 
+/// <summary><c>bellman train dqn</c>.</summary>
+public sealed class TrainDqnCommand(CliIO io) : TrainCommand<DqnOptions>(io, new DqnSpec());
+
 /// <summary>
-/// <c>bellman train dqn</c>: trains DQN (or one of its variants) on an environment from a preset, a YAML
-/// file and <c>--set key=value</c> overrides, writing a run folder with the resolved configuration,
-/// metrics, evaluations, checkpoints, a learning curve and a summary.
+/// <c>bellman train ALGO</c>: trains an algorithm on an environment from a preset, a YAML file and
+/// <c>--set key=value</c> overrides, writing a run folder with the resolved configuration, metrics,
+/// evaluations, checkpoints, a learning curve and a summary. Every algorithm shares this command; it
+/// brings only its <see cref="AlgorithmSpec{TOptions}"/>.
 /// </summary>
-public sealed class TrainDqnCommand(CliIO io) : Command<TrainDqnCommand.Settings>
+public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> spec) : Command<TrainSettings> where TOptions : class, ITrainingOptions
 {
-    /// <summary>Settings of <c>train dqn</c>.</summary>
-    public sealed class Settings : EnvSettings
-    {
-        /// <summary>Total environment steps.</summary>
-        [CommandOption("--steps <N>")]
-        [Description("Environment steps (overrides total_steps).")]
-        public long? Steps { get; init; }
-
-        /// <summary>The seed.</summary>
-        [CommandOption("--seed <N>")]
-        [Description("Seed for environments, exploration, replay sampling and weights (default 0).")]
-        public int? Seed { get; init; }
-
-        /// <summary>A preset name.</summary>
-        [CommandOption("--preset <NAME>")]
-        [Description("Start from a preset (see `bellman presets`); default: the environment's own preset.")]
-        public string? Preset { get; init; }
-
-        /// <summary>A YAML configuration file.</summary>
-        [CommandOption("--config <FILE>")]
-        [Description("YAML file of key: value options (env, seed, preset, env_options and any DQN key).")]
-        public string? Config { get; init; }
-
-        /// <summary>Option overrides.</summary>
-        [CommandOption("--set <KEY=VALUE>")]
-        [Description("Override one option, repeatable, e.g. --set learning_rate=1e-3 --set double_q=true.")]
-        public string[] Set { get; init; } = [];
-
-        /// <summary>The run folder.</summary>
-        [CommandOption("--out <DIR>")]
-        [Description("Run folder (default runs/dqn-<env>-s<seed>[-n]).")]
-        public string? Out { get; init; }
-
-        /// <summary>A run to continue.</summary>
-        [CommandOption("--resume <RUN>")]
-        [Description("Continue a stopped run from its latest checkpoint (--steps may raise its budget).")]
-        public string? Resume { get; init; }
-    }
-
     /// <inheritdoc/>
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         var (config, options, folder, resume) = settings.Resume is not null ? PrepareResume(settings) : PrepareNew(settings);
         var state = resume?.State;
-        io.Out.WriteLine($"dqn on {config.EnvId}, seed {config.Seed}, {options.TotalSteps} steps{(config.Preset is null ? "" : $", preset {config.Preset}")} -> {folder.Path}");
+        io.Out.WriteLine($"{spec.Name} on {config.EnvId}, seed {config.Seed}, {options.TotalSteps} steps{(config.Preset is null ? "" : $", preset {config.Preset}")} -> {folder.Path}");
 
         EvaluationRecord? lastEval = null;
-        DqnRun? run = null;
+        ITrainingRun? run = null;
         var recorder = new RunRecorder(folder.Path, append: resume is not null,
             onSnapshot: io.IsInteractive ? null : s => io.Out.WriteLine(FormatSnapshot(s)),
             onEvaluation: e =>
@@ -74,12 +39,12 @@ public sealed class TrainDqnCommand(CliIO io) : Command<TrainDqnCommand.Settings
                 lastEval = e;
                 Say(string.Create(CultureInfo.InvariantCulture, $"eval  step {e.Step,8}  mean return {e.MeanReturn:0.##} ± {e.StdReturn:0.##} over {e.Returns.Count} episodes"));
                 SaveCheckpoint(run!, folder.Latest, config, options);
-                if (e.MeanReturn >= run!.Loop.State.BestEvaluation) SaveCheckpoint(run, folder.Best, config, options);
+                if (e.MeanReturn >= run!.State.BestEvaluation) SaveCheckpoint(run, folder.Best, config, options);
             });
         string status;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using (recorder)
-        using (run = new DqnRun(config.EnvId, config.EnvOptions, options, config.Seed, recorder, state))
+        using (run = spec.CreateRun(config.EnvId, config.EnvOptions, options, config.Seed, recorder, state))
         {
             if (resume is not null)
                 AgentCheckpoint.Load(folder.Latest, run.Agent.Networks, run.Agent.Optimizers);
@@ -87,8 +52,8 @@ public sealed class TrainDqnCommand(CliIO io) : Command<TrainDqnCommand.Settings
                 SaveCheckpoint(run, folder.Latest, config, options); // a loadable checkpoint exists from the first step on
             try
             {
-                if (io.IsInteractive) RunWithProgress(run, cancellationToken);
-                else run.Loop.Run(cancellationToken);
+                if (io.IsInteractive) RunWithProgress(run, options.TotalSteps, cancellationToken);
+                else run.Run(cancellationToken);
                 status = cancellationToken.IsCancellationRequested ? "interrupted" : "completed";
                 SaveCheckpoint(run, folder.Latest, config, options);
             }
@@ -98,17 +63,17 @@ public sealed class TrainDqnCommand(CliIO io) : Command<TrainDqnCommand.Settings
                 status = "diverged";
                 io.Error.WriteLine($"error: training diverged: {e.Message} The last good checkpoint is kept in {folder.Latest}.safetensors.");
             }
-            var final = run.Loop.State;
+            var final = run.State;
             if (status == "completed" && options.EvalFrequency > 0 && (lastEval is null || lastEval.Step != final.Step))
             {
-                lastEval = run.Loop.Evaluate(final.Step, cancellationToken);
+                lastEval = run.Evaluate(final.Step, cancellationToken);
                 recorder.OnEvaluation(lastEval);
             }
             WriteSummary(folder, config, run, status, lastEval, clock.Elapsed);
         }
         try
         {
-            Plotter.Save([Plotter.Read(folder.Path, $"dqn {config.EnvId} s{config.Seed}")], folder.Plot, $"DQN on {config.EnvId}", showEpisodes: true);
+            Plotter.Save([Plotter.Read(folder.Path, $"{spec.Name} {config.EnvId} s{config.Seed}")], folder.Plot, $"{spec.Name.ToUpperInvariant()} on {config.EnvId}", showEpisodes: true);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or DllNotFoundException or TypeInitializationException)
         {
@@ -117,7 +82,7 @@ public sealed class TrainDqnCommand(CliIO io) : Command<TrainDqnCommand.Settings
         io.Out.WriteLine(status switch
         {
             "completed" => $"done: final greedy evaluation {(lastEval is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{lastEval.MeanReturn:0.##} ± {lastEval.StdReturn:0.##}"))}; run folder {folder.Path}",
-            "interrupted" => $"interrupted at step {run.Loop.State.Step}; resume with: bellman train dqn --resume {folder.Path}",
+            "interrupted" => $"interrupted at step {run.State.Step}; resume with: bellman train {spec.Name} --resume {folder.Path}",
             _ => $"stopped: {status}",
         });
         return status switch { "completed" or "interrupted" => 0, _ => 3 };
@@ -129,34 +94,34 @@ public sealed class TrainDqnCommand(CliIO io) : Command<TrainDqnCommand.Settings
         else io.Out.WriteLine(line);
     }
 
-    private (RunConfig Config, DqnOptions Options, RunFolder Folder, ResumeInfo? Resume) PrepareNew(Settings settings)
+    private (RunConfig Config, TOptions Options, RunFolder Folder, ResumeInfo? Resume) PrepareNew(TrainSettings settings)
     {
         Dictionary<string, string> fileValues = [], fileEnvOptions = [];
         if (settings.Config is not null) (fileValues, fileEnvOptions) = RunConfig.ReadYaml(settings.Config);
         string source = settings.Config ?? "--set";
-        if (fileValues.TryGetValue("algo", out var algo) && algo != "dqn")
-            throw new CliException($"{settings.Config}: algo is '{algo}', but this command trains dqn.");
+        if (fileValues.TryGetValue("algo", out var algo) && algo != spec.Name)
+            throw new CliException($"{settings.Config}: algo is '{algo}', but this command trains {spec.Name}.");
         string envId = settings.Env ?? fileValues.GetValueOrDefault("env") ?? "CartPole-v1";
         int seed = settings.Seed ?? (fileValues.TryGetValue("seed", out var s) ? ParseInt(s, "seed", source) : 0);
         string? presetName = settings.Preset ?? fileValues.GetValueOrDefault("preset");
-        DqnOptions options;
+        TOptions options;
         if (presetName is not null)
         {
-            var preset = DqnPresets.Find(presetName)
-                ?? throw new CliException($"Unknown preset '{presetName}'; {Suggestions.DidYouMean(presetName, DqnPresets.All.Select(p => p.Name))} (`bellman presets` lists them).");
+            var preset = spec.Presets.Find(presetName)
+                ?? throw new CliException($"Unknown {spec.Name} preset '{presetName}'; {Suggestions.DidYouMean(presetName, spec.Presets.Select(p => p.Name))} (`bellman presets` lists them).");
             options = preset.Options;
             presetName = preset.Name;
         }
         else
         {
-            var preset = DqnPresets.DefaultFor(envId);
-            options = preset?.Options ?? new DqnOptions();
+            var preset = spec.Presets.DefaultFor(envId);
+            options = preset?.Options ?? spec.Defaults;
             presetName = preset?.Name;
         }
         foreach (var key in RunConfig.RunKeys) fileValues.Remove(key);
         options = OptionBinder.Apply(options, fileValues, source);
         options = OptionBinder.Apply(options, KeyValues.Parse(settings.Set, "--set", lastWins: true), "--set");
-        if (settings.Steps is long steps) options = options with { TotalSteps = steps };
+        options = WithSteps(options, settings.Steps);
         options.Validate();
 
         var envOptions = new Dictionary<string, string>(fileEnvOptions);
@@ -171,13 +136,13 @@ public sealed class TrainDqnCommand(CliIO io) : Command<TrainDqnCommand.Settings
             Directory.CreateDirectory(settings.Out);
             folder = new RunFolder(settings.Out);
         }
-        else folder = RunFolder.CreateDefault("dqn", envId, seed);
-        var config = new RunConfig("dqn", envId, seed, presetName, envOptions, OptionBinder.Describe(options));
+        else folder = RunFolder.CreateDefault(spec.Name, envId, seed);
+        var config = new RunConfig(spec.Name, envId, seed, presetName, envOptions, OptionBinder.Describe(options));
         RunFolder.WriteAtomic(folder.Config, config.ToYaml());
         return (config, options, folder, null);
     }
 
-    private static (RunConfig, DqnOptions, RunFolder, ResumeInfo?) PrepareResume(Settings settings)
+    private (RunConfig, TOptions, RunFolder, ResumeInfo?) PrepareResume(TrainSettings settings)
     {
         if (settings.Preset is not null || settings.Config is not null || settings.Set.Length > 0 || settings.Env is not null || settings.Seed is not null)
             throw new CliException("--resume continues a run with its own configuration; only --steps may be given with it.");
@@ -189,44 +154,44 @@ public sealed class TrainDqnCommand(CliIO io) : Command<TrainDqnCommand.Settings
         int seed = ParseInt(values.GetValueOrDefault("seed") ?? "0", "seed", folder.Config);
         string? preset = values.GetValueOrDefault("preset");
         foreach (var key in RunConfig.RunKeys) values.Remove(key);
-        var options = OptionBinder.Apply(new DqnOptions(), values, folder.Config);
-        if (settings.Steps is long steps) options = options with { TotalSteps = steps };
+        if (values.Remove("algo", out var algo) && algo != spec.Name) throw new CliException($"'{settings.Resume}' is a {algo} run; resume it with `bellman train {algo} --resume`.");
+        var options = WithSteps(OptionBinder.Apply(spec.Defaults, values, folder.Config), settings.Steps);
         options.Validate();
         var meta = AgentCheckpoint.ReadMetadata(folder.Latest).Deserialize<CheckpointMetadata>()
             ?? throw new CliException($"{folder.Latest}.json has no run state.");
         if (meta.Env != envId) throw new CliException($"The checkpoint was trained on {meta.Env}, but the run's config says {envId}.");
-        var state = new OffPolicyState { Step = meta.Step, Episodes = meta.Episodes, Updates = meta.Updates, BestEvaluation = meta.BestEvaluation ?? double.NegativeInfinity };
+        var state = new RunState { Step = meta.Step, Episodes = meta.Episodes, Updates = meta.Updates, BestEvaluation = meta.BestEvaluation ?? double.NegativeInfinity };
         if (state.Step >= options.TotalSteps)
             throw new CliException($"The run already reached {state.Step} of {options.TotalSteps} steps; pass a larger --steps to train further.");
-        var config = new RunConfig("dqn", envId, seed, preset, envOptions, OptionBinder.Describe(options));
+        var config = new RunConfig(spec.Name, envId, seed, preset, envOptions, OptionBinder.Describe(options));
         RunFolder.WriteAtomic(folder.Config, config.ToYaml());
         return (config, options, folder, new ResumeInfo(state));
     }
 
-    private void RunWithProgress(DqnRun run, CancellationToken cancellation)
+    private void RunWithProgress(ITrainingRun run, long totalSteps, CancellationToken cancellation)
     {
         io.Console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask("training", maxValue: run.Options.TotalSteps);
-                task.Value = run.Loop.State.Step;
+                var task = ctx.AddTask("training", maxValue: totalSteps);
+                task.Value = run.State.Step;
                 Exception? error = null;
                 var thread = new Thread(() =>
                 {
-                    try { run.Loop.Run(cancellation); }
+                    try { run.Run(cancellation); }
                     catch (Exception e) { error = e; }
                 });
                 thread.Start();
                 while (!thread.Join(200))
                 {
-                    var s = run.Loop.State;
+                    var s = run.State;
                     task.Value = s.Step;
                     task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"step {s.Step}  episodes {s.Episodes}  updates {s.Updates}  best eval {(double.IsNegativeInfinity(s.BestEvaluation) ? "-" : s.BestEvaluation.ToString("0.#", CultureInfo.InvariantCulture))}"));
                     ctx.Refresh();
                 }
-                task.Value = run.Loop.State.Step;
+                task.Value = run.State.Step;
                 if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
             });
     }
@@ -243,21 +208,21 @@ public sealed class TrainDqnCommand(CliIO io) : Command<TrainDqnCommand.Settings
         return left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
     }
 
-    private static void SaveCheckpoint(DqnRun run, string prefix, RunConfig config, DqnOptions options)
+    private void SaveCheckpoint(ITrainingRun run, string prefix, RunConfig config, TOptions options)
     {
-        var s = run.Loop.State;
-        var meta = new CheckpointMetadata("dqn", config.EnvId, config.EnvOptions.ToDictionary(), config.Seed, s.Step, s.Episodes, s.Updates,
+        var s = run.State;
+        var meta = new CheckpointMetadata(spec.Name, config.EnvId, config.EnvOptions.ToDictionary(), config.Seed, s.Step, s.Episodes, s.Updates,
             double.IsNegativeInfinity(s.BestEvaluation) ? null : s.BestEvaluation,
             OptionBinder.Describe(options).ToDictionary(x => x.Key, x => x.Value));
         AgentCheckpoint.Save(prefix, run.Agent.Networks, run.Agent.Optimizers, meta);
     }
 
-    private static void WriteSummary(RunFolder folder, RunConfig config, DqnRun run, string status, EvaluationRecord? eval, TimeSpan elapsed)
+    private void WriteSummary(RunFolder folder, RunConfig config, ITrainingRun run, string status, EvaluationRecord? eval, TimeSpan elapsed)
     {
-        var s = run.Loop.State;
+        var s = run.State;
         var summary = new Dictionary<string, object?>
         {
-            ["algo"] = "dqn",
+            ["algo"] = spec.Name,
             ["env"] = config.EnvId,
             ["seed"] = config.Seed,
             ["status"] = status,
@@ -275,10 +240,53 @@ public sealed class TrainDqnCommand(CliIO io) : Command<TrainDqnCommand.Settings
     private static int ParseInt(string text, string key, string source) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new CliException($"{source}: {key} = '{text}' is not an integer.");
 
-    private sealed record ResumeInfo(OffPolicyState State);
+    private sealed record ResumeInfo(RunState State);
+
+    private static TOptions WithSteps(TOptions options, long? steps) => steps is long n
+        ? OptionBinder.Apply(options, new Dictionary<string, string> { ["total_steps"] = n.ToString(CultureInfo.InvariantCulture) }, "--steps")
+        : options;
 }
 
-/// <summary>What a DQN checkpoint's sidecar records besides the weights: enough to rebuild and resume the run.</summary>
+/// <summary>Settings of <c>train ALGO</c>.</summary>
+public sealed class TrainSettings : EnvSettings
+{
+    /// <summary>Total environment steps.</summary>
+    [CommandOption("--steps <N>")]
+    [Description("Environment steps (overrides total_steps).")]
+    public long? Steps { get; init; }
+
+    /// <summary>The seed.</summary>
+    [CommandOption("--seed <N>")]
+    [Description("Seed for environments, exploration, replay sampling and weights (default 0).")]
+    public int? Seed { get; init; }
+
+    /// <summary>A preset name.</summary>
+    [CommandOption("--preset <NAME>")]
+    [Description("Start from a preset (see `bellman presets`); default: the environment's own preset.")]
+    public string? Preset { get; init; }
+
+    /// <summary>A YAML configuration file.</summary>
+    [CommandOption("--config <FILE>")]
+    [Description("YAML file of key: value options (env, seed, preset, env_options and any DQN key).")]
+    public string? Config { get; init; }
+
+    /// <summary>Option overrides.</summary>
+    [CommandOption("--set <KEY=VALUE>")]
+    [Description("Override one option, repeatable, e.g. --set learning_rate=1e-3 --set double_q=true.")]
+    public string[] Set { get; init; } = [];
+
+    /// <summary>The run folder.</summary>
+    [CommandOption("--out <DIR>")]
+    [Description("Run folder (default runs/dqn-<env>-s<seed>[-n]).")]
+    public string? Out { get; init; }
+
+    /// <summary>A run to continue.</summary>
+    [CommandOption("--resume <RUN>")]
+    [Description("Continue a stopped run from its latest checkpoint (--steps may raise its budget).")]
+    public string? Resume { get; init; }
+}
+
+/// <summary>What a checkpoint's sidecar records besides the weights: enough to rebuild and resume the run.</summary>
 /// <param name="Algo">The algorithm.</param>
 /// <param name="Env">The environment id.</param>
 /// <param name="EnvOptions">Environment options.</param>
