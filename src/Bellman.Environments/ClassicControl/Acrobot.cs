@@ -166,7 +166,7 @@ public sealed class Acrobot : Environment, IStatefulEnvironment
 
     /// <inheritdoc/>
     public override string Render() =>
-        $"{Spec?.Id ?? Id}: theta1={StateVector.F(_s.Theta1)} theta2={StateVector.F(_s.Theta2)} theta1_dot={StateVector.F(_s.Theta1Dot)} theta2_dot={StateVector.F(_s.Theta2Dot)}";
+        $"{Spec?.Id ?? Id}: theta1={StateVector.Format(_s.Theta1)} theta2={StateVector.Format(_s.Theta2)} theta1_dot={StateVector.Format(_s.Theta1Dot)} theta2_dot={StateVector.Format(_s.Theta2Dot)}";
 
     private void WriteObservation()
     {

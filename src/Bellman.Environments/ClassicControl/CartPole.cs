@@ -119,7 +119,7 @@ public sealed class CartPole : Environment, IStatefulEnvironment
 
     /// <inheritdoc/>
     public override string Render() =>
-        $"{Spec?.Id ?? Id}: x={StateVector.F(_x)} x_dot={StateVector.F(_xDot)} theta={StateVector.F(_theta)} theta_dot={StateVector.F(_thetaDot)}";
+        $"{Spec?.Id ?? Id}: x={StateVector.Format(_x)} x_dot={StateVector.Format(_xDot)} theta={StateVector.Format(_theta)} theta_dot={StateVector.Format(_thetaDot)}";
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteObservation()

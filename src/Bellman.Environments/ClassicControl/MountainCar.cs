@@ -91,7 +91,7 @@ public sealed class MountainCar : Environment, IStatefulEnvironment
     }
 
     /// <inheritdoc/>
-    public override string Render() => $"{Spec?.Id ?? Id}: position={StateVector.F(_position)} velocity={StateVector.F(_velocity)}";
+    public override string Render() => $"{Spec?.Id ?? Id}: position={StateVector.Format(_position)} velocity={StateVector.Format(_velocity)}";
 
     private void WriteObservation()
     {

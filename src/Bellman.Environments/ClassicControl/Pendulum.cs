@@ -114,7 +114,7 @@ public sealed class Pendulum : Environment, IStatefulEnvironment
     }
 
     /// <inheritdoc/>
-    public override string Render() => $"{Spec?.Id ?? Id}: theta={StateVector.F(_theta)} theta_dot={StateVector.F(_thetaDot)}";
+    public override string Render() => $"{Spec?.Id ?? Id}: theta={StateVector.Format(_theta)} theta_dot={StateVector.Format(_thetaDot)}";
 
     private void WriteObservation()
     {

@@ -21,5 +21,5 @@ internal static class StateVector
     }
 
     /// <summary>Formats a value for <c>Render</c>: four decimals, invariant culture.</summary>
-    public static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+    public static string Format(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 }
