@@ -29,10 +29,16 @@ public static class BellmanApp
                 train.SetDescription("Train an agent; writes a run folder (config, metrics, evaluations, checkpoints, plot, summary).");
                 train.AddCommand<TrainDqnCommand>("dqn").WithDescription("Deep Q-learning (double Q, dueling, prioritized replay, n-step) on a discrete-action environment.")
                     .WithExample("train", "dqn", "--env", "CartPole-v1", "--seed", "0");
+                train.AddCommand<TrainFqiCommand>("fqi").WithDescription("Fitted Q-iteration (batch): the lecture's N, K and S.");
             });
             config.AddCommand<PresetsCommand>("presets").WithDescription("List the built-in presets and their options.");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a run's (or a checkpoint's) greedy policy.");
             config.AddCommand<PlotCommand>("plot").WithDescription("Overlay the learning curves of several runs into one PNG.");
+            config.AddBranch("bench", bench =>
+            {
+                bench.SetDescription("Measure speed on this machine.");
+                bench.AddCommand<BenchNnCommand>("nn").WithDescription("Time a DQN gradient step and a greedy action (medians, GFLOP/s).");
+            });
             config.AddBranch("env", env =>
             {
                 env.SetDescription("Work with one environment.");

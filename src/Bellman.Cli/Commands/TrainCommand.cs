@@ -15,6 +15,9 @@ namespace Bellman.Cli.Commands;
 /// <summary><c>bellman train dqn</c>.</summary>
 public sealed class TrainDqnCommand(CliIO io) : TrainCommand<DqnOptions>(io, new DqnSpec());
 
+/// <summary><c>bellman train fqi</c>.</summary>
+public sealed class TrainFqiCommand(CliIO io) : TrainCommand<FqiOptions>(io, new FqiSpec());
+
 /// <summary>
 /// <c>bellman train ALGO</c>: trains an algorithm on an environment from a preset, a YAML file and
 /// <c>--set key=value</c> overrides, writing a run folder with the resolved configuration, metrics,

@@ -75,11 +75,37 @@ public sealed class DqnSpec : AlgorithmSpec<DqnOptions>
     public override IAgent CreateAgent(IEnvironment env, DqnOptions options) => DqnRun.CreateAgent(env, options);
 }
 
+/// <summary>Fitted Q-iteration (batch, the lecture's N, K and S).</summary>
+public sealed class FqiSpec : AlgorithmSpec<FqiOptions>
+{
+    /// <inheritdoc/>
+    public override string Name => "fqi";
+
+    /// <inheritdoc/>
+    public override string Description => "Fitted Q-iteration: collect N transitions, K times recompute targets, S regression steps each.";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Preset<FqiOptions>> Presets { get; } =
+    [
+        new("fqi-CartPole-v1", "CartPole-v1", "fitted Q-iteration on CartPole: 5 rounds of 10k transitions, K = 20, S = 100", new FqiOptions()),
+    ];
+
+    /// <inheritdoc/>
+    public override FqiOptions Defaults => new();
+
+    /// <inheritdoc/>
+    public override ITrainingRun CreateRun(string envId, IReadOnlyDictionary<string, string> envOptions, FqiOptions options, int seed, IMetricsSink sink, RunState? resumeFrom) =>
+        new FittedQIteration(envId, envOptions, options, seed, sink, resumeFrom);
+
+    /// <inheritdoc/>
+    public override IAgent CreateAgent(IEnvironment env, FqiOptions options) => FittedQIteration.CreateAgent(env, options, new Core.Random.Rng(0));
+}
+
 /// <summary>Every trainable algorithm the CLI knows.</summary>
 public static class AlgorithmCatalog
 {
     /// <summary>All algorithms.</summary>
-    public static IReadOnlyList<AlgorithmSpec> All { get; } = [new DqnSpec()];
+    public static IReadOnlyList<AlgorithmSpec> All { get; } = [new DqnSpec(), new FqiSpec()];
 
     /// <summary>The algorithm named <paramref name="name"/>, or null.</summary>
     public static AlgorithmSpec? Find(string name) => All.FirstOrDefault(a => a.Name == name);

@@ -1,0 +1,50 @@
+using System.ComponentModel;
+using System.Globalization;
+using Bellman.Cli.Infrastructure;
+using Bellman.Nn.Diagnostics;
+using Spectre.Console.Cli;
+
+namespace Bellman.Cli.Commands;
+
+/// <summary>
+/// <c>bellman bench nn</c>: times, on this machine, one DQN gradient step (batch 64, MLP 4-256-256-2,
+/// Huber vs target max, clip 10, Adam) and one greedy action, after warm-up; reports medians and GFLOP/s.
+/// </summary>
+public sealed class BenchNnCommand(CliIO io) : Command<BenchNnCommand.Settings>
+{
+    /// <summary>Settings of <c>bench nn</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>JSON output.</summary>
+        [CommandOption("--json")]
+        [Description("Print one JSON object with named figures.")]
+        public bool Json { get; init; }
+
+        /// <summary>Gradient steps to time.</summary>
+        [CommandOption("--steps <N>")]
+        [Description("Gradient steps to time (default 2000).")]
+        public int Steps { get; init; } = 2000;
+    }
+
+    /// <inheritdoc/>
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Steps <= 0) throw new CliException($"--steps must be positive, got {settings.Steps}.");
+        var r = DqnStepWorkload.Measure(settings.Steps, settings.Steps * 100);
+        if (settings.Json)
+        {
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"grad_step_us\":{r.GradStepMicroseconds:0.###},\"grad_step_gflops\":{r.GradStepGflops:0.##},\"greedy_action_us\":{r.GreedyActionMicroseconds:0.####},\"greedy_action_gflops\":{r.GreedyActionGflops:0.##},\"grad_step_bytes_allocated\":{r.BytesAllocatedPerGradStep},\"vector_width_bits\":{VectorBits()}}}"));
+            return 0;
+        }
+        io.Out.WriteLine("DQN gradient step (batch 64, MLP 4-256-256-2, Huber vs target max, clip 10, Adam):");
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {r.GradStepMicroseconds:0.0} µs  ({r.GradStepGflops:0.0} GFLOP/s, {DqnStepWorkload.GradStepFlops / 1e6:0.0} MFLOP), {r.BytesAllocatedPerGradStep} bytes allocated per step"));
+        io.Out.WriteLine("Greedy action (batch 1, same network):");
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {r.GreedyActionMicroseconds:0.000} µs  ({r.GreedyActionGflops:0.0} GFLOP/s)"));
+        io.Out.WriteLine($"SIMD: {VectorBits()}-bit vectors, single thread.");
+        return 0;
+    }
+
+    private static int VectorBits() =>
+        System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512 : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 256 : 128;
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using Bellman.Nn.Layers;
+using Bellman.Nn.Optimizers;
+
+namespace Bellman.Nn.Diagnostics;
+
+/// <summary>
+/// The reference workload for the engine's speed at RL sizes: one DQN gradient step — batch 64, MLP
+/// 4-256-256-2, Huber loss of Q(s, a) against r + γ max_a' Q_target(s', a') (target in no-grad mode),
+/// gradient-norm clip 10, Adam — and one greedy action at batch 1 on the same network.
+/// Used by BenchmarkDotNet (bench/) and by <c>bellman bench nn</c>.
+/// </summary>
+public sealed class DqnStepWorkload
+{
+    /// <summary>Floating-point operations of one gradient step: 2·(forward + two backward products) for the online net plus the target forward.</summary>
+    public static readonly double GradStepFlops = ComputeFlops(64, [4, 256, 256, 2]);
+
+    /// <summary>Floating-point operations of one greedy action (2 per multiply-add).</summary>
+    public static readonly double GreedyFlops = 2.0 * (4 * 256 + 256 * 256 + 256 * 2);
+
+    private const int Batch = 64, ObsDim = 4, Actions = 2;
+    private const float Gamma = 0.99f;
+    private readonly Graph _graph = new();
+    private readonly Graph _actGraph = new();
+    private readonly int[] _actions = new int[Batch];
+    private readonly int[] _greedy = new int[1];
+    private readonly float[] _states = new float[Batch * ObsDim];
+    private readonly float[] _nextStates = new float[Batch * ObsDim];
+    private readonly float[] _rewards = new float[Batch];
+    private readonly float[] _terminated = new float[Batch];
+    private readonly Sequential _online;
+    private readonly Sequential _target;
+    private readonly Adam _adam;
+
+    /// <summary>Builds the networks, the optimizer and a fixed random batch.</summary>
+    public DqnStepWorkload(ulong seed = 1)
+    {
+        var rng = new SeededRandom(seed);
+        _online = Mlp.Create([ObsDim, 256, 256, Actions], Activation.ReLU, rng);
+        _target = Mlp.Create([ObsDim, 256, 256, Actions], Activation.ReLU, rng);
+        _target.CopyFrom(_online);
+        _target.SetRequiresGrad(false);
+        _adam = new Adam(_online.Parameters(), learningRate: 1e-4);
+        for (int i = 0; i < _states.Length; i++)
+        {
+            _states[i] = (float)(2 * rng.NextDouble() - 1);
+            _nextStates[i] = (float)(2 * rng.NextDouble() - 1);
+        }
+        for (int i = 0; i < Batch; i++)
+        {
+            _actions[i] = rng.NextInt(Actions);
+            _rewards[i] = 1f;
+            _terminated[i] = rng.NextDouble() < 0.05 ? 1f : 0f;
+        }
+    }
+
+    /// <summary>One full gradient step: targets, loss, backward, clip, Adam. Returns the loss.</summary>
+    public float GradStep()
+    {
+        Graph g = _graph;
+        g.Reset();
+        _adam.ZeroGrad();
+        Tensor y;
+        using (g.NoGrad())
+        {
+            Tensor maxNext = g.Max(_target.Forward(g, g.Input(_nextStates, new Shape(Batch, ObsDim))), 1);
+            y = g.Zeros(new Shape(Batch));
+            Span<float> ys = y.Data;
+            ReadOnlySpan<float> next = maxNext.Data;
+            for (int i = 0; i < Batch; i++) ys[i] = _rewards[i] + Gamma * (1f - _terminated[i]) * next[i];
+        }
+        Tensor q = g.Gather(_online.Forward(g, g.Input(_states, new Shape(Batch, ObsDim))), _actions);
+        Tensor loss = g.HuberLoss(q, y);
+        g.Backward(loss);
+        GradientClipping.ClipGradNorm(_online.Parameters(), 10.0);
+        _adam.Step();
+        return loss.Item();
+    }
+
+    /// <summary>argmax_a Q(s, a) for one observation.</summary>
+    public int GreedyAction()
+    {
+        Graph g = _actGraph;
+        g.Reset();
+        using (g.NoGrad()) Graph.ArgMax(_online.Forward(g, g.Input(_states.AsSpan(0, ObsDim), new Shape(1, ObsDim))), _greedy);
+        return _greedy[0];
+    }
+
+    /// <summary>Medians over repeated timings after a warm-up, in microseconds, with the bytes allocated per step.</summary>
+    public static NnBenchResult Measure(int gradSteps = 2000, int greedyActions = 200_000)
+    {
+        var w = new DqnStepWorkload();
+        for (int i = 0; i < 200; i++) w.GradStep();
+        for (int i = 0; i < 20_000; i++) w.GreedyAction();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) w.GradStep();
+        long allocated = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+        double grad = MedianMicroseconds(gradSteps, 10, () => w.GradStep());
+        double greedy = MedianMicroseconds(greedyActions, 1000, () => w.GreedyAction());
+        return new NnBenchResult(grad, greedy, GradStepFlops / grad / 1e3, GreedyFlops / greedy / 1e3, allocated);
+    }
+
+    /// <summary>The median over batches of <paramref name="perBatch"/> calls of the mean time per call.</summary>
+    private static double MedianMicroseconds(int calls, int perBatch, Action action)
+    {
+        int batches = Math.Max(5, calls / perBatch);
+        var times = new double[batches];
+        for (int b = 0; b < batches; b++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < perBatch; i++) action();
+            times[b] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / perBatch;
+        }
+        Array.Sort(times);
+        return times[batches / 2];
+    }
+
+    private static double ComputeFlops(int batch, int[] sizes)
+    {
+        double macs = 0;
+        for (int i = 0; i + 1 < sizes.Length; i++) macs += (double)sizes[i] * sizes[i + 1];
+        // online forward + backward (weight gradient and input gradient, except for the input layer) + target forward
+        double inputLayer = (double)sizes[0] * sizes[1];
+        return 2.0 * batch * (macs + 2 * macs - inputLayer + macs);
+    }
+}
+
+/// <summary>Figures of <see cref="DqnStepWorkload.Measure"/>.</summary>
+/// <param name="GradStepMicroseconds">Median microseconds per gradient step.</param>
+/// <param name="GreedyActionMicroseconds">Median microseconds per greedy action.</param>
+/// <param name="GradStepGflops">Achieved GFLOP/s of the gradient step.</param>
+/// <param name="GreedyActionGflops">Achieved GFLOP/s of the greedy action.</param>
+/// <param name="BytesAllocatedPerGradStep">Heap bytes allocated per gradient step in steady state.</param>
+public sealed record NnBenchResult(double GradStepMicroseconds, double GreedyActionMicroseconds, double GradStepGflops, double GreedyActionGflops, long BytesAllocatedPerGradStep);
