@@ -73,15 +73,19 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             return;
         }
 
-        int panels = (n + PanelWidth - 1) / PanelWidth;
-        if (threads <= 1)
-        {
-            Panels(a, b, c, m, n, k, transposeA, transposeB, accumulate, 0, panels, 0, m);
-            return;
-        }
+        if (threads <= 1) Panels(a, b, c, m, n, k, transposeA, transposeB, accumulate, 0, (n + PanelWidth - 1) / PanelWidth, 0, m);
+        else RunParallel(a, b, c, m, n, k, transposeA, transposeB, accumulate, threads);
+    }
 
-        // Each worker owns whole output elements (a range of panels, or of rows when there are too few
-        // panels), so every element is summed exactly as single-threaded.
+    /// <summary>
+    /// The tile path on up to <paramref name="threads"/> workers. Each owns whole output elements (a range of panels,
+    /// or of rows when there are fewer panels than threads), so every element is summed exactly as single-threaded.
+    /// A separate method so that the closure is allocated only here.
+    /// </summary>
+    private static void RunParallel(float* a, float* b, float* c, int m, int n, int k,
+        bool transposeA, bool transposeB, bool accumulate, int threads)
+    {
+        int panels = (n + PanelWidth - 1) / PanelWidth;
         nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
         bool byPanels = panels >= threads;
         int units = byPanels ? panels : (m + TileRows - 1) / TileRows;
