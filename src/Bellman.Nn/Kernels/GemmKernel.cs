@@ -197,8 +197,8 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         if (transposeB)
         {
             // B is n × k: column jj of the panel is the contiguous row j + jj of B. With AVX, whole 8 × 8 blocks
-            // are transposed in registers; the rest element by element.
-            // Row blocks of the panel outermost, so each panel line is completed while it is in L1.
+            // are transposed in registers, panel row blocks outermost so that each panel line is completed while
+            // it is in L1; the rest goes element by element.
             int jj = 0;
             if (Avx.IsSupported)
             {
