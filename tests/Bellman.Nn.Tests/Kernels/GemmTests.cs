@@ -266,6 +266,27 @@ public sealed class GemmTests
     }
 
     [Fact]
+    public void NarrowOutputWithTransposedAEqualsTheWideTileProductBitwise()
+    {
+        // n = 3 with A stored k × m goes through Cᵀ = op(B)ᵀ·op(A)ᵀ; padding B with zero columns to n = 40 sends the
+        // same product through the ordinary tiles. Both sum each element in the same order, so the bits agree.
+        const int m = 70, k = 29, n = 3, wide = 40;
+        float[] aT = Values(k * m, 16), b = Values(k * n, 17), bWide = new float[k * wide];
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < n; j++)
+                bWide[p * wide + j] = b[p * n + j];
+        float[] narrow = Values(m * n, 18), padded = new float[m * wide];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                padded[i * wide + j] = narrow[i * n + j];
+        Gemm.Multiply(aT, b, narrow, m, n, k, transposeA: true, accumulate: true);
+        Gemm.Multiply(aT, bWide, padded, m, wide, k, transposeA: true, accumulate: true);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                Assert.Equal(padded[i * wide + j], narrow[i * n + j]);
+    }
+
+    [Fact]
     public void RepeatedCallsGiveIdenticalBits()
     {
         float[] a = Values(37 * 91, 10), b = Values(91 * 45, 11);
