@@ -33,9 +33,11 @@ public static class Gemm
 
     /// <summary>
     /// The fast kernel: SIMD register tiles at the widest accelerated vector width (Vector512, else Vector256,
-    /// else Vector128, else the scalar reference), op(B) packed into a thread-local panel when transposed,
-    /// a dedicated row-vector path when m = 1. Each output element is a fused multiply-add chain over p = 0..k−1
-    /// in order (added to the old C when <paramref name="accumulate"/>), so equal inputs give equal bits.
+    /// else Vector128, else the scalar reference), op(B) packed into a thread-local panel when transposed, and
+    /// row-vector / dot-product paths for m = 1 and narrow outputs. Most shapes sum each element as a fused
+    /// multiply-add chain over p = 0..k−1 in order (then add the old C when <paramref name="accumulate"/>); in all
+    /// cases the order depends only on (m, n, k, transposes), so equal inputs give equal bits for any <see cref="MaxThreads"/>.
+    /// Spans may be longer than needed (only the first m·k, k·n, m·n elements are used); C must not overlap A or B.
     /// </summary>
     /// <param name="a">op(A) storage: m×k row-major, or k×m when <paramref name="transposeA"/>.</param>
     /// <param name="b">op(B) storage: k×n row-major, or n×k when <paramref name="transposeB"/>.</param>

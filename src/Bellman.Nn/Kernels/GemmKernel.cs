@@ -21,7 +21,7 @@ namespace Bellman.Nn.Kernels;
 /// <para>
 /// Other paths, chosen by shape only: m = 1 with op(B) = B (a row vector times a matrix, vectorised along n);
 /// n &lt; V/2 with A stored k × m (Cᵀ = op(B)ᵀ·op(A)ᵀ through the tiles, then transposed);
-/// n &lt; V/2, or op(B) = Bᵀ with m &lt; 4, with rows of op(A) contiguous (dot products of rows).
+/// n &lt; V/2, or op(B) = Bᵀ with m &lt; 8, with rows of op(A) contiguous (dot products of rows).
 /// </para>
 /// <para>
 /// Summation order: on the tile, row-vector and transposed-output paths every element is the chain
@@ -42,7 +42,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
     internal static int PanelWidth => 2 * TV.Count;
 
     /// <summary>With op(B) = Bᵀ, fewer rows than this use dot products instead of packing Bᵀ.</summary>
-    private const int DotRowsBelow = 4;
+    private const int DotRowsBelow = 8;
 
     [ThreadStatic] private static float[]? t_panel;
     [ThreadStatic] private static float[]? t_result;
@@ -73,15 +73,19 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             return;
         }
 
-        int panels = (n + PanelWidth - 1) / PanelWidth;
-        if (threads <= 1)
-        {
-            Panels(a, b, c, m, n, k, transposeA, transposeB, accumulate, 0, panels, 0, m);
-            return;
-        }
+        if (threads <= 1) Panels(a, b, c, m, n, k, transposeA, transposeB, accumulate, 0, (n + PanelWidth - 1) / PanelWidth, 0, m);
+        else RunParallel(a, b, c, m, n, k, transposeA, transposeB, accumulate, threads);
+    }
 
-        // Each worker owns whole output elements (a range of panels, or of rows when there are too few
-        // panels), so every element is summed exactly as single-threaded.
+    /// <summary>
+    /// The tile path on up to <paramref name="threads"/> workers. Each owns whole output elements (a range of panels,
+    /// or of rows when there are fewer panels than threads), so every element is summed exactly as single-threaded.
+    /// A separate method so that the closure is allocated only here.
+    /// </summary>
+    private static void RunParallel(float* a, float* b, float* c, int m, int n, int k,
+        bool transposeA, bool transposeB, bool accumulate, int threads)
+    {
+        int panels = (n + PanelWidth - 1) / PanelWidth;
         nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
         bool byPanels = panels >= threads;
         int units = byPanels ? panels : (m + TileRows - 1) / TileRows;
@@ -193,8 +197,8 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         if (transposeB)
         {
             // B is n × k: column jj of the panel is the contiguous row j + jj of B. With AVX, whole 8 × 8 blocks
-            // are transposed in registers; the rest element by element.
-            // Row blocks of the panel outermost, so each panel line is completed while it is in L1.
+            // are transposed in registers, panel row blocks outermost so that each panel line is completed while
+            // it is in L1; the rest goes element by element.
             int jj = 0;
             if (Avx.IsSupported)
             {
@@ -423,7 +427,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
     {
         if (transposeB)
         {
-            for (int i = 0; i < m; i++) RowDotRows(a + (nint)i * k, b, c + (nint)i * n, n, k, accumulate);
+            DotRows(a, b, c, m, n, k, accumulate);
             return;
         }
         fixed (float* bT = Scratch(n * k))
@@ -431,8 +435,80 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             for (int p = 0; p < k; p++)
                 for (int j = 0; j < n; j++)
                     bT[(nint)j * k + p] = b[(nint)p * n + j];
-            for (int i = 0; i < m; i++) RowDotRows(a + (nint)i * k, bT, c + (nint)i * n, n, k, accumulate);
+            DotRows(a, bT, c, m, n, k, accumulate);
         }
+    }
+
+    /// <summary>C[i, j] (+)= A[i, :] · B[j, :] for A m × k and B n × k: two rows of A at a time, then the odd one.</summary>
+    private static void DotRows(float* a, float* b, float* c, int m, int n, int k, bool accumulate)
+    {
+        int i = 0;
+        for (; i + 2 <= m; i += 2)
+            TwoRowsDotRows(a + (nint)i * k, b, c + (nint)i * n, n, k, accumulate);
+        if (i < m) RowDotRows(a + (nint)i * k, b, c + (nint)i * n, n, k, accumulate);
+    }
+
+    /// <summary>
+    /// <see cref="RowDotRows"/> for rows a and a + k at once (c and c + n): each B vector loaded once feeds two dot
+    /// products, 2 × 4 accumulators. Every dot is summed exactly as in <see cref="RowDotRows"/>.
+    /// </summary>
+    private static void TwoRowsDotRows(float* a, float* b, float* c, int n, int k, bool accumulate)
+    {
+        int v = TV.Count, j = 0;
+        int kv = k - k % v;
+        float* a1 = a + k;
+        float* c1 = c + n;
+        for (; j + 4 <= n; j += 4)
+        {
+            float* b0 = b + (nint)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+            TV s00 = TV.Zero, s01 = TV.Zero, s02 = TV.Zero, s03 = TV.Zero, s10 = TV.Zero, s11 = TV.Zero, s12 = TV.Zero, s13 = TV.Zero;
+            for (int p = 0; p < kv; p += v)
+            {
+                TV x0 = TV.Load(a + p), x1 = TV.Load(a1 + p), y = TV.Load(b0 + p);
+                s00 = TV.MultiplyAdd(x0, y, s00);
+                s10 = TV.MultiplyAdd(x1, y, s10);
+                y = TV.Load(b1 + p);
+                s01 = TV.MultiplyAdd(x0, y, s01);
+                s11 = TV.MultiplyAdd(x1, y, s11);
+                y = TV.Load(b2 + p);
+                s02 = TV.MultiplyAdd(x0, y, s02);
+                s12 = TV.MultiplyAdd(x1, y, s12);
+                y = TV.Load(b3 + p);
+                s03 = TV.MultiplyAdd(x0, y, s03);
+                s13 = TV.MultiplyAdd(x1, y, s13);
+            }
+            c[j] = FinishDot(s00, a, b0, kv, k, c[j], accumulate);
+            c[j + 1] = FinishDot(s01, a, b1, kv, k, c[j + 1], accumulate);
+            c[j + 2] = FinishDot(s02, a, b2, kv, k, c[j + 2], accumulate);
+            c[j + 3] = FinishDot(s03, a, b3, kv, k, c[j + 3], accumulate);
+            c1[j] = FinishDot(s10, a1, b0, kv, k, c1[j], accumulate);
+            c1[j + 1] = FinishDot(s11, a1, b1, kv, k, c1[j + 1], accumulate);
+            c1[j + 2] = FinishDot(s12, a1, b2, kv, k, c1[j + 2], accumulate);
+            c1[j + 3] = FinishDot(s13, a1, b3, kv, k, c1[j + 3], accumulate);
+        }
+        for (; j < n; j++)
+        {
+            float* bj = b + (nint)j * k;
+            TV s0 = TV.Zero, s1 = TV.Zero;
+            for (int p = 0; p < kv; p += v)
+            {
+                TV y = TV.Load(bj + p);
+                s0 = TV.MultiplyAdd(TV.Load(a + p), y, s0);
+                s1 = TV.MultiplyAdd(TV.Load(a1 + p), y, s1);
+            }
+            c[j] = FinishDot(s0, a, bj, kv, k, c[j], accumulate);
+            c1[j] = FinishDot(s1, a1, bj, kv, k, c1[j], accumulate);
+        }
+    }
+
+    /// <summary>The end of one dot product: the lane sum of <paramref name="lanes"/> (zero when k &lt; V), then the
+    /// p = kv..k−1 tail in order, then + old C when accumulating.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float FinishDot(TV lanes, float* a, float* b, int kv, int k, float old, bool accumulate)
+    {
+        float d = kv > 0 ? TV.Sum(lanes) : 0f;
+        for (int p = kv; p < k; p++) d = float.MultiplyAddEstimate(a[p], b[p], d);
+        return accumulate ? old + d : d;
     }
 
     /// <summary>

@@ -232,6 +232,61 @@ public sealed class GemmTests
     }
 
     [Fact]
+    public void SingleThreadedCallsDoNotAllocateOnceWarm()
+    {
+        // One shape per path: tiles (NN, NT, TN), m = 1 row times matrix, dot products, Cᵀ through the tiles.
+        (int M, int N, int K, bool TA, bool TB)[] shapes =
+        [
+            (64, 100, 64, false, false), (64, 100, 64, false, true), (64, 100, 64, true, false),
+            (1, 100, 64, false, false), (1, 100, 64, false, true), (64, 3, 64, false, false), (64, 3, 64, true, false),
+        ];
+        foreach (var (m, n, k, transposeA, transposeB) in shapes)
+        {
+            float[] a = Values(m * k, 12), b = Values(k * n, 13), c = new float[m * n];
+            Gemm.Multiply(a, b, c, m, n, k, transposeA, transposeB);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 3; i++) Gemm.Multiply(a, b, c, m, n, k, transposeA, transposeB, accumulate: true);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"m={m} n={n} k={k} transposeA={transposeA} transposeB={transposeB}: {allocated} bytes allocated");
+        }
+    }
+
+    [Fact]
+    public void RowVectorTimesMatrixEqualsItsRowOfTheBatchBitwise()
+    {
+        // The m = 1 path for op(B) = B and the register tiles sum each element in the same order.
+        const int m = 19, n = 70, k = 45;
+        float[] a = Values(m * k, 14), b = Values(k * n, 15), batch = new float[m * n], row = new float[n];
+        Gemm.Multiply(a, b, batch, m, n, k);
+        for (int i = 0; i < m; i++)
+        {
+            Gemm.Multiply(a.AsSpan(i * k, k), b, row, 1, n, k);
+            Assert.Equal(batch.AsSpan(i * n, n).ToArray(), row);
+        }
+    }
+
+    [Fact]
+    public void NarrowOutputWithTransposedAEqualsTheWideTileProductBitwise()
+    {
+        // n = 3 with A stored k × m goes through Cᵀ = op(B)ᵀ·op(A)ᵀ; padding B with zero columns to n = 40 sends the
+        // same product through the ordinary tiles. Both sum each element in the same order, so the bits agree.
+        const int m = 70, k = 29, n = 3, wide = 40;
+        float[] aT = Values(k * m, 16), b = Values(k * n, 17), bWide = new float[k * wide];
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < n; j++)
+                bWide[p * wide + j] = b[p * n + j];
+        float[] narrow = Values(m * n, 18), padded = new float[m * wide];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                padded[i * wide + j] = narrow[i * n + j];
+        Gemm.Multiply(aT, b, narrow, m, n, k, transposeA: true, accumulate: true);
+        Gemm.Multiply(aT, bWide, padded, m, wide, k, transposeA: true, accumulate: true);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                Assert.Equal(padded[i * wide + j], narrow[i * n + j]);
+    }
+
+    [Fact]
     public void RepeatedCallsGiveIdenticalBits()
     {
         float[] a = Values(37 * 91, 10), b = Values(91 * 45, 11);
