@@ -51,6 +51,34 @@ public sealed class ClassicControlExactnessTests
         Assert.True(stepsChecked >= 100, $"{id}: only {stepsChecked} steps were compared");
     }
 
+    /// <summary>
+    /// The same episodes through the registry (<c>Make(id)</c> with its TimeLimit wrapper): every flag,
+    /// truncation included, equals what Gymnasium's <c>gym.make(id)</c> returned.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ClassicControlCases.All), MemberType = typeof(ClassicControlCases))]
+    public void Registered_environments_replay_with_Gymnasiums_flags(string id)
+    {
+        var reference = GymReference.Load(id);
+        foreach (var episode in reference.Episodes)
+        {
+            var env = EnvRegistry.Default.Make(id);
+            Assert.Equal(reference.MaxEpisodeSteps, env.Spec!.MaxEpisodeSteps);
+            var obs = ((Bellman.Core.Environments.IStatefulEnvironment)env).ResetToState(episode.InitialState);
+            AssertFloatsBitwise(episode.InitialObs, obs, $"{id} seed {episode.Seed}, initial observation");
+            for (int j = 0; j < episode.Steps.Length; j++)
+            {
+                var expected = episode.Steps[j];
+                var result = env.ActionSpace is Discrete ? env.Step((int)episode.Actions[j]) : env.Step([(float)episode.Actions[j]]);
+                string at = $"{id} seed {episode.Seed}, step {j}";
+                AssertFloatsBitwise(expected.Obs, env.Observation, at);
+                Assert.True(expected.Reward == result.Reward, $"{at}: reward {result.Reward:R}, Gymnasium {expected.Reward:R}");
+                Assert.True(expected.Terminated == result.Terminated, $"{at}: terminated {result.Terminated}, Gymnasium {expected.Terminated}");
+                Assert.True(expected.Truncated == result.Truncated, $"{at}: truncated {result.Truncated}, Gymnasium {expected.Truncated}");
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(ClassicControlCases.All), MemberType = typeof(ClassicControlCases))]
     public void Spaces_match_Gymnasium(string id)
