@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bellman.Core.Environments;
+using Bellman.Core.Text;
 using Bellman.Environments.Wrappers;
 
 namespace Bellman.Environments;
@@ -102,7 +103,7 @@ public sealed class EnvRegistry
         lock (_lock)
         {
             if (_registrations.TryGetValue(id, out var r)) return r;
-            throw new UnknownEnvironmentException(id, Closest(id, _registrations.Keys, 3));
+            throw new UnknownEnvironmentException(id, Suggestions.Closest(id, _registrations.Keys, 3));
         }
     }
 
@@ -165,7 +166,7 @@ public sealed class EnvRegistry
                 if (declared is null)
                 {
                     var validKeys = registration.Options.Select(o => o.Key).Append(MaxEpisodeStepsKey).ToArray();
-                    var closest = Closest(key, validKeys, 1);
+                    var closest = Suggestions.Closest(key, validKeys, 1);
                     throw new EnvOptionException(id, key,
                         $"{id} has no option '{key}'. Did you mean '{closest[0]}'? Valid options: {string.Join(", ", validKeys)}.");
                 }
@@ -177,38 +178,5 @@ public sealed class EnvRegistry
             ?? throw new InvalidOperationException($"The factory registered for '{id}' returned null.");
         env.Spec = registration.Spec with { MaxEpisodeSteps = maxSteps, Options = values };
         return timeLimit && maxSteps is int limit ? new TimeLimit(env, limit) : env;
-    }
-
-    /// <summary>The <paramref name="count"/> candidates closest to <paramref name="query"/> by case-insensitive edit distance (ties by name).</summary>
-    public static IReadOnlyList<string> Closest(string query, IEnumerable<string> candidates, int count)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(candidates);
-        string q = query.ToLowerInvariant();
-        return candidates
-            .Select(c => (Name: c, Distance: EditDistance(q, c.ToLowerInvariant())))
-            .OrderBy(x => x.Distance).ThenBy(x => x.Name, StringComparer.Ordinal)
-            .Take(count).Select(x => x.Name).ToArray();
-    }
-
-    /// <summary>The Levenshtein distance: the fewest single-character insertions, deletions and substitutions turning <paramref name="a"/> into <paramref name="b"/>.</summary>
-    public static int EditDistance(string a, string b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int substitute = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitute, Math.Min(previous[j] + 1, current[j - 1] + 1));
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }

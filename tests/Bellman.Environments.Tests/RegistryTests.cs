@@ -122,7 +122,7 @@ public sealed class RegistryTests
     [InlineData("", "abc", 3)]
     [InlineData("flaw", "lawn", 2)]
     [InlineData("same", "same", 0)]
-    public void EditDistanceIsLevenshtein(string a, string b, int expected) => Assert.Equal(expected, EnvRegistry.EditDistance(a, b));
+    public void EditDistanceIsLevenshtein(string a, string b, int expected) => Assert.Equal(expected, Bellman.Core.Text.Suggestions.EditDistance(a, b));
 
     /// <summary>CounterEnv that remembers the options it was built with.</summary>
     private sealed class TimeLimitProbe(int start, bool slow, string mode) : IEnvironment

@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
+using Bellman.Algorithms.Training;
 using Bellman.Cli.Infrastructure;
 using Bellman.Core.Random;
-using Bellman.Core.Spaces;
 using Bellman.Environments;
 using Spectre.Console.Cli;
 
@@ -35,28 +35,11 @@ public sealed class EnvRandomCommand(CliIO io) : Command<EnvRandomCommand.Settin
         string id = settings.RequireEnv();
         var env = EnvRegistry.Default.Make(id, settings.ParseOptions());
         var policy = new Rng(Rng.DeriveSeed((ulong)settings.Seed, 1));
-        var action = new float[env.ActionSpace.FlatSize];
-        var returns = new List<double>();
         io.Out.WriteLine($"{id}: random policy, {settings.Episodes} episodes, seed {settings.Seed}");
-        for (int episode = 0; episode < settings.Episodes && !cancellationToken.IsCancellationRequested; episode++)
-        {
-            env.Reset(settings.Seed + episode);
-            double total = 0;
-            int length = 0;
-            while (true)
-            {
-                env.ActionSpace.Sample(policy, action);
-                var r = env.ActionSpace is Discrete ? env.Step((int)action[0]) : env.Step(action);
-                total += r.Reward;
-                length++;
-                if (r.Terminated || r.Truncated) break;
-            }
-            returns.Add(total);
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {episode + 1}: return {total:0.###} length {length}"));
-        }
-        double mean = returns.Average();
-        double std = Math.Sqrt(returns.Sum(x => (x - mean) * (x - mean)) / returns.Count);
-        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean return {mean:0.###} ± {std:0.###} over {returns.Count} episodes"));
+        var result = Evaluation.Run(env, (_, action) => env.ActionSpace.Sample(policy, action), settings.Episodes, settings.Seed, cancellation: cancellationToken);
+        for (int k = 0; k < result.Returns.Count; k++)
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1}: return {result.Returns[k]:0.###}"));
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean return {result.MeanReturn:0.###} ± {result.StdReturn:0.###} over {result.Returns.Count} episodes"));
         return 0;
     }
 }
