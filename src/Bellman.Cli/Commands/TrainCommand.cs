@@ -26,6 +26,8 @@ public sealed class TrainFqiCommand(CliIO io) : TrainCommand<FqiOptions>(io, new
 /// </summary>
 public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> spec) : Command<TrainSettings> where TOptions : class, ITrainingOptions
 {
+    private TrainingSnapshot? _lastSnapshot;
+
     /// <inheritdoc/>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
@@ -36,7 +38,11 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
         EvaluationRecord? lastEval = null;
         ITrainingRun? run = null;
         var recorder = new RunRecorder(folder.Path, append: resume is not null,
-            onSnapshot: io.IsInteractive ? null : s => io.Out.WriteLine(FormatSnapshot(s)),
+            onSnapshot: s =>
+            {
+                _lastSnapshot = s;
+                if (!io.IsInteractive) io.Out.WriteLine(FormatSnapshot(s));
+            },
             onEvaluation: e =>
             {
                 lastEval = e;
@@ -191,7 +197,10 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
                 {
                     var s = run.State;
                     task.Value = s.Step;
-                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"step {s.Step}  episodes {s.Episodes}  updates {s.Updates}  best eval {(double.IsNegativeInfinity(s.BestEvaluation) ? "-" : s.BestEvaluation.ToString("0.#", CultureInfo.InvariantCulture))}"));
+                    string best = double.IsNegativeInfinity(s.BestEvaluation) ? "-" : s.BestEvaluation.ToString("0.#", CultureInfo.InvariantCulture);
+                    task.Description = Markup.Escape(_lastSnapshot is TrainingSnapshot snap
+                        ? string.Create(CultureInfo.InvariantCulture, $"step {s.Step}  {snap.StepsPerSecond:0} steps/s  return(100) {Fmt(snap.MeanReturn)}  eps {snap.Exploration:0.###}  loss {Fmt(snap.Loss)}  best eval {best}")
+                        : $"step {s.Step}  best eval {best}");
                     ctx.Refresh();
                 }
                 task.Value = run.State.Step;
