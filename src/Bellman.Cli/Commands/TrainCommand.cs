@@ -26,7 +26,8 @@ public sealed class TrainFqiCommand(CliIO io) : TrainCommand<FqiOptions>(io, new
 /// </summary>
 public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> spec) : Command<TrainSettings> where TOptions : class, ITrainingOptions
 {
-    private TrainingSnapshot? _lastSnapshot;
+    // Written by the training thread, read by the progress display: a boxed snapshot is swapped atomically.
+    private volatile object? _lastSnapshot;
 
     /// <inheritdoc/>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
