@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
 
+// `gemm-quick [filter]` prints Stopwatch medians of the Gemm shapes (fast, for a quick look);
+// anything else goes to BenchmarkDotNet's switcher, e.g. `--filter '*CartPole*' --job short`.
+if (args is ["gemm-quick", ..])
+{
+    Bellman.Benchmarks.GemmQuickBench.Run(Console.Out, args.Length > 1 ? args[1] : null);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
