@@ -148,6 +148,33 @@ public sealed class TrainCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task CancellationStopsCleanlyAndLeavesAResumableCheckpoint()
+    {
+        string dir = Path.Combine(_root, "ctrlc");
+        using var cancel = new CancellationTokenSource();
+        // Cancel as soon as the first metrics snapshot is written (what Ctrl-C does, at any moment).
+        var watcher = Task.Run(async () =>
+        {
+            string metrics = Path.Combine(dir, "metrics.csv");
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while ((!File.Exists(metrics) || !File.ReadAllText(metrics).Contains("snapshot,", StringComparison.Ordinal)) && DateTime.UtcNow < deadline) await Task.Delay(5);
+            cancel.Cancel();
+        });
+        var r = await Task.Run(() => CliRunner.Run(cancel.Token, ["train", "dqn", "--env", "CartPole-v1", "--out", dir, .. Small, "--steps", "1000000"]));
+        await watcher;
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("interrupted at step", r.Out);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.Equal("interrupted", summary.RootElement.GetProperty("status").GetString());
+        long stoppedAt = summary.RootElement.GetProperty("total_steps").GetInt64();
+        Assert.InRange(stoppedAt, 1000, 999_999);
+        var eval = CliRunner.Run("eval", Path.Combine(dir, "checkpoints", "latest"), "--episodes", "1", "--json");
+        Assert.True(eval.ExitCode == 0, eval.Error);
+        using var json = JsonDocument.Parse(eval.Out);
+        Assert.Equal(stoppedAt, json.RootElement.GetProperty("step").GetInt64());
+    }
+
+    [Fact]
     public void PresetsAreListed()
     {
         var r = CliRunner.Run("presets");
