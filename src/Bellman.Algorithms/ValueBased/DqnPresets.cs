@@ -42,6 +42,12 @@ public static class DqnPresets
         {
             Replay = false, LearningRate = 1e-3, NetArch = [64, 64], LearningStarts = 0, TrainFrequency = 1, GradientSteps = 1,
         }),
+        new Preset<DqnOptions>("cartpole-nstep", "CartPole-v1", "Bellman's tuning: double Q, 3-step returns, one gradient step per environment step, 128-128 (stays at 500 in our runs, at twice the zoo's compute)", new DqnOptions
+        {
+            TotalSteps = 50_000, NetArch = [128, 128], LearningRate = 1e-3, TrainFrequency = 1, GradientSteps = 1, BatchSize = 128,
+            BufferSize = 100_000, TargetUpdateInterval = 1_000, LearningStarts = 1_000, ExplorationFraction = 0.1, ExplorationFinalEps = 0.01,
+            NSteps = 3, DoubleQ = true, EvalFrequency = 5_000,
+        }),
         new Preset<DqnOptions>("rainbow-lite", "CartPole-v1", "the zoo CartPole preset with double Q, dueling heads, prioritized replay and 3-step returns", ZooCartPole with
         {
             DoubleQ = true, Dueling = true, Prioritized = true, NSteps = 3,
