@@ -31,7 +31,7 @@ public sealed class EnvRolloutCommand(CliIO io) : Command<EnvRolloutCommand.Sett
 
         /// <summary>The actions as a JSON array.</summary>
         [CommandOption("--actions <JSON>")]
-        [Description("Actions as a JSON array: [0,1,1] for discrete, [[0.5],[-2.0]] for continuous.")]
+        [Description("Actions as a JSON array: [[0,1,1]] for discrete, [[[[0.5]],[[-2.0]]]] for continuous.")]
         public string Actions { get; init; } = "[]";
     }
 

@@ -290,7 +290,7 @@ public sealed class TrainSettings : EnvSettings
 
     /// <summary>The run folder.</summary>
     [CommandOption("--out <DIR>")]
-    [Description("Run folder (default runs/dqn-<env>-s<seed>[-n]).")]
+    [Description("Run folder (default runs/ALGO-ENV-sSEED, suffixed -2, -3 when taken).")]
     public string? Out { get; init; }
 
     /// <summary>A run to continue.</summary>

@@ -1,0 +1,26 @@
+namespace Bellman.Cli.Tests.Commands;
+
+public class HelpTests
+{
+    /// <summary>Every command's help renders (descriptions are Spectre markup: a stray bracket breaks it).</summary>
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("envs --help")]
+    [InlineData("env rollout --help")]
+    [InlineData("env random --help")]
+    [InlineData("env check --help")]
+    [InlineData("train --help")]
+    [InlineData("train dqn --help")]
+    [InlineData("train fqi --help")]
+    [InlineData("presets --help")]
+    [InlineData("eval --help")]
+    [InlineData("plot --help")]
+    [InlineData("bench nn --help")]
+    public void HelpRenders(string args)
+    {
+        var r = CliRunner.Run(args.Split(' '));
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("USAGE", r.Out);
+        Assert.DoesNotContain("error", r.Error);
+    }
+}
