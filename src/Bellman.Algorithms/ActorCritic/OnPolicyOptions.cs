@@ -1,0 +1,165 @@
+using Bellman.Algorithms.Configuration;
+using Bellman.Algorithms.Training;
+using Bellman.Algorithms.ValueBased;
+using Bellman.Nn.Layers;
+
+namespace Bellman.Algorithms.ActorCritic;
+
+/// <summary>What REINFORCE subtracts from the reward-to-go.</summary>
+public enum BaselineKind
+{
+    /// <summary>Nothing: ∇J ≈ Σ ∇log π Q̂.</summary>
+    None,
+    /// <summary>The batch's mean reward-to-go b = (1/N) Σ Q̂ (unbiased up to the batch coupling).</summary>
+    Average,
+    /// <summary>A learned V̂_φ(s) fitted to the Monte Carlo returns.</summary>
+    Value,
+}
+
+/// <summary>
+/// Options shared by every on-policy algorithm (keys and defaults as Stable-Baselines3's A2C, so published
+/// hyperparameters carry over).
+/// </summary>
+public abstract record OnPolicyOptions : ITrainingOptions
+{
+    /// <summary>Total environment steps.</summary>
+    [Option("total_steps", "environment steps to train for")] public long TotalSteps { get; init; } = 100_000;
+    /// <summary>Parallel environments.</summary>
+    [Option("n_envs", "parallel environments (synchronous)")] public int NumEnvs { get; init; } = 1;
+    /// <summary>Steps per environment per rollout.</summary>
+    [Option("n_steps", "steps per environment per rollout (batch = n_envs * n_steps)")] public int NSteps { get; init; } = 5;
+    /// <summary>The discount γ.</summary>
+    [Option("gamma", "discount factor")] public double Gamma { get; init; } = 0.99;
+    /// <summary>The learning rate.</summary>
+    [Option("learning_rate", "optimizer learning rate")] public double LearningRate { get; init; } = 7e-4;
+    /// <summary>Anneal the learning rate linearly to 0.</summary>
+    [Option("lr_linear_decay", "decay the learning rate linearly to 0 (the zoo's lin_ schedules)")] public bool LearningRateLinearDecay { get; init; }
+    /// <summary>Entropy bonus coefficient.</summary>
+    [Option("ent_coef", "entropy bonus coefficient")] public double EntCoef { get; init; }
+    /// <summary>Gradient-norm clip (0 disables).</summary>
+    [Option("max_grad_norm", "gradient norm clip (0 disables)")] public double MaxGradNorm { get; init; } = 0.5;
+    /// <summary>Normalise advantages per batch.</summary>
+    [Option("normalize_advantage", "normalise advantages to mean 0, std 1 per batch")] public bool NormalizeAdvantage { get; init; }
+    /// <summary>Hidden layer sizes.</summary>
+    [Option("net_arch", "hidden layer sizes (of each network, or of the shared trunk)")] public int[] NetArch { get; init; } = [64, 64];
+    /// <summary>Hidden activation.</summary>
+    [Option("activation", "tanh, relu or sigmoid")] public Activation Activation { get; init; } = Activation.Tanh;
+    /// <summary>One shared trunk with two heads instead of two networks.</summary>
+    [Option("shared", "one shared trunk with policy and value heads (false: two networks)")] public bool Shared { get; init; }
+    /// <summary>Orthogonal initialisation.</summary>
+    [Option("ortho_init", "orthogonal initialisation (gains sqrt 2, 0.01, 1)")] public bool OrthoInit { get; init; } = true;
+    /// <summary>Initial log σ of a Gaussian policy.</summary>
+    [Option("log_std_init", "initial log std of a Gaussian policy (Box actions)")] public double LogStdInit { get; init; }
+    /// <summary>The optimizer.</summary>
+    [Option("optimizer", "rmsprop, adam or sgd")] public OptimizerKind Optimizer { get; init; } = OptimizerKind.Rmsprop;
+    /// <summary>RMSprop's smoothing constant α.</summary>
+    [Option("rms_prop_alpha", "RMSprop smoothing constant alpha")] public double RmsPropAlpha { get; init; } = 0.99;
+    /// <summary>The optimizer's ε.</summary>
+    [Option("optimizer_eps", "optimizer epsilon")] public double OptimizerEps { get; init; } = 1e-5;
+    /// <summary>Environment steps between evaluations.</summary>
+    [Option("eval_freq", "environment steps between greedy evaluations (0 disables)")] public int EvalFrequency { get; init; } = 10_000;
+    /// <summary>Episodes per evaluation.</summary>
+    [Option("eval_episodes", "episodes per evaluation")] public int EvalEpisodes { get; init; } = 10;
+    /// <summary>Environment steps between snapshots.</summary>
+    [Option("log_interval", "environment steps between progress snapshots")] public int LogInterval { get; init; } = 1_000;
+
+    /// <summary>Throws an <see cref="OptionException"/> naming the first invalid key.</summary>
+    public virtual void Validate()
+    {
+        Require(TotalSteps > 0, "total_steps", TotalSteps, "must be positive");
+        Require(NumEnvs > 0, "n_envs", NumEnvs, "must be positive");
+        Require(NSteps > 0, "n_steps", NSteps, "must be positive");
+        Require(Gamma is >= 0 and <= 1, "gamma", Gamma, "must be in [0, 1]");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", LearningRate, "must be a positive number");
+        Require(EntCoef >= 0, "ent_coef", EntCoef, "must be non-negative");
+        Require(MaxGradNorm >= 0, "max_grad_norm", MaxGradNorm, "must be non-negative (0 disables clipping)");
+        Require(NetArch.All(h => h > 0) && (NetArch.Length > 0 || !Shared), "net_arch", NetArch, "needs positive layer sizes (and at least one when shared = true)");
+        Require(Activation is Activation.Tanh or Activation.ReLU or Activation.Sigmoid, "activation", Activation, "must be tanh, relu or sigmoid");
+        Require(double.IsFinite(LogStdInit), "log_std_init", LogStdInit, "must be finite");
+        Require(RmsPropAlpha is >= 0 and <= 1, "rms_prop_alpha", RmsPropAlpha, "must be in [0, 1]");
+        Require(OptimizerEps > 0, "optimizer_eps", OptimizerEps, "must be positive");
+        Require(EvalFrequency >= 0, "eval_freq", EvalFrequency, "must be non-negative");
+        Require(EvalEpisodes > 0, "eval_episodes", EvalEpisodes, "must be positive");
+        Require(LogInterval > 0, "log_interval", LogInterval, "must be positive");
+    }
+
+    /// <summary>Throws an <see cref="OptionException"/> "<paramref name="key"/> = value is invalid: <paramref name="rule"/>" unless <paramref name="ok"/>.</summary>
+    protected static void Require(bool ok, string key, object value, string rule)
+    {
+        if (!ok) throw new OptionException($"{key} = {OptionBinder.FormatValue(value)} is invalid: {rule}.");
+    }
+}
+
+/// <summary>A2C options (SB3's A2C defaults: RMSprop lr 7e-4 α 0.99 ε 1e-5, 5-step rollouts, GAE λ = 1, vf_coef 0.5, clip 0.5).</summary>
+public sealed record A2cOptions : OnPolicyOptions
+{
+    /// <summary>GAE λ (1: n-step returns; 0: one-step TD advantages).</summary>
+    [Option("gae_lambda", "GAE lambda (1 = n-step returns, 0 = one-step TD)")] public double GaeLambda { get; init; } = 1.0;
+    /// <summary>Value loss coefficient.</summary>
+    [Option("vf_coef", "value loss coefficient")] public double VfCoef { get; init; } = 0.5;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        Require(GaeLambda is >= 0 and <= 1, "gae_lambda", GaeLambda, "must be in [0, 1]");
+        Require(VfCoef >= 0, "vf_coef", VfCoef, "must be non-negative");
+    }
+}
+
+/// <summary>REINFORCE options: Monte Carlo reward-to-go with an optional baseline.</summary>
+public sealed record ReinforceOptions : OnPolicyOptions
+{
+    /// <summary>Creates the defaults: Adam, 8 × 500-step rollouts, no clipping.</summary>
+    public ReinforceOptions()
+    {
+        NumEnvs = 8;
+        NSteps = 500;
+        LearningRate = 5e-3;
+        Optimizer = OptimizerKind.Adam;
+        OptimizerEps = 1e-8;
+        MaxGradNorm = 0;
+    }
+
+    /// <summary>The baseline.</summary>
+    [Option("baseline", "none, average or value (a learned V(s))")] public BaselineKind Baseline { get; init; } = BaselineKind.Value;
+    /// <summary>Value loss coefficient (baseline = value).</summary>
+    [Option("vf_coef", "value loss coefficient (baseline = value)")] public double VfCoef { get; init; } = 0.5;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        Require(VfCoef >= 0, "vf_coef", VfCoef, "must be non-negative");
+        Require(Baseline == BaselineKind.Value || !Shared, "shared", Shared, "needs baseline = value (there is no critic to share a trunk with)");
+    }
+}
+
+/// <summary>Batch actor-critic options; n_steps = 1, critic_steps = 1, bootstrap_targets = true is the online algorithm.</summary>
+public sealed record ActorCriticOptions : OnPolicyOptions
+{
+    /// <summary>Creates the defaults: Adam, batch mode with 1 × 200-step rollouts.</summary>
+    public ActorCriticOptions()
+    {
+        NSteps = 200;
+        LearningRate = 1e-3;
+        Optimizer = OptimizerKind.Adam;
+        OptimizerEps = 1e-8;
+        MaxGradNorm = 0;
+    }
+
+    /// <summary>Critic gradient steps per batch (step 2, fit V̂).</summary>
+    [Option("critic_steps", "gradient steps fitting V to the targets per batch")] public int CriticSteps { get; init; } = 10;
+    /// <summary>The critic's learning rate.</summary>
+    [Option("critic_learning_rate", "critic optimizer learning rate")] public double CriticLearningRate { get; init; } = 1e-3;
+    /// <summary>Fit V̂ to bootstrapped targets r + γV̂(s') (true) or to Monte Carlo reward sums (false).</summary>
+    [Option("bootstrap_targets", "fit V to r + gamma V(s') (false: to the sampled reward sums)")] public bool BootstrapTargets { get; init; }
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        Require(CriticSteps > 0, "critic_steps", CriticSteps, "must be positive");
+        Require(CriticLearningRate > 0 && double.IsFinite(CriticLearningRate), "critic_learning_rate", CriticLearningRate, "must be a positive number");
+    }
+}

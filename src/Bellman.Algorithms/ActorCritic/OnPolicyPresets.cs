@@ -1,0 +1,42 @@
+using Bellman.Algorithms.Configuration;
+
+namespace Bellman.Algorithms.ActorCritic;
+
+/// <summary>
+/// Built-in presets of the on-policy algorithms. A2C's environment presets are rl-baselines3-zoo's
+/// (hyperparams/a2c.yml) on top of SB3's A2C defaults; the zoo's Acrobot preset also normalises
+/// observations (VecNormalize), which Bellman does not do yet.
+/// </summary>
+public static class OnPolicyPresets
+{
+    /// <summary>A2C presets.</summary>
+    public static IReadOnlyList<Preset<A2cOptions>> A2c { get; } =
+    [
+        new("CartPole-v1", "CartPole-v1", "rl-baselines3-zoo a2c.yml (8 envs, 500k steps, ent_coef 0) on SB3 A2C defaults",
+            new A2cOptions { NumEnvs = 8, TotalSteps = 500_000, EntCoef = 0.0, EvalFrequency = 25_000 }),
+        new("Acrobot-v1", "Acrobot-v1", "rl-baselines3-zoo a2c.yml (16 envs, 500k steps, ent_coef 0; without the zoo's observation normalisation)",
+            new A2cOptions { NumEnvs = 16, TotalSteps = 500_000, EntCoef = 0.0, EvalFrequency = 25_000 }),
+        new("a2c-shared", "CartPole-v1", "the CartPole preset with the lecture's shared-trunk architecture",
+            new A2cOptions { NumEnvs = 8, TotalSteps = 500_000, Shared = true, EvalFrequency = 25_000 }),
+    ];
+
+    /// <summary>REINFORCE presets.</summary>
+    public static IReadOnlyList<Preset<ReinforceOptions>> Reinforce { get; } =
+    [
+        new("CartPole-v1", "CartPole-v1", "REINFORCE with reward-to-go and a learned V(s) baseline; Adam 5e-3, 8 x 500-step batches",
+            new ReinforceOptions { TotalSteps = 400_000, EvalFrequency = 20_000 }),
+        new("reinforce-average", "CartPole-v1", "REINFORCE with the average-return baseline",
+            new ReinforceOptions { TotalSteps = 400_000, Baseline = BaselineKind.Average, EvalFrequency = 20_000 }),
+        new("reinforce-none", "CartPole-v1", "REINFORCE without a baseline",
+            new ReinforceOptions { TotalSteps = 400_000, Baseline = BaselineKind.None, EvalFrequency = 20_000 }),
+    ];
+
+    /// <summary>Actor-critic presets.</summary>
+    public static IReadOnlyList<Preset<ActorCriticOptions>> ActorCritic { get; } =
+    [
+        new("CartPole-v1", "CartPole-v1", "the lecture's batch actor-critic: 200-step batches, critic fitted to sampled reward sums",
+            new ActorCriticOptions { TotalSteps = 200_000, EvalFrequency = 20_000 }),
+        new("online", "CartPole-v1", "the lecture's online actor-critic: one transition, one critic step toward r + gamma V(s'), one policy step",
+            new ActorCriticOptions { TotalSteps = 100_000, NSteps = 1, CriticSteps = 1, BootstrapTargets = true, LearningRate = 1e-4, CriticLearningRate = 1e-3, EvalFrequency = 10_000 }),
+    ];
+}
