@@ -30,6 +30,10 @@ public static class BellmanApp
                 train.AddCommand<TrainDqnCommand>("dqn").WithDescription("Deep Q-learning (double Q, dueling, prioritized replay, n-step) on a discrete-action environment.")
                     .WithExample("train", "dqn", "--env", "CartPole-v1", "--seed", "0");
                 train.AddCommand<TrainFqiCommand>("fqi").WithDescription("Fitted Q-iteration (batch): the lecture's N, K and S.");
+                train.AddCommand<TrainReinforceCommand>("reinforce").WithDescription("REINFORCE with reward-to-go and a baseline (none, average, learned V).");
+                train.AddCommand<TrainActorCriticCommand>("actor-critic").WithDescription("The lecture's batch actor-critic (preset 'online': the online algorithm).");
+                train.AddCommand<TrainA2cCommand>("a2c").WithDescription("A2C: n parallel environments, n-step/GAE advantages, entropy bonus (discrete or Box actions).")
+                    .WithExample("train", "a2c", "--env", "CartPole-v1", "--seed", "0");
             });
             config.AddCommand<PresetsCommand>("presets").WithDescription("List the built-in presets and their options.");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a run's (or a checkpoint's) greedy policy.");

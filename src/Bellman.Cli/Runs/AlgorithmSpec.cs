@@ -105,7 +105,7 @@ public sealed class FqiSpec : AlgorithmSpec<FqiOptions>
 public static class AlgorithmCatalog
 {
     /// <summary>All algorithms.</summary>
-    public static IReadOnlyList<AlgorithmSpec> All { get; } = [new DqnSpec(), new FqiSpec()];
+    public static IReadOnlyList<AlgorithmSpec> All { get; } = [new DqnSpec(), new FqiSpec(), new ReinforceSpec(), new ActorCriticSpec(), new A2cSpec()];
 
     /// <summary>The algorithm named <paramref name="name"/>, or null.</summary>
     public static AlgorithmSpec? Find(string name) => All.FirstOrDefault(a => a.Name == name);
