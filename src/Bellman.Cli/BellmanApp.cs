@@ -35,6 +35,7 @@ public static class BellmanApp
                 train.AddCommand<TrainA2cCommand>("a2c").WithDescription("A2C: n parallel environments, n-step/GAE advantages, entropy bonus (discrete or Box actions).")
                     .WithExample("train", "a2c", "--env", "CartPole-v1", "--seed", "0");
             });
+            config.AddCommand<ValueFitCommand>("value-fit").WithDescription("Compare fitting V to Monte Carlo vs bootstrapped targets on the same data (error, bias, variance against V^pi).");
             config.AddCommand<PresetsCommand>("presets").WithDescription("List the built-in presets and their options.");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a run's (or a checkpoint's) greedy policy.");
             config.AddCommand<PlotCommand>("plot").WithDescription("Overlay the learning curves of several runs into one PNG.");
