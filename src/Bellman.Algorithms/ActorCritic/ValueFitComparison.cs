@@ -13,7 +13,7 @@ namespace Bellman.Algorithms.ActorCritic;
 public sealed record ValueFitOptions
 {
     /// <summary>Episodes per dataset.</summary>
-    [Option("episodes", "episodes of the policy per dataset")] public int Episodes { get; init; } = 20;
+    [Option("episodes", "episodes of the policy per dataset")] public int Episodes { get; init; } = 10;
     /// <summary>Independent datasets (the spread of V̂ across them is the variance).</summary>
     [Option("datasets", "independent datasets, for the variance across data")] public int Datasets { get; init; } = 5;
     /// <summary>States at which V̂ is compared with V^π.</summary>
@@ -25,9 +25,9 @@ public sealed record ValueFitOptions
     /// <summary>Hidden sizes of V̂.</summary>
     [Option("net_arch", "hidden layer sizes of V")] public int[] NetArch { get; init; } = [64, 64];
     /// <summary>Full-batch gradient steps per fit (both methods).</summary>
-    [Option("gradient_steps", "full-batch gradient steps per fit")] public int GradientSteps { get; init; } = 600;
+    [Option("gradient_steps", "full-batch gradient steps per fit")] public int GradientSteps { get; init; } = 1000;
     /// <summary>Rounds of target recomputation of the bootstrapped fit.</summary>
-    [Option("bootstrap_rounds", "times the bootstrapped targets are recomputed (gradient_steps split evenly)")] public int BootstrapRounds { get; init; } = 20;
+    [Option("bootstrap_rounds", "times the bootstrapped targets are recomputed (gradient_steps split evenly)")] public int BootstrapRounds { get; init; } = 100;
     /// <summary>Adam's learning rate.</summary>
     [Option("learning_rate", "Adam learning rate")] public double LearningRate { get; init; } = 3e-3;
 

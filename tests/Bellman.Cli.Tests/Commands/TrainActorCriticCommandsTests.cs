@@ -76,3 +76,19 @@ public sealed class TrainActorCriticCommandsTests : IDisposable
         Assert.Contains("critic_steps: 1", online.Out);
     }
 }
+
+public sealed class ValueFitCommandTests
+{
+    [Fact]
+    public void ValueFitPrintsBothMethods()
+    {
+        var r = CliRunner.Run("value-fit", "--env", "CartPole-v1", "--train-steps", "0", "--set", "episodes=2", "--set", "datasets=2",
+            "--set", "probe_states=3", "--set", "rollouts=2", "--set", "gradient_steps=20", "--set", "bootstrap_rounds=2", "--set", "net_arch=[8]");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains(r.Lines, l => l.StartsWith("monte_carlo", StringComparison.Ordinal));
+        Assert.Contains(r.Lines, l => l.StartsWith("bootstrapped", StringComparison.Ordinal));
+        var bad = CliRunner.Run("value-fit", "--set", "rollout=3");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("did you mean 'rollouts'", bad.Error);
+    }
+}
