@@ -68,7 +68,4 @@ public sealed class Rollout
 
     /// <summary>Row index of (environment e, step t).</summary>
     public int Row(int env, int step) => env * Steps + step;
-
-    /// <summary>Environment <paramref name="env"/>'s time series of <paramref name="data"/> (one value per step).</summary>
-    public static Span<T> Series<T>(T[] data, int env, int steps) => data.AsSpan(env * steps, steps);
 }
