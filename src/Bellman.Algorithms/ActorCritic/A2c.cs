@@ -39,6 +39,10 @@ public sealed class A2c : IOnPolicyAlgorithm
         var o = _options;
         int B = ro.Size, T = ro.Steps;
         if (_advantages.Length != B) (_advantages, _targets) = (new float[B], new float[B]);
+        var g = _graph;
+        g.Reset();
+        var (head, value) = Agent.Network.Evaluate(g, g.Input(ro.Observations, new Shape(B, ro.ObservationSize)));
+        ro.CompleteValues(value!.Data);
         for (int e = 0; e < ro.Envs; e++)
         {
             var adv = _advantages.AsSpan(e * T, T);
@@ -48,12 +52,9 @@ public sealed class A2c : IOnPolicyAlgorithm
         for (int i = 0; i < B; i++) _targets[i] = _advantages[i] + ro.Values[i];
         if (o.NormalizeAdvantage) Returns.Normalize(_advantages);
 
-        var g = _graph;
-        g.Reset();
-        var (head, value) = Agent.Network.Evaluate(g, g.Input(ro.Observations, new Shape(B, ro.ObservationSize)));
         var logp = Agent.Distribution.LogProb(g, head, ro.Actions);
         var policyLoss = g.Neg(g.Mean(g.Mul(logp, g.Input(_advantages, logp.Shape))));
-        var valueLoss = g.MseLoss(value!, g.Input(_targets, value!.Shape));
+        var valueLoss = g.MseLoss(value, g.Input(_targets, value.Shape));
         var entropy = Agent.Distribution.MeanEntropy(g, head);
         var loss = g.Add(policyLoss, g.Scale(valueLoss, (float)o.VfCoef));
         if (o.EntCoef > 0) loss = g.Sub(loss, g.Scale(entropy, (float)o.EntCoef));

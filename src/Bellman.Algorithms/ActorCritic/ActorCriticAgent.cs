@@ -78,21 +78,15 @@ public sealed class ActorCriticAgent : IAgent
     /// <inheritdoc/>
     public IReadOnlyList<(string Name, Optimizer Optimizer)> Optimizers => _optimizers;
 
-    /// <summary>
-    /// Samples a_i ~ π(·|s_i) for <paramref name="count"/> observations and writes V̂(s_i) (0 without a
-    /// critic) — one forward pass, no gradient.
-    /// </summary>
-    public void Act(ReadOnlySpan<float> observations, int count, Span<float> actions, Span<float> values, Rng rng)
+    /// <summary>Samples a_i ~ π(·|s_i) for <paramref name="count"/> observations: one actor pass, no gradient.</summary>
+    public void Act(ReadOnlySpan<float> observations, int count, Span<float> actions, Rng rng)
     {
         var g = _graph;
         g.Reset();
         using var _ = g.NoGrad();
-        var (head, value) = Network.Evaluate(g, g.Input(observations[..(count * _observationSize)], new Shape(count, _observationSize)));
-        ReadOnlySpan<float> h = head.Data;
+        ReadOnlySpan<float> h = Network.Forward(g, g.Input(observations[..(count * _observationSize)], new Shape(count, _observationSize))).Data;
         int hs = Distribution.HeadSize, a = Distribution.ActionSize;
         for (int i = 0; i < count; i++) Distribution.Sample(h.Slice(i * hs, hs), actions.Slice(i * a, a), rng);
-        if (value is null) values[..count].Clear();
-        else value.Data.CopyTo(values);
     }
 
     /// <summary>V̂_φ(s_i) for <paramref name="count"/> observations, no gradient.</summary>

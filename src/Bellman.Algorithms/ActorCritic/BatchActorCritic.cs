@@ -78,7 +78,8 @@ public sealed class BatchActorCritic : IOnPolicyAlgorithm
         g.Reset();
         NextValues(g, ro, shape);
         var (head, value) = net.Evaluate(g, g.Input(ro.Observations, shape));
-        ReadOnlySpan<float> vs = value!.Data;
+        ro.CompleteValues(value!.Data);
+        ReadOnlySpan<float> vs = ro.Values;
         double meanV = 0;
         for (int i = 0; i < B; i++)
         {

@@ -49,6 +49,10 @@ public sealed class Reinforce : IOnPolicyAlgorithm
         }
         if (count == 0) return null;
 
+        var g = _graph;
+        g.Reset();
+        var (head, value) = Agent.Network.Evaluate(g, g.Input(ro.Observations, new Shape(B, ro.ObservationSize)));
+        if (value is not null) ro.CompleteValues(value.Data);
         double b = 0;
         if (o.Baseline == BaselineKind.Average)
         {
@@ -70,9 +74,6 @@ public sealed class Reinforce : IOnPolicyAlgorithm
             _valueWeights[i] = _valid[i] ? (float)B / count : 0f;
         }
 
-        var g = _graph;
-        g.Reset();
-        var (head, value) = Agent.Network.Evaluate(g, g.Input(ro.Observations, new Shape(B, ro.ObservationSize)));
         var logp = Agent.Distribution.LogProb(g, head, ro.Actions);
         var policyLoss = g.Neg(g.Sum(g.Mul(logp, g.Input(_weights, logp.Shape))));
         var entropy = Agent.Distribution.MeanEntropy(g, head);

@@ -4,8 +4,9 @@ namespace Bellman.Algorithms.ActorCritic;
 /// One on-policy batch: T = <see cref="Steps"/> steps of each of E = <see cref="Envs"/> environments,
 /// stored environment-major (row e·T + t), so each environment's time series is one contiguous span for
 /// <see cref="Returns"/>. <see cref="NextObservations"/> holds the true s_{t+1} (the final observation when
-/// an episode ended); <see cref="Values"/> and <see cref="NextValues"/> are V̂(s_t) and V̂(s_{t+1}) as the
-/// critic saw them while acting (zero without a critic, and V̂(s_{t+1}) is unused where terminated).
+/// an episode ended). The loop fills <see cref="NextValues"/> only where s_{t+1} is not the next row's s_t
+/// (truncated steps and each environment's last step: the critic's value of that observation); the update
+/// rule, which evaluates V̂(s_t) on the whole batch anyway, completes the rest with <see cref="CompleteValues"/>.
 /// </summary>
 public sealed class Rollout
 {
@@ -54,10 +55,10 @@ public sealed class Rollout
     /// <summary>r_t.</summary>
     public float[] Rewards { get; }
 
-    /// <summary>V̂(s_t) when acting.</summary>
+    /// <summary>V̂(s_t) (after <see cref="CompleteValues"/>).</summary>
     public float[] Values { get; }
 
-    /// <summary>V̂(s_{t+1}) when acting.</summary>
+    /// <summary>V̂(s_{t+1}): 0 where terminated, the loop's value where truncated or last, else V̂ of the next row.</summary>
     public float[] NextValues { get; }
 
     /// <summary>s_{t+1} is terminal.</summary>
@@ -65,6 +66,20 @@ public sealed class Rollout
 
     /// <summary>The episode ended after step t (terminated or truncated).</summary>
     public bool[] Ended { get; }
+
+    /// <summary>Stores V̂(s_t) for every row and sets V̂(s_{t+1}) = V̂(s_{t+1} = next row's s) inside episodes, 0 at termination.</summary>
+    public void CompleteValues(ReadOnlySpan<float> values)
+    {
+        values[..Size].CopyTo(Values);
+        for (int row = 0; row < Size; row++)
+        {
+            if (Terminated[row]) NextValues[row] = 0;
+            else if (!Ended[row] && row % Steps != Steps - 1) NextValues[row] = values[row + 1];
+        }
+    }
+
+    /// <summary>Whether the loop must supply V̂(s_{t+1}) for <paramref name="row"/> (truncated, or the last step, and not terminated).</summary>
+    public bool NeedsBootstrap(int row) => !Terminated[row] && (Ended[row] || row % Steps == Steps - 1);
 
     /// <summary>Row index of (environment e, step t).</summary>
     public int Row(int env, int step) => env * Steps + step;

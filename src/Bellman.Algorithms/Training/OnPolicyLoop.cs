@@ -41,9 +41,10 @@ public sealed record OnPolicySettings
 /// <summary>
 /// The one on-policy training loop (REINFORCE, batch and online actor-critic, A2C): run π_θ for
 /// <c>n_steps</c> steps in each of the synchronous environments, recording (s, a, r, s', terminated, ended)
-/// with the true final observation at every episode end and V̂(s), V̂(s') as the critic sees them —
-/// V̂(s') of a truncated step is the value of its final observation, so truncation bootstraps and
-/// termination does not — then hand the rollout to the algorithm's update rule; evaluate and report.
+/// with the true final observation at every episode end, and V̂(s') wherever s' does not start the next
+/// row — the value of a truncated step's final observation (truncation bootstraps, termination does not)
+/// and of the observation after the rollout — then hand the rollout to the algorithm's update rule,
+/// which evaluates V̂(s) itself; evaluate and report.
 /// </summary>
 public sealed class OnPolicyLoop
 {
@@ -90,7 +91,6 @@ public sealed class OnPolicyLoop
         var actions = new float[n * actSize];
         var stepActions = new float[n * actSize];
         var discreteActions = new int[n];
-        var values = new float[n];
         var bootstrapRows = new int[n * T];
         var bootstrapObs = new float[n * T * obsSize];
         var bootstrapValues = new float[n * T];
@@ -110,13 +110,12 @@ public sealed class OnPolicyLoop
             for (int t = 0; t < T; t++)
             {
                 var obs = _envs.Observations;
-                agent.Act(obs, n, actions, values, _actionRng);
+                agent.Act(obs, n, actions, _actionRng);
                 for (int i = 0; i < n; i++)
                 {
                     int row = ro.Row(i, t);
                     obs.Slice(i * obsSize, obsSize).CopyTo(ro.Observations.AsSpan(row * obsSize, obsSize));
                     actions.AsSpan(i * actSize, actSize).CopyTo(ro.Actions.AsSpan(row * actSize, actSize));
-                    ro.Values[row] = values[i];
                 }
                 if (discrete)
                 {
@@ -151,9 +150,9 @@ public sealed class OnPolicyLoop
                 }
                 step += n;
             }
-            // V̂(s_{t+1}): the next step's V̂(s) inside an episode; one batched pass for truncated and last steps.
-            if (critic) FillNextValues(ro, agent, bootstrapRows, bootstrapObs, bootstrapValues);
-            else Array.Clear(ro.NextValues);
+            // V̂(s_{t+1}) where s_{t+1} does not start the next row: one batched pass for truncated and last steps.
+            Array.Clear(ro.NextValues);
+            if (critic) Bootstrap(ro, agent, bootstrapRows, bootstrapObs, bootstrapValues);
 
             // 2–5. The algorithm's update rule.
             var stats = _algorithm.Update(ro, Math.Min(1.0, (double)before / s.TotalSteps));
@@ -190,18 +189,14 @@ public sealed class OnPolicyLoop
         return State;
     }
 
-    private static void FillNextValues(Rollout ro, ActorCriticAgent agent, int[] rows, float[] obs, float[] values)
+    private static void Bootstrap(Rollout ro, ActorCriticAgent agent, int[] rows, float[] obs, float[] values)
     {
-        int T = ro.Steps, obsSize = ro.ObservationSize, count = 0;
+        int obsSize = ro.ObservationSize, count = 0;
         for (int row = 0; row < ro.Size; row++)
         {
-            if (ro.Terminated[row]) ro.NextValues[row] = 0;
-            else if (!ro.Ended[row] && row % T != T - 1) ro.NextValues[row] = ro.Values[row + 1];
-            else
-            {
-                ro.NextObservations.AsSpan(row * obsSize, obsSize).CopyTo(obs.AsSpan(count * obsSize, obsSize));
-                rows[count++] = row;
-            }
+            if (!ro.NeedsBootstrap(row)) continue;
+            ro.NextObservations.AsSpan(row * obsSize, obsSize).CopyTo(obs.AsSpan(count * obsSize, obsSize));
+            rows[count++] = row;
         }
         if (count == 0) return;
         agent.Values(obs, count, values);

@@ -49,10 +49,9 @@ public sealed class ValueFitCommand(CliIO io) : Command<ValueFitCommand.Settings
         using var run = new OnPolicyRun(id, envOptions, a2c, settings.Seed);
         if (settings.TrainSteps > 0) run.Run(cancellationToken);
         var agent = run.Agent;
-        var value = new float[1];
         void Policy(ReadOnlySpan<float> s, Span<float> a, Rng rng)
         {
-            agent.Act(s, 1, a, value, rng);
+            agent.Act(s, 1, a, rng);
             agent.ClipToBounds(a);
         }
         io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
