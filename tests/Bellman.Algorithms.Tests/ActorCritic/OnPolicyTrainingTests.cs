@@ -141,6 +141,17 @@ public sealed class OnPolicyTrainingTests
     }
 
     [Fact]
+    public void ReinforceLearnsOnlyFromCompleteEpisodes()
+    {
+        // CartPole episodes last at least 8 steps, so a single 5-step rollout holds no complete return.
+        using var run = new OnPolicyRun("CartPole-v1", NoOptions, new ReinforceOptions { NumEnvs = 1, NSteps = 5, TotalSteps = 5, EvalFrequency = 0 }, 0);
+        var before = run.Agent.Network.Parameters().Select(p => (float[])p.Data.Clone()).ToArray();
+        run.Run(default);
+        Assert.Equal(0, run.State.Updates);
+        Assert.All(run.Agent.Network.Parameters().Select((p, i) => (p, i)), x => Assert.Equal(before[x.i], x.p.Data));
+    }
+
+    [Fact]
     public void CheckpointsRoundTripTheAgent()
     {
         var (options, env) = Small("a2c");
