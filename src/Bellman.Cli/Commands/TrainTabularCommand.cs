@@ -116,7 +116,7 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
             json.Append(CultureInfo.InvariantCulture, $"\"env\":{TabularView.JsonString(id)},\"algorithm\":{TabularView.JsonString(name)},\"seed\":{settings.Seed},");
             json.Append(CultureInfo.InvariantCulture, $"\"episodes\":{options.Episodes},\"gamma\":{Format.Double(options.Gamma)},");
             json.Append(CultureInfo.InvariantCulture, $"\"eval_episodes\":{settings.EvalEpisodes},\"eval_mean_return\":{Format.Double(evaluation.Mean)},\"eval_std_return\":{Format.Double(evaluation.Std)},\"eval_cut\":{evaluation.Cut},");
-            json.Append(CultureInfo.InvariantCulture, $"\"train_mean_return_last_{recent}\":{Format.Double(recentMean)},");
+            json.Append(CultureInfo.InvariantCulture, $"\"train_recent_episodes\":{recent},\"train_recent_mean_return\":{Format.Double(recentMean)},");
             json.Append(CultureInfo.InvariantCulture, $"\"greedy_value_gap\":{Number(gap?.Gap?.GreedyValueGap)},\"q_value_gap\":{Number(gap?.Gap?.QValueGap)},\"start_value_gap\":{Number(gap?.StartGap)},");
             json.Append(CultureInfo.InvariantCulture, $"\"optimal_start_value\":{Number(gap?.OptimalStartValue)},\"model_note\":{(gap?.Note is string note ? TabularView.JsonString(note) : "null")},");
             json.Append(CultureInfo.InvariantCulture, $"\"policy\":{TabularView.JsonInts(result.GreedyPolicy)},\"Q\":{TabularView.JsonRows(result.Q, result.ActionCount)},\"seconds\":{Format.Double(seconds)}}}");

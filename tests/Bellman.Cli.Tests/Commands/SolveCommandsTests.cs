@@ -1,14 +1,23 @@
 using System.Globalization;
 using System.Text.Json;
+using Bellman.Core.Tabular;
+using Bellman.Environments;
+using Bellman.Environments.Wrappers;
 
 namespace Bellman.Cli.Tests.Commands;
 
 public class SolveCommandsTests
 {
-    public static TheoryData<string> ModelEnvironments => new()
-    {
-        "FrozenLake-v1", "FrozenLake8x8-v1", "CliffWalking-v1", "CliffWalkingSlippery-v1", "Taxi-v4", "GridWorld-v0",
-    };
+    /// <summary>Every registered environment whose unwrapped environment has a known model.</summary>
+    private static string[] ModelEnvironmentIds() =>
+        EnvRegistry.Default.Ids.Where(id => EnvRegistry.Default.Make(id).Unwrap() is ITabularEnvironment).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Every registered environment whose unwrapped environment has a known model.</summary>
+    public static TheoryData<string> ModelEnvironments => [.. ModelEnvironmentIds()];
+
+    [Fact]
+    public void TheModelEnvironmentsAreTheToyTextOnes() =>
+        Assert.Equal(["CliffWalking-v1", "CliffWalkingSlippery-v1", "FrozenLake-v1", "FrozenLake8x8-v1", "GridWorld-v0", "Taxi-v4"], ModelEnvironmentIds());
 
     private static JsonElement Reference(string file) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", file))).RootElement;
