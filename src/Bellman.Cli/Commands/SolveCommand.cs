@@ -15,7 +15,7 @@ public class SolveSettings : EnvSettings
 {
     /// <summary>The discount γ.</summary>
     [CommandOption("--gamma <G>")]
-    [Description("Discount γ in [0, 1] (default 0.99).")]
+    [Description("Discount γ in [[0, 1]] (default 0.99).")]
     public double Gamma { get; init; } = 0.99;
 
     /// <summary>The stopping tolerance on max_s |V_{k+1}(s) − V_k(s)|.</summary>

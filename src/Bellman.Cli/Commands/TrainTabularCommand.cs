@@ -28,7 +28,7 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
     {
         /// <summary>Training episodes.</summary>
         [CommandOption("--episodes <N>")]
-        [Description("Training episodes (default per environment, see `--help`).")]
+        [Description("Training episodes (default 20000 for FrozenLake-v1, 50000 for FrozenLake8x8-v1, 500 for CliffWalking-v1, 5000 for CliffWalkingSlippery-v1 and Taxi-v4, 1000 for GridWorld-v0).")]
         public int? Episodes { get; init; }
 
         /// <summary>The seed.</summary>
@@ -38,12 +38,12 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
 
         /// <summary>The discount γ.</summary>
         [CommandOption("--gamma <G>")]
-        [Description("Discount γ in [0, 1] (default 0.99).")]
+        [Description("Discount γ in [[0, 1]] (default 0.99).")]
         public double? Gamma { get; init; }
 
         /// <summary>The learning rate: a constant or a linear schedule.</summary>
         [CommandOption("--alpha <A|START,END,FRACTION>")]
-        [Description("Learning rate in (0, 1]: a constant, or start,end,fraction for a linear schedule over that fraction of training.")]
+        [Description("Learning rate in (0, 1]]: a constant, or start,end,fraction for a linear schedule over that fraction of training (default 0.1,0.01,1 for FrozenLake, 0.5 for CliffWalking-v1, Taxi and GridWorld, 0.5,0.05,1 for CliffWalkingSlippery-v1).")]
         public string? Alpha { get; init; }
 
         /// <summary>The behaviour policy.</summary>

@@ -93,6 +93,21 @@ public class TrainTabularCommandsTests
         Assert.Equal(16, json.GetProperty("policy").GetArrayLength());
     }
 
+    [Theory]
+    [InlineData("train", "q-learning")]
+    [InlineData("train", "sarsa")]
+    [InlineData("train", "expected-sarsa")]
+    [InlineData("solve", "value-iteration")]
+    [InlineData("solve", "policy-iteration")]
+    [InlineData("solve", "policy-evaluation")]
+    public void HelpRenders(string branch, string command)
+    {
+        var r = CliRunner.Run(branch, command, "--help");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("--gamma", r.Out);
+        Assert.Contains("--json", r.Out);
+    }
+
     [Fact]
     public void AContinuousEnvironmentPointsToDqn()
     {
