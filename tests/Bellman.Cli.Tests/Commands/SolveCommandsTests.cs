@@ -202,6 +202,16 @@ public class SolveCommandsTests
         Assert.Contains("bellman train dqn --env CartPole-v1", r.Error);
     }
 
+    [Fact]
+    public void ADiscreteEnvironmentWithoutAModelNamesTheTabularLearners()
+    {
+        string id = ModelFreeChain.Register();
+        var r = CliRunner.Run("solve", "value-iteration", "--env", id);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains($"{id} has no known model", r.Error);
+        Assert.Contains($"bellman train q-learning|sarsa|expected-sarsa --env {id}", r.Error);
+    }
+
     [Theory]
     [InlineData("0,1,2", "has 3 actions; the environment has 16 states")]
     [InlineData("0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,4", "entry 15 ('4') is not an action; valid actions are 0..3")]

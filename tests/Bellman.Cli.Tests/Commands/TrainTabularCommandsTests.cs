@@ -109,6 +109,20 @@ public class TrainTabularCommandsTests
     }
 
     [Fact]
+    public void AnEnvironmentWithoutAModelTrainsAndReportsNoDistance()
+    {
+        string id = ModelFreeChain.Register();
+        var json = TrainJson("q-learning", "--env", id, "--episodes", "200", "--eval-episodes", "5");
+        Assert.Equal(1, json.GetProperty("eval_mean_return").GetDouble()); // the greedy policy walks right to the goal
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("greedy_value_gap").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("optimal_start_value").ValueKind);
+        var text = CliRunner.Run("train", "q-learning", "--env", id, "--episodes", "200", "--eval-episodes", "5");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("greedy policy (state: action): 0:1 1:1 2:1 3:1", text.Out);
+        Assert.DoesNotContain("distance to V*", text.Out);
+    }
+
+    [Fact]
     public void AContinuousEnvironmentPointsToDqn()
     {
         var r = CliRunner.Run("train", "q-learning", "--env", "CartPole-v1");
