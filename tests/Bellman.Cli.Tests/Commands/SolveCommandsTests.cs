@@ -175,6 +175,16 @@ public class SolveCommandsTests
     }
 
     [Fact]
+    public void EvaluatingANonTerminatingPolicyWithGammaOneIsAnError()
+    {
+        string upEverywhere = string.Join(",", Enumerable.Repeat("0", 48)); // CliffWalking: 0 = Up
+        var r = CliRunner.Run("solve", "policy-evaluation", "--env", "CliffWalking-v1", "--gamma", "1", "--policy", upEverywhere);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("policy evaluation on CliffWalking-v1 (gamma = 1) did not converge", r.Error);
+        Assert.Contains("the policy never terminates from state 0", r.Error);
+    }
+
+    [Fact]
     public void ValueIterationWithGammaOneOnCliffWalkingConverges()
     {
         // Every reward is negative, so the maximum picks terminating actions and V_k converges to −(steps to go).
