@@ -1,3 +1,4 @@
+using Bellman.Algorithms.Tabular;
 using Bellman.Cli.Commands;
 using Bellman.Cli.Infrastructure;
 using Spectre.Console.Cli;
@@ -34,6 +35,16 @@ public static class BellmanApp
                 train.AddCommand<TrainActorCriticCommand>("actor-critic").WithDescription("The lecture's batch actor-critic (preset 'online': the online algorithm).");
                 train.AddCommand<TrainA2cCommand>("a2c").WithDescription("A2C: n parallel environments, n-step/GAE advantages, entropy bonus (discrete or Box actions).")
                     .WithExample("train", "a2c", "--env", "CartPole-v1", "--seed", "0");
+                train.AddCommand<TrainTabularCommand>("q-learning").WithData(TdControlMethod.QLearning).WithDescription("Tabular Q-learning on a discrete environment; reports the greedy policy's return and, with a model, its distance to V*.");
+                train.AddCommand<TrainTabularCommand>("sarsa").WithData(TdControlMethod.Sarsa).WithDescription("Tabular SARSA on a discrete environment.");
+                train.AddCommand<TrainTabularCommand>("expected-sarsa").WithData(TdControlMethod.ExpectedSarsa).WithDescription("Tabular expected SARSA on a discrete environment.");
+            });
+            config.AddBranch("solve", solve =>
+            {
+                solve.SetDescription("Dynamic programming on an environment with a known model: V, Q and the greedy policy.");
+                solve.AddCommand<SolveValueIterationCommand>("value-iteration").WithDescription("V*, Q* and π* by value iteration.").WithExample("solve", "value-iteration", "--env", "FrozenLake-v1");
+                solve.AddCommand<SolvePolicyIterationCommand>("policy-iteration").WithDescription("V*, Q* and π* by policy iteration.");
+                solve.AddCommand<SolvePolicyEvaluationCommand>("policy-evaluation").WithDescription("V^π of the uniform random policy or of --policy.");
             });
             config.AddCommand<ValueFitCommand>("value-fit").WithDescription("Compare fitting V to Monte Carlo vs bootstrapped targets on the same data (error, bias, variance against V^pi).");
             config.AddCommand<PresetsCommand>("presets").WithDescription("List the built-in presets and their options.");

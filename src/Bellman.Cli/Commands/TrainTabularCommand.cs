@@ -1,0 +1,268 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Bellman.Algorithms.Tabular;
+using Bellman.Cli.Infrastructure;
+using Bellman.Core.Environments;
+using Bellman.Core.Random;
+using Bellman.Core.Schedules;
+using Bellman.Core.Spaces;
+using Bellman.Environments;
+using Spectre.Console.Cli;
+
+namespace Bellman.Cli.Commands;
+
+/// <summary>
+/// <c>bellman train q-learning|sarsa|expected-sarsa</c>: online tabular TD control (<see cref="TdControl"/>)
+/// on an environment with Discrete observations and actions, as made by the registry (time limit included).
+/// It then reports the greedy policy's undiscounted return over evaluation episodes (mean ± std), draws the
+/// greedy policy on the map, and, when the environment has a known model, the distances to V* from value
+/// iteration at the same γ: max_s |V^greedy(s) − V*(s)|, max_s |max_a Q(s,a) − V*(s)| and the gap in
+/// expected start value Σ_s p(s_0 = s) (V*(s) − V^greedy(s)). The method comes from the registration's data.
+/// </summary>
+public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.Settings>
+{
+    /// <summary>Settings of the tabular training commands; unset values come from <see cref="TabularDefaults.For"/>.</summary>
+    public sealed class Settings : EnvSettings
+    {
+        /// <summary>Training episodes.</summary>
+        [CommandOption("--episodes <N>")]
+        [Description("Training episodes (default 20000 for FrozenLake-v1, 50000 for FrozenLake8x8-v1, 500 for CliffWalking-v1, 5000 for CliffWalkingSlippery-v1 and Taxi-v4, 1000 for GridWorld-v0).")]
+        public int? Episodes { get; init; }
+
+        /// <summary>The seed.</summary>
+        [CommandOption("--seed <S>")]
+        [Description("Seed for the environment resets and exploration (default 0).")]
+        public int Seed { get; init; }
+
+        /// <summary>The discount γ.</summary>
+        [CommandOption("--gamma <G>")]
+        [Description("Discount γ in [[0, 1]] (default 0.99).")]
+        public double? Gamma { get; init; }
+
+        /// <summary>The learning rate: a constant or a linear schedule.</summary>
+        [CommandOption("--alpha <A|START,END,FRACTION>")]
+        [Description("Learning rate in (0, 1]]: a constant, or start,end,fraction for a linear schedule over that fraction of training (default 0.1,0.01,1 for FrozenLake, 0.5 for CliffWalking-v1, Taxi and GridWorld, 0.5,0.05,1 for CliffWalkingSlippery-v1).")]
+        public string? Alpha { get; init; }
+
+        /// <summary>The behaviour policy.</summary>
+        [CommandOption("--exploration <KIND>")]
+        [Description("Behaviour policy: epsilon (ε-greedy, default) or boltzmann (softmax of Q / τ).")]
+        public string Exploration { get; init; } = "epsilon";
+
+        /// <summary>The ε schedule.</summary>
+        [CommandOption("--epsilon <START,END,FRACTION>")]
+        [Description("ε-greedy schedule: start,end,fraction (linear over that fraction of training) or a constant (default 1,0.05,0.5; 0.1 for CliffWalking).")]
+        public string? Epsilon { get; init; }
+
+        /// <summary>The temperature schedule.</summary>
+        [CommandOption("--temperature <START,END,FRACTION>")]
+        [Description("Boltzmann temperature schedule: start,end,fraction or a constant (default 1,0.05,0.5).")]
+        public string? Temperature { get; init; }
+
+        /// <summary>The learner-side step cap per training episode.</summary>
+        [CommandOption("--max-episode-steps <N>")]
+        [Description("Truncate a training episode after N steps (bootstrapping from where it was cut); default 500 for CliffWalking, which has no time limit of its own, else only the environment's limit.")]
+        public int? MaxEpisodeSteps { get; init; }
+
+        /// <summary>Evaluation episodes of the greedy policy.</summary>
+        [CommandOption("--eval-episodes <N>")]
+        [Description("Episodes to evaluate the learned greedy policy on (default 1000).")]
+        public int EvalEpisodes { get; init; } = 1000;
+
+        /// <summary>Whether to print one JSON object instead of text.</summary>
+        [CommandOption("--json")]
+        [Description("Print one JSON object with the evaluation, the distances to V*, the greedy policy and Q.")]
+        public bool Json { get; init; }
+    }
+
+    /// <inheritdoc/>
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var method = context.Data is TdControlMethod m ? m : TdControlMethod.QLearning;
+        string name = context.Name;
+        string id = settings.RequireEnv();
+        var envOptions = settings.ParseOptions();
+        var env = EnvRegistry.Default.Make(id, envOptions);
+        if (env.ObservationSpace is not Discrete || env.ActionSpace is not Discrete)
+            throw new CliException($"{id} has observation space {env.ObservationSpace} and action space {env.ActionSpace}; tabular {name} needs Discrete observations and actions. Use `bellman train dqn --env {id}`.");
+        if (settings.EvalEpisodes <= 0) throw new CliException($"--eval-episodes must be positive; got {settings.EvalEpisodes}.");
+        var options = BuildOptions(method, settings, TabularDefaults.For(id));
+
+        var root = new Rng(settings.Seed);
+        var trainRng = root.Split();
+        var evalRng = root.Split();
+        var clock = Stopwatch.StartNew();
+        TdControlResult result;
+        try
+        {
+            result = TdControl.Train(env, options, trainRng);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new CliException($"{name}: {BellmanApp.MessageOf(e)}");
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        var evaluation = PolicyRollout.Evaluate(EnvRegistry.Default.Make(id, envOptions), result.GreedyPolicy, settings.EvalEpisodes, evalRng);
+        var view = TabularView.TryFor(id, env);
+        var gap = view is null ? null : Compare(view, result, options.Gamma);
+        int recent = Math.Min(100, result.EpisodeReturns.Length);
+        double recentMean = result.EpisodeReturns.AsSpan(result.EpisodeReturns.Length - recent).ToArray().Average();
+
+        if (settings.Json)
+        {
+            var json = new StringBuilder("{");
+            json.Append(CultureInfo.InvariantCulture, $"\"env\":{TabularView.JsonString(id)},\"algorithm\":{TabularView.JsonString(name)},\"seed\":{settings.Seed},");
+            json.Append(CultureInfo.InvariantCulture, $"\"episodes\":{options.Episodes},\"gamma\":{Format.Double(options.Gamma)},");
+            json.Append(CultureInfo.InvariantCulture, $"\"eval_episodes\":{settings.EvalEpisodes},\"eval_mean_return\":{Format.Double(evaluation.Mean)},\"eval_std_return\":{Format.Double(evaluation.Std)},\"eval_cut\":{evaluation.Cut},");
+            json.Append(CultureInfo.InvariantCulture, $"\"train_recent_episodes\":{recent},\"train_recent_mean_return\":{Format.Double(recentMean)},");
+            json.Append(CultureInfo.InvariantCulture, $"\"greedy_value_gap\":{Number(gap?.Gap?.GreedyValueGap)},\"q_value_gap\":{Number(gap?.Gap?.QValueGap)},\"start_value_gap\":{Number(gap?.StartGap)},");
+            json.Append(CultureInfo.InvariantCulture, $"\"optimal_start_value\":{Number(gap?.OptimalStartValue)},\"model_note\":{(gap?.Note is string note ? TabularView.JsonString(note) : "null")},");
+            json.Append(CultureInfo.InvariantCulture, $"\"policy\":{TabularView.JsonInts(result.GreedyPolicy)},\"Q\":{TabularView.JsonRows(result.Q, result.ActionCount)},\"seconds\":{Format.Double(seconds)}}}");
+            io.Out.WriteLine(json.ToString());
+            io.Out.Flush();
+            return 0;
+        }
+
+        var text = io.Out;
+        text.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name} on {id}: {options.Episodes} episodes, seed {settings.Seed}, gamma {options.Gamma}, alpha {Describe(options.LearningRate)}, {DescribeExploration(options.Exploration)}  ({seconds:0.###} s)"));
+        text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training: mean return of the last {recent} episodes {recentMean:0.####}"));
+        text.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"greedy policy: mean return {evaluation.Mean:0.####} ± {evaluation.Std:0.####} over {settings.EvalEpisodes} evaluation episodes{(evaluation.Cut > 0 ? $" ({evaluation.Cut} cut at 10000 steps)" : "")}"));
+        if (gap is not null)
+        {
+            text.WriteLine(gap.Gap is { } g
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"distance to V* (value iteration, gamma {options.Gamma}; over all states, visited or not): max_s |V^greedy - V*| = {g.GreedyValueGap:G6}, max_s |max_a Q - V*| = {g.QValueGap:G6}; expected start value V^greedy {gap.OptimalStartValue - gap.StartGap:0.####}, V* {gap.OptimalStartValue:0.####}")
+                : $"distance to V*: {gap.Note}");
+        }
+        text.WriteLine();
+        if (view is not null)
+        {
+            text.Write(view.Render("max_a Q(s,a)", result.Values(), "greedy policy argmax_a Q(s,a)", result.GreedyPolicy));
+        }
+        else
+        {
+            text.WriteLine($"greedy policy (state: action): {string.Join(" ", result.GreedyPolicy.Select((a, s) => $"{s}:{a}"))}");
+        }
+        text.Flush();
+        return 0;
+    }
+
+    /// <summary>The distances of a learned Q to V*, or a note saying why they are not available.</summary>
+    private sealed record ModelGap(PolicyGap? Gap, double? StartGap, double? OptimalStartValue, string? Note);
+
+    private static ModelGap Compare(TabularView view, TdControlResult result, double gamma)
+    {
+        var model = view.Model;
+        var options = new DpOptions { Gamma = gamma };
+        var optimal = ValueIteration.Run(model, options);
+        if (!optimal.Converged) return new ModelGap(null, null, null, $"value iteration {optimal.Status}");
+        PolicyGap gap;
+        try
+        {
+            gap = PolicyComparison.Compare(model, result.Q, optimal.Values, options);
+        }
+        catch (DidNotConvergeException e)
+        {
+            return new ModelGap(null, null, null, $"the greedy policy's evaluation {e.Message}");
+        }
+        double optimalStart = 0, greedyStart = 0;
+        var initial = model.InitialDistribution;
+        for (int s = 0; s < model.StateCount; s++)
+        {
+            optimalStart += initial[s] * optimal.Values[s];
+            greedyStart += initial[s] * gap.GreedyValues[s];
+        }
+        return new ModelGap(gap, optimalStart - greedyStart, optimalStart, null);
+    }
+
+    /// <summary>The TD-control options from the settings, falling back on the environment's defaults.</summary>
+    internal static TdControlOptions BuildOptions(TdControlMethod method, Settings settings, TabularDefaults defaults)
+    {
+        double gamma = settings.Gamma ?? defaults.Gamma;
+        if (!(gamma >= 0 && gamma <= 1)) throw new CliException($"--gamma must lie in [0, 1]; got {gamma.ToString(CultureInfo.InvariantCulture)}.");
+        int episodes = settings.Episodes ?? defaults.Episodes;
+        if (episodes <= 0) throw new CliException($"--episodes must be positive; got {episodes}.");
+        var alpha = ParseSchedule(settings.Alpha ?? defaults.Alpha, "--alpha", x => x > 0 && x <= 1, "(0, 1]");
+        string kind = settings.Exploration.ToLowerInvariant();
+        if (kind is "epsilon" && settings.Temperature is not null)
+            throw new CliException("--temperature applies to --exploration boltzmann; with ε-greedy exploration use --epsilon.");
+        if (kind is "boltzmann" && settings.Epsilon is not null)
+            throw new CliException("--epsilon applies to --exploration epsilon; with Boltzmann exploration use --temperature.");
+        IExplorationStrategy exploration = kind switch
+        {
+            "epsilon" => new EpsilonGreedy(ParseSchedule(settings.Epsilon ?? defaults.Epsilon, "--epsilon", x => x >= 0 && x <= 1, "[0, 1]")),
+            "boltzmann" => new Boltzmann(ParseSchedule(settings.Temperature ?? defaults.Temperature, "--temperature", x => x > 0 && double.IsFinite(x), "(0, ∞)")),
+            _ => throw new CliException($"--exploration '{settings.Exploration}' is not known; choose epsilon or boltzmann."),
+        };
+        int? maxSteps = settings.MaxEpisodeSteps ?? defaults.MaxEpisodeSteps;
+        if (maxSteps is <= 0) throw new CliException($"--max-episode-steps must be positive; got {maxSteps}.");
+        return new TdControlOptions { Method = method, Episodes = episodes, Gamma = gamma, LearningRate = alpha, Exploration = exploration, MaxEpisodeSteps = maxSteps };
+    }
+
+    /// <summary>Parses a constant <c>x</c> or a linear schedule <c>start,end,fraction</c>; both ends must satisfy <paramref name="valid"/>.</summary>
+    internal static Schedule ParseSchedule(string text, string flag, Func<double, bool> valid, string range)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+                throw new CliException($"{flag} '{text}': '{parts[i]}' is not a number; give a constant or start,end,fraction.");
+        if (parts.Length is not (1 or 3)) throw new CliException($"{flag} '{text}' must be a constant or start,end,fraction (three numbers).");
+        for (int i = 0; i < Math.Min(2, values.Length); i++)
+            if (!valid(values[i])) throw new CliException($"{flag} '{text}': {values[i].ToString(CultureInfo.InvariantCulture)} is outside {range}.");
+        if (values.Length == 1) return Schedule.Constant(values[0]);
+        if (!(values[2] >= 0 && values[2] <= 1)) throw new CliException($"{flag} '{text}': the fraction {values[2].ToString(CultureInfo.InvariantCulture)} is outside [0, 1].");
+        return Schedule.Linear(values[0], values[1], values[2]);
+    }
+
+    private static string Number(double? value) => value is double v ? Format.Double(v) : "null";
+
+    private static string Describe(Schedule schedule) => schedule switch
+    {
+        ConstantSchedule c => c.Value.ToString(CultureInfo.InvariantCulture),
+        LinearSchedule l => string.Create(CultureInfo.InvariantCulture, $"{l.Start}→{l.End} over {l.Fraction:P0}"),
+        _ => schedule.ToString(),
+    };
+
+    private static string DescribeExploration(IExplorationStrategy exploration) => exploration switch
+    {
+        EpsilonGreedy e => $"epsilon {Describe(e.Epsilon)}",
+        Boltzmann b => $"temperature {Describe(b.Temperature)}",
+        _ => exploration.ToString() ?? "",
+    };
+}
+
+/// <summary>
+/// The defaults of <c>bellman train q-learning|sarsa|expected-sarsa</c> for one environment; every value can
+/// be overridden by its flag. Chosen so that Q-learning with seed 0 learns an optimal policy of deterministic
+/// FrozenLake (<c>--option is_slippery=false</c>) and of CliffWalking-v1.
+/// </summary>
+/// <param name="Episodes">Training episodes.</param>
+/// <param name="Gamma">The discount γ.</param>
+/// <param name="Alpha">The learning rate: a constant or start,end,fraction.</param>
+/// <param name="Epsilon">The ε-greedy schedule.</param>
+/// <param name="Temperature">The Boltzmann temperature schedule.</param>
+/// <param name="MaxEpisodeSteps">
+/// A learner-side cap on training episodes (truncation, which bootstraps), for environments without a time
+/// limit: with Q_0 = 0 and −1 per step, early CliffWalking episodes otherwise wander for a very long time.
+/// </param>
+public sealed record TabularDefaults(int Episodes, double Gamma, string Alpha, string Epsilon, string Temperature, int? MaxEpisodeSteps = null)
+{
+    /// <summary>The defaults for <paramref name="id"/> (TdControl's own for an environment not listed).</summary>
+    public static TabularDefaults For(string id) => id switch
+    {
+        "FrozenLake-v1" => new(20_000, 0.99, "0.1,0.01,1", "1,0.05,0.5", "1,0.05,0.5"),
+        "FrozenLake8x8-v1" => new(50_000, 0.99, "0.1,0.01,1", "1,0.05,0.5", "1,0.05,0.5"),
+        // Sutton & Barto's Example 6.6: α = 0.5, constant ε = 0.1, 500 episodes (Q-learning learns the cliff-edge
+        // path, SARSA the safe one). A decaying ε from 1 makes SARSA's early values so low that its greedy policy loops.
+        "CliffWalking-v1" => new(500, 0.99, "0.5", "0.1", "1,0.05,0.5", 500),
+        "CliffWalkingSlippery-v1" => new(5_000, 0.99, "0.5,0.05,1", "0.1", "1,0.05,0.5", 500),
+        "Taxi-v4" => new(5_000, 0.99, "0.5", "1,0.05,0.5", "1,0.05,0.5"),
+        "GridWorld-v0" => new(1_000, 0.99, "0.5", "1,0.05,0.5", "1,0.05,0.5"),
+        _ => new(10_000, 0.99, "0.1", "1,0.05,0.5", "1,0.05,0.5"),
+    };
+}
