@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bellman.Algorithms.Replay;
 using Bellman.Core.Environments;
 using Bellman.Core.Random;
@@ -59,7 +58,7 @@ public sealed class OffPolicyLoop
     private readonly Rng _actionRng;
     private readonly Rng _replayRng;
     private readonly int _seed;
-    private readonly Queue<double> _recent = new();
+    private readonly RunBookkeeping _book;
 
     /// <summary>Creates the loop; all randomness derives from <paramref name="seed"/>.</summary>
     public OffPolicyLoop(IVectorEnvironment envs, IEnvironment? evalEnv, IOffPolicyAgent agent, OffPolicySettings settings, int seed, IMetricsSink? sink = null, RunState? resumeFrom = null)
@@ -70,7 +69,7 @@ public sealed class OffPolicyLoop
         _settings = settings;
         _sink = sink ?? NullMetricsSink.Instance;
         _seed = seed;
-        State = resumeFrom ?? new RunState();
+        _book = new RunBookkeeping(_sink, resumeFrom ?? new RunState(), settings.TotalSteps, settings.EvalFrequency, settings.LogInterval);
         // Generators derive from the seed and the resume point, so a resumed run is itself reproducible.
         ulong stream = (ulong)seed ^ ((ulong)State.Step << 20);
         _actionRng = new Rng(Rng.DeriveSeed(stream, 11));
@@ -80,7 +79,7 @@ public sealed class OffPolicyLoop
     }
 
     /// <summary>Counters so far (updated as the loop runs).</summary>
-    public RunState State { get; private set; }
+    public RunState State => _book.State;
 
     /// <summary>The replay buffer (null before <see cref="Run"/> or without replay).</summary>
     public ReplayBuffer? Buffer { get; private set; }
@@ -100,12 +99,8 @@ public sealed class OffPolicyLoop
         var discreteActions = new int[n];
         var previous = new float[n * obsSize];
 
-        long step = State.Step, episodes = State.Episodes, updates = State.Updates, vectorSteps = 0;
-        double best = State.BestEvaluation;
-        double lossSum = 0, qSum = 0;
-        int lossCount = 0;
-        var clock = Stopwatch.StartNew();
-        long startStep = step;
+        long step = State.Step, vectorSteps = 0;
+        Func<long, EvaluationRecord>? evaluate = _evalEnv is null ? null : at => Evaluate(at, cancellation);
 
         _envs.Reset(_seed + (int)(step % 1_000_000));
         while (step < s.TotalSteps && !cancellation.IsCancellationRequested)
@@ -152,14 +147,7 @@ public sealed class OffPolicyLoop
                     batch.Weights[i] = 1f;
                     batch.Indices[i] = i;
                 }
-                if (ended[i])
-                {
-                    episodes++;
-                    double ret = _envs.FinalReturns[i];
-                    _recent.Enqueue(ret);
-                    if (_recent.Count > 100) _recent.Dequeue();
-                    _sink.OnEpisode(new EpisodeRecord(step + i + 1, episodes, ret, _envs.FinalLengths[i]));
-                }
+                if (ended[i]) _book.Episode(step + i + 1, _envs.FinalReturns[i], _envs.FinalLengths[i]);
             }
             long before = step;
             step += n;
@@ -168,7 +156,7 @@ public sealed class OffPolicyLoop
 
             if (!s.Replay)
             {
-                Accumulate(_agent.Train(batch, tdErrors, progress), step, updates++);
+                Record(_agent.Train(batch, tdErrors, progress), step);
             }
             else if (step > s.LearningStarts && vectorSteps % s.TrainFrequency == 0)
             {
@@ -179,45 +167,22 @@ public sealed class OffPolicyLoop
                     if (Buffer is PrioritizedReplayBuffer per)
                     {
                         per.Sample(_replayRng, batch, s.Gamma, s.NSteps, beta);
-                        Accumulate(_agent.Train(batch, tdErrors, progress), step, updates++);
+                        Record(_agent.Train(batch, tdErrors, progress), step);
                         per.UpdatePriorities(batch.Indices, tdErrors);
                     }
                     else
                     {
                         Buffer!.Sample(_replayRng, batch, s.Gamma, s.NSteps);
-                        Accumulate(_agent.Train(batch, tdErrors, progress), step, updates++);
+                        Record(_agent.Train(batch, tdErrors, progress), step);
                     }
                 }
             }
 
-            State = State with { Step = step, Episodes = episodes, Updates = updates, BestEvaluation = best };
-            if (s.EvalFrequency > 0 && _evalEnv is not null && step / s.EvalFrequency != before / s.EvalFrequency)
-            {
-                var evaluation = Evaluate(step, cancellation);
-                if (evaluation.MeanReturn > best) best = evaluation.MeanReturn;
-                State = State with { BestEvaluation = best };
-                _sink.OnEvaluation(evaluation);
-            }
-            if (step / s.LogInterval != before / s.LogInterval || step >= s.TotalSteps)
-            {
-                double seconds = clock.Elapsed.TotalSeconds;
-                _sink.OnSnapshot(new TrainingSnapshot(step, s.TotalSteps, episodes, _recent.Count > 0 ? _recent.Average() : double.NaN,
-                    _agent.Exploration(progress), lossCount > 0 ? lossSum / lossCount : double.NaN, lossCount > 0 ? qSum / lossCount : double.NaN,
-                    updates, seconds > 0 ? (step - startStep) / seconds : 0, clock.Elapsed));
-                lossSum = qSum = 0;
-                lossCount = 0;
-            }
+            _book.Advance(before, step, _agent.Exploration(progress), evaluate);
         }
         return State;
 
-        void Accumulate(UpdateStats stats, long atStep, long update)
-        {
-            if (!double.IsFinite(stats.Loss))
-                throw new TrainingDivergedException($"the loss became {stats.Loss} at step {atStep} (gradient step {update + 1}); lower learning_rate or set max_grad_norm.");
-            lossSum += stats.Loss;
-            qSum += stats.MeanQ;
-            lossCount++;
-        }
+        void Record(UpdateStats stats, long atStep) => _book.Update(stats.Loss, stats.MeanQ, atStep);
     }
 
     /// <summary>Evaluates the agent's greedy policy on the evaluation environment.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bellman.Algorithms.ActorCritic;
 using Bellman.Core.Environments;
 using Bellman.Core.Random;
@@ -55,7 +54,7 @@ public sealed class OnPolicyLoop
     private readonly IMetricsSink _sink;
     private readonly Rng _actionRng;
     private readonly int _seed;
-    private readonly Queue<double> _recent = new();
+    private readonly RunBookkeeping _book;
 
     /// <summary>Creates the loop; all randomness derives from <paramref name="seed"/>.</summary>
     public OnPolicyLoop(IVectorEnvironment envs, IEnvironment? evalEnv, IOnPolicyAlgorithm algorithm, OnPolicySettings settings, int seed, IMetricsSink? sink = null, RunState? resumeFrom = null)
@@ -66,7 +65,7 @@ public sealed class OnPolicyLoop
         _settings = settings;
         _sink = sink ?? NullMetricsSink.Instance;
         _seed = seed;
-        State = resumeFrom ?? new RunState();
+        _book = new RunBookkeeping(_sink, resumeFrom ?? new RunState(), settings.TotalSteps, settings.EvalFrequency, settings.LogInterval);
         ulong stream = (ulong)seed ^ ((ulong)State.Step << 20);
         _actionRng = new Rng(Rng.DeriveSeed(stream, 21));
         if (algorithm.Agent.DiscreteActions != envs.SingleActionSpace is Core.Spaces.Discrete)
@@ -75,7 +74,7 @@ public sealed class OnPolicyLoop
     }
 
     /// <summary>Counters so far.</summary>
-    public RunState State { get; private set; }
+    public RunState State => _book.State;
 
     /// <summary>The rollout buffer (reused every iteration).</summary>
     public Rollout Rollout { get; }
@@ -95,12 +94,9 @@ public sealed class OnPolicyLoop
         var bootstrapObs = new float[n * T * obsSize];
         var bootstrapValues = new float[n * T];
 
-        long step = State.Step, episodes = State.Episodes, updates = State.Updates;
-        double best = State.BestEvaluation;
-        double lossSum = 0, valueSum = 0, entropySum = double.NaN;
-        int lossCount = 0;
-        var clock = Stopwatch.StartNew();
-        long startStep = step;
+        long step = State.Step;
+        double entropy = double.NaN;
+        Func<long, EvaluationRecord>? evaluate = _evalEnv is null ? null : at => Evaluate(at, cancellation);
 
         _envs.Reset(_seed + (int)(step % 1_000_000));
         while (step < s.TotalSteps && !cancellation.IsCancellationRequested)
@@ -139,14 +135,7 @@ public sealed class OnPolicyLoop
                     ro.Ended[row] = ended[i];
                     var next = ended[i] ? _envs.FinalObservations.Slice(i * obsSize, obsSize) : _envs.Observations.Slice(i * obsSize, obsSize);
                     next.CopyTo(ro.NextObservations.AsSpan(row * obsSize, obsSize));
-                    if (ended[i])
-                    {
-                        episodes++;
-                        double ret = _envs.FinalReturns[i];
-                        _recent.Enqueue(ret);
-                        if (_recent.Count > 100) _recent.Dequeue();
-                        _sink.OnEpisode(new EpisodeRecord(step + i + 1, episodes, ret, _envs.FinalLengths[i]));
-                    }
+                    if (ended[i]) _book.Episode(step + i + 1, _envs.FinalReturns[i], _envs.FinalLengths[i]);
                 }
                 step += n;
             }
@@ -158,33 +147,10 @@ public sealed class OnPolicyLoop
             var stats = _algorithm.Update(ro, Math.Min(1.0, (double)before / s.TotalSteps));
             if (stats is OnPolicyStats u)
             {
-                double loss = u.PolicyLoss + (double.IsNaN(u.ValueLoss) ? 0 : u.ValueLoss);
-                if (!double.IsFinite(loss))
-                    throw new TrainingDivergedException($"the loss became {loss} at step {step} (update {updates + 1}); lower learning_rate or set max_grad_norm.");
-                updates++;
-                lossSum += loss;
-                valueSum += u.MeanValue;
-                entropySum = u.Entropy;
-                lossCount++;
+                _book.Update(u.PolicyLoss + (double.IsNaN(u.ValueLoss) ? 0 : u.ValueLoss), u.MeanValue, step);
+                entropy = u.Entropy;
             }
-
-            State = State with { Step = step, Episodes = episodes, Updates = updates, BestEvaluation = best };
-            if (s.EvalFrequency > 0 && _evalEnv is not null && step / s.EvalFrequency != before / s.EvalFrequency)
-            {
-                var evaluation = Evaluate(step, cancellation);
-                if (evaluation.MeanReturn > best) best = evaluation.MeanReturn;
-                State = State with { BestEvaluation = best };
-                _sink.OnEvaluation(evaluation);
-            }
-            if (step / s.LogInterval != before / s.LogInterval || step >= s.TotalSteps)
-            {
-                double seconds = clock.Elapsed.TotalSeconds;
-                _sink.OnSnapshot(new TrainingSnapshot(step, s.TotalSteps, episodes, _recent.Count > 0 ? _recent.Average() : double.NaN,
-                    entropySum, lossCount > 0 ? lossSum / lossCount : double.NaN, lossCount > 0 ? valueSum / lossCount : double.NaN,
-                    updates, seconds > 0 ? (step - startStep) / seconds : 0, clock.Elapsed));
-                lossSum = valueSum = 0;
-                lossCount = 0;
-            }
+            _book.Advance(before, step, entropy, evaluate);
         }
         return State;
     }
