@@ -23,10 +23,9 @@ public sealed class FittedQIteration : ITrainingRun
     private readonly IEnvironment _env;
     private readonly IEnvironment _evalEnv;
     private readonly int _seed;
-    private readonly IMetricsSink _sink;
     private readonly Rng _collectRng;
     private readonly Rng _replayRng;
-    private readonly List<double> _recent = [];
+    private readonly RunBookkeeping _book;
 
     /// <summary>Builds the run from the registry.</summary>
     public FittedQIteration(string envId, IReadOnlyDictionary<string, string> envOptions, FqiOptions options, int seed, IMetricsSink? sink = null, RunState? resumeFrom = null, EnvRegistry? registry = null)
@@ -37,8 +36,7 @@ public sealed class FittedQIteration : ITrainingRun
         _evalEnv = registry.Make(envId, envOptions);
         Agent = CreateAgent(_env, options, new Rng(Rng.DeriveSeed((ulong)seed, 1)));
         _seed = seed;
-        _sink = sink ?? NullMetricsSink.Instance;
-        State = resumeFrom ?? new RunState();
+        _book = new RunBookkeeping(sink ?? NullMetricsSink.Instance, resumeFrom ?? new RunState(), options.TotalSteps, options.DatasetSize, options.DatasetSize);
         ulong stream = (ulong)seed ^ ((ulong)State.Step << 20);
         _collectRng = new Rng(Rng.DeriveSeed(stream, 11));
         _replayRng = new Rng(Rng.DeriveSeed(stream, 12));
@@ -50,7 +48,7 @@ public sealed class FittedQIteration : ITrainingRun
     IAgent ITrainingRun.Agent => Agent;
 
     /// <inheritdoc/>
-    public RunState State { get; private set; }
+    public RunState State => _book.State;
 
     /// <summary>A Q-network agent for <paramref name="env"/> with these options.</summary>
     public static DqnAgent CreateAgent(IEnvironment env, FqiOptions options, Rng init)
@@ -71,14 +69,15 @@ public sealed class FittedQIteration : ITrainingRun
         var td = new float[o.BatchSize];
         var previous = new float[obsSize];
         var action = new float[1];
-        long step = State.Step, episodes = State.Episodes, updates = State.Updates;
-        double best = State.BestEvaluation, episodeReturn = 0;
+        long step = State.Step;
+        double episodeReturn = 0;
         int episodeLength = 0;
+        Func<long, EvaluationRecord> evaluate = at => Evaluate(at, cancellation);
         var obs = _env.Reset(_seed + (int)(step % 1_000_000));
         while (step < o.TotalSteps && !cancellation.IsCancellationRequested)
         {
             // 1. collect N transitions with the current ε-greedy policy.
-            long roundEnd = Math.Min(o.TotalSteps, step + o.DatasetSize);
+            long before = step, roundEnd = Math.Min(o.TotalSteps, step + o.DatasetSize);
             while (step < roundEnd)
             {
                 obs.CopyTo(previous);
@@ -91,9 +90,7 @@ public sealed class FittedQIteration : ITrainingRun
                 episodeLength++;
                 if (r.Terminated || r.Truncated)
                 {
-                    episodes++;
-                    _recent.Add(episodeReturn);
-                    _sink.OnEpisode(new EpisodeRecord(step, episodes, episodeReturn, episodeLength));
+                    _book.Episode(step, episodeReturn, episodeLength);
                     episodeReturn = 0;
                     episodeLength = 0;
                     obs = _env.Reset();
@@ -101,7 +98,6 @@ public sealed class FittedQIteration : ITrainingRun
                 else obs = _env.Observation;
             }
             // 2–3. K times: freeze φ' ← φ, then S gradient steps toward y = r + γ max Q_φ'(s', ·).
-            double lossSum = 0, qSum = 0;
             for (int k = 0; k < o.Iterations && !cancellation.IsCancellationRequested; k++)
             {
                 Agent.Target.CopyFrom(Agent.Q);
@@ -109,22 +105,11 @@ public sealed class FittedQIteration : ITrainingRun
                 {
                     data.Sample(_replayRng, batch, o.Gamma);
                     var stats = Agent.Train(batch, td, (double)step / o.TotalSteps);
-                    if (!double.IsFinite(stats.Loss))
-                        throw new TrainingDivergedException($"the loss became {stats.Loss} at step {step} (gradient step {updates + 1}); lower learning_rate.");
-                    lossSum += stats.Loss;
-                    qSum += stats.MeanQ;
-                    updates++;
+                    _book.Update(stats.Loss, stats.MeanQ, step);
                 }
             }
-            int n = o.Iterations * o.GradientSteps;
-            State = new RunState { Step = step, Episodes = episodes, Updates = updates, BestEvaluation = best };
-            var recent = _recent.Skip(Math.Max(0, _recent.Count - 100)).ToList();
-            _sink.OnSnapshot(new TrainingSnapshot(step, o.TotalSteps, episodes, recent.Count > 0 ? recent.Average() : double.NaN,
-                o.CollectEpsilon, lossSum / n, qSum / n, updates, 0, TimeSpan.Zero));
-            var evaluation = Evaluate(step, cancellation);
-            if (evaluation.MeanReturn > best) best = evaluation.MeanReturn;
-            State = State with { BestEvaluation = best };
-            _sink.OnEvaluation(evaluation);
+            // A round always ends on an evaluation (the last one may be shorter than dataset_size).
+            _book.Advance(step == o.TotalSteps && step % o.DatasetSize != 0 ? step - o.DatasetSize : before, step, o.CollectEpsilon, evaluate);
         }
         return State;
     }
