@@ -16,6 +16,16 @@ public class HelpTests
     [InlineData("eval --help")]
     [InlineData("plot --help")]
     [InlineData("bench nn --help")]
+    [InlineData("train reinforce --help")]
+    [InlineData("train actor-critic --help")]
+    [InlineData("train a2c --help")]
+    [InlineData("train q-learning --help")]
+    [InlineData("train sarsa --help")]
+    [InlineData("train expected-sarsa --help")]
+    [InlineData("solve value-iteration --help")]
+    [InlineData("solve policy-iteration --help")]
+    [InlineData("solve policy-evaluation --help")]
+    [InlineData("value-fit --help")]
     public void HelpRenders(string args)
     {
         var r = CliRunner.Run(args.Split(' '));
