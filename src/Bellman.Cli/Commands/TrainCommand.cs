@@ -91,7 +91,9 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
         }
         io.Out.WriteLine(status switch
         {
-            "completed" => $"done: final greedy evaluation {(lastEval is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{lastEval.MeanReturn:0.##} ± {lastEval.StdReturn:0.##}"))}; run folder {folder.Path}",
+            "completed" => $"done: final greedy evaluation {(lastEval is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{lastEval.MeanReturn:0.##} ± {lastEval.StdReturn:0.##}"))}"
+                + (double.IsNegativeInfinity(run.State.BestEvaluation) ? "" : string.Create(CultureInfo.InvariantCulture, $", best {run.State.BestEvaluation:0.##} (checkpoints/best)"))
+                + $"; run folder {folder.Path}",
             "interrupted" => $"interrupted at step {run.State.Step}; resume with: bellman train {spec.Name} --resume {folder.Path}",
             _ => $"stopped: {status}",
         });
