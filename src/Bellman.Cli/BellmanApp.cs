@@ -44,6 +44,7 @@ public static class BellmanApp
                 solve.SetDescription("Dynamic programming on an environment with a known model: V, Q and the greedy policy.");
                 solve.AddCommand<SolveValueIterationCommand>("value-iteration").WithDescription("V*, Q* and π* by value iteration.").WithExample("solve", "value-iteration", "--env", "FrozenLake-v1");
                 solve.AddCommand<SolvePolicyIterationCommand>("policy-iteration").WithDescription("V*, Q* and π* by policy iteration.");
+                solve.AddCommand<SolveFittedValueIterationCommand>("fitted-value-iteration").WithDescription("The lecture's fitted value iteration: V_phi a network over one-hot states, K targets × S steps; reports max |V_phi − V*|.");
                 solve.AddCommand<SolvePolicyEvaluationCommand>("policy-evaluation").WithDescription("V^π of the uniform random policy or of --policy.");
             });
             config.AddCommand<ValueFitCommand>("value-fit").WithDescription("Compare fitting V to Monte Carlo vs bootstrapped targets on the same data (error, bias, variance against V^pi).");

@@ -25,6 +25,7 @@ public class HelpTests
     [InlineData("solve value-iteration --help")]
     [InlineData("solve policy-iteration --help")]
     [InlineData("solve policy-evaluation --help")]
+    [InlineData("solve fitted-value-iteration --help")]
     [InlineData("value-fit --help")]
     public void HelpRenders(string args)
     {
