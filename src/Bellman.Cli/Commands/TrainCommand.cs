@@ -202,7 +202,7 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
                     task.Value = s.Step;
                     string best = double.IsNegativeInfinity(s.BestEvaluation) ? "-" : s.BestEvaluation.ToString("0.#", CultureInfo.InvariantCulture);
                     task.Description = Markup.Escape(_lastSnapshot is TrainingSnapshot snap
-                        ? string.Create(CultureInfo.InvariantCulture, $"step {s.Step}  {snap.StepsPerSecond:0} steps/s  return(100) {Fmt(snap.MeanReturn)}  eps {snap.Exploration:0.###}  loss {Fmt(snap.Loss)}  best eval {best}")
+                        ? string.Create(CultureInfo.InvariantCulture, $"step {s.Step}  {snap.StepsPerSecond:0} steps/s  return(100) {Fmt(snap.MeanReturn)}  {spec.ExplorationLabel} {snap.Exploration:0.###}  loss {Fmt(snap.Loss)}  best eval {best}")
                         : $"step {s.Step}  best eval {best}");
                     ctx.Refresh();
                 }
@@ -211,8 +211,8 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
             });
     }
 
-    private static string FormatSnapshot(in TrainingSnapshot s) => string.Create(CultureInfo.InvariantCulture,
-        $"step {s.Step,8}/{s.TotalSteps}  episodes {s.Episodes,5}  mean return(100) {Fmt(s.MeanReturn),8}  eps {s.Exploration:0.###}  loss {Fmt(s.Loss)}  Q {Fmt(s.MeanQ)}  {s.StepsPerSecond:0} steps/s  left {Left(s)}");
+    private string FormatSnapshot(in TrainingSnapshot s) => string.Create(CultureInfo.InvariantCulture,
+        $"step {s.Step,8}/{s.TotalSteps}  episodes {s.Episodes,5}  mean return(100) {Fmt(s.MeanReturn),8}  {spec.ExplorationLabel} {s.Exploration:0.###}  loss {Fmt(s.Loss)}  {spec.ValueLabel} {Fmt(s.MeanQ)}  {s.StepsPerSecond:0} steps/s  left {Left(s)}");
 
     private static string Fmt(double v) => double.IsNaN(v) ? "-" : v.ToString("0.###", CultureInfo.InvariantCulture);
 
@@ -282,7 +282,7 @@ public sealed class TrainSettings : EnvSettings
 
     /// <summary>A YAML configuration file.</summary>
     [CommandOption("--config <FILE>")]
-    [Description("YAML file of key: value options (env, seed, preset, env_options and any DQN key).")]
+    [Description("YAML file of key: value options (env, seed, preset, env_options and any key of the algorithm; `bellman presets --name NAME` shows them).")]
     public string? Config { get; init; }
 
     /// <summary>Option overrides.</summary>

@@ -13,6 +13,12 @@ public abstract class OnPolicySpec<TOptions> : AlgorithmSpec<TOptions> where TOp
     public override TOptions Defaults => new();
 
     /// <inheritdoc/>
+    public override string ExplorationLabel => "entropy";
+
+    /// <inheritdoc/>
+    public override string ValueLabel => "V";
+
+    /// <inheritdoc/>
     public override ITrainingRun CreateRun(string envId, IReadOnlyDictionary<string, string> envOptions, TOptions options, int seed, IMetricsSink sink, RunState? resumeFrom) =>
         new OnPolicyRun(envId, envOptions, options, seed, sink, resumeFrom);
 

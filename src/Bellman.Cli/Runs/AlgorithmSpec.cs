@@ -14,6 +14,12 @@ public abstract class AlgorithmSpec
     /// <summary>A one-line description.</summary>
     public abstract string Description { get; }
 
+    /// <summary>How progress lines name the snapshot's exploration figure (ε for DQN, the policy entropy for actor-critics).</summary>
+    public virtual string ExplorationLabel => "eps";
+
+    /// <summary>How progress lines name the snapshot's mean value (Q for value-based methods, V for actor-critics).</summary>
+    public virtual string ValueLabel => "Q";
+
     /// <summary>Presets as (name, environment, description, total steps).</summary>
     public abstract IEnumerable<(string Name, string EnvId, string Description, long TotalSteps)> PresetSummaries { get; }
 
