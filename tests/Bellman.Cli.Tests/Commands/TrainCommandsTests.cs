@@ -175,6 +175,23 @@ public sealed class TrainCommandsTests : IDisposable
     }
 
     [Fact]
+    public void PlotOverlaysSeveralRunsIntoOnePng()
+    {
+        Assert.Equal(0, Train("p1", "--steps", "400", "--seed", "1").ExitCode);
+        Assert.Equal(0, Train("p2", "--steps", "400", "--seed", "2").ExitCode);
+        string png = Path.Combine(_root, "both.png");
+        var r = CliRunner.Run("plot", Path.Combine(_root, "p1"), Path.Combine(_root, "p2"), "--out", png, "--title", "two seeds");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("2 runs", r.Out);
+        var bytes = File.ReadAllBytes(png);
+        Assert.True(bytes.Length > 1000);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        var missing = CliRunner.Run("plot", Path.Combine(_root, "nope"));
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("not a run folder", missing.Error);
+    }
+
+    [Fact]
     public void PresetsAreListed()
     {
         var r = CliRunner.Run("presets");
