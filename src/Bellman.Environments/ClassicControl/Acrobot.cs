@@ -22,7 +22,7 @@ namespace Bellman.Environments.ClassicControl;
 /// No time limit here (see <see cref="MaxEpisodeSteps"/>).
 /// </para>
 /// </summary>
-public sealed class Acrobot : Environment, IStatefulEnvironment
+public sealed class Acrobot : ClassicControlEnvironment
 {
     /// <summary>The Gymnasium id.</summary>
     public const string Id = "Acrobot-v1";
@@ -44,7 +44,9 @@ public sealed class Acrobot : Environment, IStatefulEnvironment
     private const double G = 9.8;
     private const double MaxVel1 = 4 * Math.PI;
     private const double MaxVel2 = 9 * Math.PI;
-    private const string StateLayout = "theta1, theta2, theta1_dot, theta2_dot";
+
+    /// <inheritdoc/>
+    protected override string StateLayout => "theta1, theta2, theta1_dot, theta2_dot";
 
     private State _s;
 
@@ -56,12 +58,11 @@ public sealed class Acrobot : Environment, IStatefulEnvironment
     }
 
     /// <inheritdoc/>
-    public int StateSize => 4;
+    public override int StateSize => 4;
 
     /// <inheritdoc/>
-    public void GetState(Span<double> destination)
+    protected override void ReadState(Span<double> destination)
     {
-        if (destination.Length != 4) throw new ArgumentException($"{Name}: the state has 4 elements ({StateLayout}); destination has {destination.Length}.", nameof(destination));
         destination[0] = _s.Theta1;
         destination[1] = _s.Theta2;
         destination[2] = _s.Theta1Dot;
@@ -69,13 +70,9 @@ public sealed class Acrobot : Environment, IStatefulEnvironment
     }
 
     /// <inheritdoc/>
-    public ReadOnlySpan<float> ResetToState(ReadOnlySpan<double> state)
+    protected override void SetState(ReadOnlySpan<double> state)
     {
-        StateVector.Validate(Name, state, 4, StateLayout);
         _s = new State(state[0], state[1], state[2], state[3]);
-        WriteObservation();
-        BeginEpisodeFromState();
-        return Observation;
     }
 
     /// <inheritdoc/>
@@ -168,7 +165,8 @@ public sealed class Acrobot : Environment, IStatefulEnvironment
     public override string Render() =>
         $"{Spec?.Id ?? Id}: theta1={StateVector.Format(_s.Theta1)} theta2={StateVector.Format(_s.Theta2)} theta1_dot={StateVector.Format(_s.Theta1Dot)} theta2_dot={StateVector.Format(_s.Theta2Dot)}";
 
-    private void WriteObservation()
+    /// <inheritdoc/>
+    protected override void WriteObservation()
     {
         var obs = ObservationBuffer;
         var (sin1, cos1) = Math.SinCos(_s.Theta1);

@@ -22,7 +22,7 @@ namespace Bellman.Environments.ClassicControl;
 /// <see cref="MaxEpisodeSteps"/>.
 /// </para>
 /// </summary>
-public sealed class CartPole : Environment, IStatefulEnvironment
+public sealed class CartPole : ClassicControlEnvironment
 {
     /// <summary>The Gymnasium id.</summary>
     public const string Id = "CartPole-v1";
@@ -43,7 +43,9 @@ public sealed class CartPole : Environment, IStatefulEnvironment
     private const double Tau = 0.02;
     private const double ThetaThresholdRadians = 12 * 2 * Math.PI / 360;
     private const double XThreshold = 2.4;
-    private const string StateLayout = "x, x_dot, theta, theta_dot";
+
+    /// <inheritdoc/>
+    protected override string StateLayout => "x, x_dot, theta, theta_dot";
 
     private readonly bool _suttonBartoReward;
     private double _x, _xDot, _theta, _thetaDot;
@@ -60,12 +62,11 @@ public sealed class CartPole : Environment, IStatefulEnvironment
     public bool SuttonBartoReward => _suttonBartoReward;
 
     /// <inheritdoc/>
-    public int StateSize => 4;
+    public override int StateSize => 4;
 
     /// <inheritdoc/>
-    public void GetState(Span<double> destination)
+    protected override void ReadState(Span<double> destination)
     {
-        if (destination.Length != 4) throw new ArgumentException($"{Name}: the state has 4 elements ({StateLayout}); destination has {destination.Length}.", nameof(destination));
         destination[0] = _x;
         destination[1] = _xDot;
         destination[2] = _theta;
@@ -73,13 +74,9 @@ public sealed class CartPole : Environment, IStatefulEnvironment
     }
 
     /// <inheritdoc/>
-    public ReadOnlySpan<float> ResetToState(ReadOnlySpan<double> state)
+    protected override void SetState(ReadOnlySpan<double> state)
     {
-        StateVector.Validate(Name, state, 4, StateLayout);
         (_x, _xDot, _theta, _thetaDot) = (state[0], state[1], state[2], state[3]);
-        WriteObservation();
-        BeginEpisodeFromState();
-        return Observation;
     }
 
     /// <inheritdoc/>
@@ -121,8 +118,9 @@ public sealed class CartPole : Environment, IStatefulEnvironment
     public override string Render() =>
         $"{Spec?.Id ?? Id}: x={StateVector.Format(_x)} x_dot={StateVector.Format(_xDot)} theta={StateVector.Format(_theta)} theta_dot={StateVector.Format(_thetaDot)}";
 
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void WriteObservation()
+    protected override void WriteObservation()
     {
         var obs = ObservationBuffer;
         obs[3] = (float)_thetaDot;

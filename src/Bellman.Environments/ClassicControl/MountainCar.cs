@@ -14,7 +14,7 @@ namespace Bellman.Environments.ClassicControl;
 /// every step. The start state is (U(−0.6, −0.4), 0). No time limit here (see <see cref="MaxEpisodeSteps"/>).
 /// </para>
 /// </summary>
-public sealed class MountainCar : Environment, IStatefulEnvironment
+public sealed class MountainCar : ClassicControlEnvironment
 {
     /// <summary>The Gymnasium id.</summary>
     public const string Id = "MountainCar-v0";
@@ -31,7 +31,9 @@ public sealed class MountainCar : Environment, IStatefulEnvironment
     private const double GoalPosition = 0.5;
     private const double Force = 0.001;
     private const double Gravity = 0.0025;
-    private const string StateLayout = "position, velocity";
+
+    /// <inheritdoc/>
+    protected override string StateLayout => "position, velocity";
 
     private readonly double _goalVelocity;
     private double _position, _velocity;
@@ -49,24 +51,19 @@ public sealed class MountainCar : Environment, IStatefulEnvironment
     public double GoalVelocity => _goalVelocity;
 
     /// <inheritdoc/>
-    public int StateSize => 2;
+    public override int StateSize => 2;
 
     /// <inheritdoc/>
-    public void GetState(Span<double> destination)
+    protected override void ReadState(Span<double> destination)
     {
-        if (destination.Length != 2) throw new ArgumentException($"{Name}: the state has 2 elements ({StateLayout}); destination has {destination.Length}.", nameof(destination));
         destination[0] = _position;
         destination[1] = _velocity;
     }
 
     /// <inheritdoc/>
-    public ReadOnlySpan<float> ResetToState(ReadOnlySpan<double> state)
+    protected override void SetState(ReadOnlySpan<double> state)
     {
-        StateVector.Validate(Name, state, 2, StateLayout);
         (_position, _velocity) = (state[0], state[1]);
-        WriteObservation();
-        BeginEpisodeFromState();
-        return Observation;
     }
 
     /// <inheritdoc/>
@@ -93,7 +90,8 @@ public sealed class MountainCar : Environment, IStatefulEnvironment
     /// <inheritdoc/>
     public override string Render() => $"{Spec?.Id ?? Id}: position={StateVector.Format(_position)} velocity={StateVector.Format(_velocity)}";
 
-    private void WriteObservation()
+    /// <inheritdoc/>
+    protected override void WriteObservation()
     {
         var obs = ObservationBuffer;
         obs[0] = (float)_position;

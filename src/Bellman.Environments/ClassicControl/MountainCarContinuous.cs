@@ -15,7 +15,7 @@ namespace Bellman.Environments.ClassicControl;
 /// No time limit here (see <see cref="MaxEpisodeSteps"/>).
 /// </para>
 /// </summary>
-public sealed class MountainCarContinuous : Environment, IStatefulEnvironment
+public sealed class MountainCarContinuous : ClassicControlEnvironment
 {
     /// <summary>The Gymnasium id.</summary>
     public const string Id = "MountainCarContinuous-v0";
@@ -33,7 +33,9 @@ public sealed class MountainCarContinuous : Environment, IStatefulEnvironment
     private const double MaxSpeed = 0.07;
     private const double GoalPosition = 0.45;
     private const double Power = 0.0015;
-    private const string StateLayout = "position, velocity";
+
+    /// <inheritdoc/>
+    protected override string StateLayout => "position, velocity";
 
     private readonly double _goalVelocity;
     private double _position, _velocity;
@@ -55,24 +57,19 @@ public sealed class MountainCarContinuous : Environment, IStatefulEnvironment
     protected override bool ClipsContinuousActions => true;
 
     /// <inheritdoc/>
-    public int StateSize => 2;
+    public override int StateSize => 2;
 
     /// <inheritdoc/>
-    public void GetState(Span<double> destination)
+    protected override void ReadState(Span<double> destination)
     {
-        if (destination.Length != 2) throw new ArgumentException($"{Name}: the state has 2 elements ({StateLayout}); destination has {destination.Length}.", nameof(destination));
         destination[0] = _position;
         destination[1] = _velocity;
     }
 
     /// <inheritdoc/>
-    public ReadOnlySpan<float> ResetToState(ReadOnlySpan<double> state)
+    protected override void SetState(ReadOnlySpan<double> state)
     {
-        StateVector.Validate(Name, state, 2, StateLayout);
         (_position, _velocity) = (state[0], state[1]);
-        WriteObservation();
-        BeginEpisodeFromState();
-        return Observation;
     }
 
     /// <inheritdoc/>
@@ -108,7 +105,8 @@ public sealed class MountainCarContinuous : Environment, IStatefulEnvironment
     /// <inheritdoc/>
     public override string Render() => $"{Spec?.Id ?? Id}: position={StateVector.Format(_position)} velocity={StateVector.Format(_velocity)}";
 
-    private void WriteObservation()
+    /// <inheritdoc/>
+    protected override void WriteObservation()
     {
         var obs = ObservationBuffer;
         obs[0] = (float)_position;

@@ -15,7 +15,7 @@ namespace Bellman.Environments.ClassicControl;
 /// reward threshold.
 /// </para>
 /// </summary>
-public sealed class Pendulum : Environment, IStatefulEnvironment
+public sealed class Pendulum : ClassicControlEnvironment
 {
     /// <summary>The Gymnasium id.</summary>
     public const string Id = "Pendulum-v1";
@@ -28,7 +28,9 @@ public sealed class Pendulum : Environment, IStatefulEnvironment
     private const double Dt = 0.05;
     private const double Mass = 1.0;
     private const double PoleLength = 1.0;
-    private const string StateLayout = "theta, theta_dot";
+
+    /// <inheritdoc/>
+    protected override string StateLayout => "theta, theta_dot";
 
     private readonly double _g;
     private readonly double _gravityTerm;
@@ -51,24 +53,19 @@ public sealed class Pendulum : Environment, IStatefulEnvironment
     protected override bool ClipsContinuousActions => true;
 
     /// <inheritdoc/>
-    public int StateSize => 2;
+    public override int StateSize => 2;
 
     /// <inheritdoc/>
-    public void GetState(Span<double> destination)
+    protected override void ReadState(Span<double> destination)
     {
-        if (destination.Length != 2) throw new ArgumentException($"{Name}: the state has 2 elements ({StateLayout}); destination has {destination.Length}.", nameof(destination));
         destination[0] = _theta;
         destination[1] = _thetaDot;
     }
 
     /// <inheritdoc/>
-    public ReadOnlySpan<float> ResetToState(ReadOnlySpan<double> state)
+    protected override void SetState(ReadOnlySpan<double> state)
     {
-        StateVector.Validate(Name, state, 2, StateLayout);
         (_theta, _thetaDot) = (state[0], state[1]);
-        WriteObservation();
-        BeginEpisodeFromState();
-        return Observation;
     }
 
     /// <inheritdoc/>
@@ -116,7 +113,8 @@ public sealed class Pendulum : Environment, IStatefulEnvironment
     /// <inheritdoc/>
     public override string Render() => $"{Spec?.Id ?? Id}: theta={StateVector.Format(_theta)} theta_dot={StateVector.Format(_thetaDot)}";
 
-    private void WriteObservation()
+    /// <inheritdoc/>
+    protected override void WriteObservation()
     {
         var obs = ObservationBuffer;
         var (sin, cos) = Math.SinCos(_theta);
