@@ -1,3 +1,4 @@
+using Bellman.Algorithms;
 using Bellman.Algorithms.Tabular;
 using Bellman.Cli.Commands;
 using Bellman.Cli.Infrastructure;
@@ -13,6 +14,11 @@ public static class BellmanApp
         ? a.Message.Replace($" (Parameter '{a.ParamName}')", "", StringComparison.Ordinal)
         : e.Message;
 
+    /// <summary>The informational version of this build (<c>bellman --version</c>).</summary>
+    public static string Version { get; } =
+        typeof(BellmanApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false) is [System.Reflection.AssemblyInformationalVersionAttribute v, ..]
+            ? v.InformationalVersion.Split('+')[0] : "0.0.0";
+
     /// <summary>Runs the CLI with <paramref name="args"/>, writing through <paramref name="io"/>; returns the exit code.</summary>
     public static int Run(string[] args, CliIO io, CancellationToken cancellation = default)
     {
@@ -22,19 +28,16 @@ public static class BellmanApp
         app.Configure(config =>
         {
             config.SetApplicationName("bellman");
+            config.SetApplicationVersion(Version);
             config.ConfigureConsole(io.Console);
             config.PropagateExceptions();
             config.AddCommand<EnvsCommand>("envs").WithDescription("List the registered environments with their spaces, time limits and reward thresholds.");
             config.AddBranch("train", train =>
             {
                 train.SetDescription("Train an agent; writes a run folder (config, metrics, evaluations, checkpoints, plot, summary).");
-                train.AddCommand<TrainDqnCommand>("dqn").WithDescription("Deep Q-learning (double Q, dueling, prioritized replay, n-step) on a discrete-action environment.")
-                    .WithExample("train", "dqn", "--env", "CartPole-v1", "--seed", "0");
-                train.AddCommand<TrainFqiCommand>("fqi").WithDescription("Fitted Q-iteration (batch): the lecture's N, K and S.");
-                train.AddCommand<TrainReinforceCommand>("reinforce").WithDescription("REINFORCE with reward-to-go and a baseline (none, average, learned V).");
-                train.AddCommand<TrainActorCriticCommand>("actor-critic").WithDescription("The lecture's batch actor-critic (preset 'online': the online algorithm).");
-                train.AddCommand<TrainA2cCommand>("a2c").WithDescription("A2C: n parallel environments, n-step/GAE advantages, entropy bonus (discrete or Box actions).")
-                    .WithExample("train", "a2c", "--env", "CartPole-v1", "--seed", "0");
+                foreach (var algorithm in AlgorithmCatalog.All)
+                    train.AddCommand<TrainCommand>(algorithm.Name).WithData(algorithm).WithDescription(algorithm.Description)
+                        .WithExample("train", algorithm.Name, "--env", "CartPole-v1", "--seed", "0");
                 train.AddCommand<TrainTabularCommand>("q-learning").WithData(TdControlMethod.QLearning).WithDescription("Tabular Q-learning on a discrete environment; reports the greedy policy's return and, with a model, its distance to V*.");
                 train.AddCommand<TrainTabularCommand>("sarsa").WithData(TdControlMethod.Sarsa).WithDescription("Tabular SARSA on a discrete environment.");
                 train.AddCommand<TrainTabularCommand>("expected-sarsa").WithData(TdControlMethod.ExpectedSarsa).WithDescription("Tabular expected SARSA on a discrete environment.");
@@ -48,7 +51,9 @@ public static class BellmanApp
                 solve.AddCommand<SolvePolicyEvaluationCommand>("policy-evaluation").WithDescription("V^π of the uniform random policy or of --policy.");
             });
             config.AddCommand<ValueFitCommand>("value-fit").WithDescription("Compare fitting V to Monte Carlo vs bootstrapped targets on the same data (error, bias, variance against V^pi).");
-            config.AddCommand<PresetsCommand>("presets").WithDescription("List the built-in presets and their options.");
+            config.AddCommand<PresetsCommand>("presets").WithDescription("List the built-in presets (of one algorithm or environment) and their options.");
+            config.AddCommand<OptionsCommand>("options").WithDescription("List every option key of an algorithm with its type, default and description.")
+                .WithExample("options", "dqn");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a run's (or a checkpoint's) greedy policy.");
             config.AddCommand<PlotCommand>("plot").WithDescription("Overlay the learning curves of several runs into one PNG.");
             config.AddBranch("bench", bench =>

@@ -20,12 +20,18 @@ public sealed class ActorCriticAgent : IAgent
     private readonly Graph _graph = new();
     private readonly Box? _actionBox;
     private readonly int _observationSize;
+    private readonly IReadOnlyList<int> _observationShape;
     private readonly List<(string, Optimizer)> _optimizers = [];
 
     /// <summary>Builds the network from <paramref name="options"/> (weights drawn from <paramref name="init"/>) and its optimizers.</summary>
-    public ActorCriticAgent(int observationSize, Space actionSpace, OnPolicyOptions options, bool critic, bool splitOptimizers, double criticLearningRate, Rng init)
+    public ActorCriticAgent(Space observationSpace, Space actionSpace, OnPolicyOptions options, bool critic, bool splitOptimizers, double criticLearningRate, Rng init)
     {
-        _observationSize = observationSize;
+        if (observationSpace is not Box)
+            throw new ArgumentException($"Policy-gradient agents need a Box observation space, got {observationSpace} (tabular environments: use `bellman solve`).", nameof(observationSpace));
+        ObservationSpace = observationSpace;
+        ActionSpace = actionSpace;
+        _observationSize = observationSpace.FlatSize;
+        _observationShape = observationSpace.Shape;
         var random = new RngSource(init);
         int head;
         switch (actionSpace)
@@ -40,7 +46,7 @@ public sealed class ActorCriticAgent : IAgent
             default:
                 throw new ArgumentException($"Policy-gradient agents need a Discrete or a one-dimensional Box action space, got {actionSpace}.", nameof(actionSpace));
         }
-        Network = new ActorCriticNetwork(observationSize, head, options.NetArch, options.Activation, options.Shared, critic,
+        Network = new ActorCriticNetwork(_observationShape, head, options.Network, options.Activation, options.Shared, critic,
             _actionBox is null ? null : (float)options.LogStdInit, options.OrthoInit, random);
         Distribution = _actionBox is null ? new CategoricalDistribution(head) : new DiagonalGaussianDistribution(Network.LogStd!);
         if (splitOptimizers)
@@ -56,6 +62,12 @@ public sealed class ActorCriticAgent : IAgent
             _optimizers.Add(("optimizer", ActorOptimizer));
         }
     }
+
+    /// <inheritdoc/>
+    public Space ObservationSpace { get; }
+
+    /// <inheritdoc/>
+    public Space ActionSpace { get; }
 
     /// <summary>π_θ and V̂_φ.</summary>
     public ActorCriticNetwork Network { get; }
@@ -84,7 +96,7 @@ public sealed class ActorCriticAgent : IAgent
         var g = _graph;
         g.Reset();
         using var _ = g.NoGrad();
-        ReadOnlySpan<float> h = Network.Forward(g, g.Input(observations[..(count * _observationSize)], new Shape(count, _observationSize))).Data;
+        ReadOnlySpan<float> h = Network.Forward(g, g.Input(observations[..(count * _observationSize)], ObservationBatch.ShapeOf(count, _observationShape))).Data;
         int hs = Distribution.HeadSize, a = Distribution.ActionSize;
         for (int i = 0; i < count; i++) Distribution.Sample(h.Slice(i * hs, hs), actions.Slice(i * a, a), rng);
     }
@@ -95,7 +107,7 @@ public sealed class ActorCriticAgent : IAgent
         var g = _graph;
         g.Reset();
         using var _ = g.NoGrad();
-        Network.Value(g, g.Input(observations[..(count * _observationSize)], new Shape(count, _observationSize))).Data.CopyTo(destination);
+        Network.Value(g, g.Input(observations[..(count * _observationSize)], ObservationBatch.ShapeOf(count, _observationShape))).Data.CopyTo(destination);
     }
 
     /// <inheritdoc/>
@@ -104,10 +116,20 @@ public sealed class ActorCriticAgent : IAgent
         var g = _graph;
         g.Reset();
         using var _ = g.NoGrad();
-        var head = Network.Forward(g, g.Input(observation[.._observationSize], new Shape(1, _observationSize)));
+        var head = Network.Forward(g, g.Input(observation[.._observationSize], ObservationBatch.ShapeOf(1, _observationShape)));
         Distribution.Greedy(head.Data, action);
         _actionBox?.Clip(action);
     }
+
+    /// <inheritdoc/>
+    public void Sample(ReadOnlySpan<float> observation, Span<float> action, Rng rng)
+    {
+        Act(observation, 1, action, rng);
+        _actionBox?.Clip(action);
+    }
+
+    /// <summary>The shape of a batch of <paramref name="rows"/> observations.</summary>
+    public Shape BatchShape(int rows) => ObservationBatch.ShapeOf(rows, _observationShape);
 
     /// <summary>Clips a sampled action to the action Box in place (no-op for discrete actions).</summary>
     public void ClipToBounds(Span<float> action) => _actionBox?.Clip(action);

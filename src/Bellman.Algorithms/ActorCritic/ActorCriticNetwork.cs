@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Bellman.Algorithms.Networks;
 using Bellman.Nn;
 using Bellman.Nn.Layers;
 
@@ -23,19 +25,19 @@ public sealed class ActorCriticNetwork : Module
     private readonly Parameter[] _parameters;
 
     /// <summary>Builds the network; <paramref name="logStdInit"/> (not null) adds a log-std vector of size <paramref name="headSize"/>.</summary>
-    public ActorCriticNetwork(int observationSize, int headSize, IReadOnlyList<int> hidden, Activation activation, bool shared, bool critic,
+    public ActorCriticNetwork(IReadOnlyList<int> observationShape, int headSize, NetworkSpec spec, Activation activation, bool shared, bool critic,
         float? logStdInit, bool orthogonalInit, IRandomSource random)
     {
+        var hidden = spec.Hidden;
         if (hidden.Count == 0 && shared) throw new ArgumentException("A shared network needs at least one hidden layer (net_arch).", nameof(hidden));
         Shared = shared;
         HasCritic = critic;
         var actorParams = new List<Parameter>();
         var criticParams = new List<Parameter>();
         var all = new List<Parameter>();
-        int[] body = [observationSize, .. hidden];
         if (shared)
         {
-            _trunk = Mlp.Create(body, activation, random, activation);
+            _trunk = spec.Create(observationShape, 0, activation, random);
             _actor = Mlp.Create([hidden[^1], headSize], Activation.None, random);
             _critic = critic ? Mlp.Create([hidden[^1], 1], Activation.None, random) : null;
             if (orthogonalInit)
@@ -51,8 +53,8 @@ public sealed class ActorCriticNetwork : Module
         }
         else
         {
-            _actor = Mlp.Create([.. body, headSize], activation, random);
-            _critic = critic ? Mlp.Create([.. body, 1], activation, random) : null;
+            _actor = spec.Create(observationShape, headSize, activation, random);
+            _critic = critic ? spec.Create(observationShape, 1, activation, random) : null;
             if (orthogonalInit)
             {
                 Mlp.InitOrthogonal(_actor, MathF.Sqrt(2), 0.01f, random);
@@ -108,6 +110,17 @@ public sealed class ActorCriticNetwork : Module
         var h = _trunk.Forward(graph, x);
         return (_actor.Forward(graph, h), _critic?.Forward(graph, h));
     }
+
+    /// <inheritdoc/>
+    public override JsonObject Describe() => new()
+    {
+        ["type"] = "actor_critic",
+        ["distribution"] = LogStd is null ? "categorical (softmax of the actor's logits)" : "diagonal_gaussian (the actor's output is the mean; std = exp(log_std))",
+        ["trunk"] = _trunk?.Describe(),
+        ["actor"] = _actor.Describe(),
+        ["critic"] = _critic?.Describe(),
+        ["log_std"] = LogStd?.Name,
+    };
 
     /// <summary>V̂_φ(s), [B, 1].</summary>
     public Tensor Value(Graph graph, Tensor x)

@@ -20,16 +20,17 @@ public enum BaselineKind
 /// Options shared by every on-policy algorithm (keys and defaults as Stable-Baselines3's A2C, so published
 /// hyperparameters carry over).
 /// </summary>
-public abstract record OnPolicyOptions : ITrainingOptions
+public abstract record OnPolicyOptions : TrainingOptions
 {
-    /// <summary>Total environment steps.</summary>
-    [Option("total_steps", "environment steps to train for")] public long TotalSteps { get; init; } = 100_000;
-    /// <summary>Parallel environments.</summary>
-    [Option("n_envs", "parallel environments (synchronous)")] public int NumEnvs { get; init; } = 1;
+    /// <summary>Sets the on-policy defaults: 100k steps, evaluations every 10k.</summary>
+    protected OnPolicyOptions()
+    {
+        TotalSteps = 100_000;
+        EvalFrequency = 10_000;
+    }
+
     /// <summary>Steps per environment per rollout.</summary>
     [Option("n_steps", "steps per environment per rollout (batch = n_envs * n_steps)")] public int NSteps { get; init; } = 5;
-    /// <summary>The discount γ.</summary>
-    [Option("gamma", "discount factor")] public double Gamma { get; init; } = 0.99;
     /// <summary>The learning rate.</summary>
     [Option("learning_rate", "optimizer learning rate")] public double LearningRate { get; init; } = 7e-4;
     /// <summary>Anneal the learning rate linearly to 0.</summary>
@@ -40,8 +41,6 @@ public abstract record OnPolicyOptions : ITrainingOptions
     [Option("max_grad_norm", "gradient norm clip (0 disables)")] public double MaxGradNorm { get; init; } = 0.5;
     /// <summary>Normalise advantages per batch.</summary>
     [Option("normalize_advantage", "normalise advantages to mean 0, std 1 per batch")] public bool NormalizeAdvantage { get; init; }
-    /// <summary>Hidden layer sizes.</summary>
-    [Option("net_arch", "hidden layer sizes (of each network, or of the shared trunk)")] public int[] NetArch { get; init; } = [64, 64];
     /// <summary>Hidden activation.</summary>
     [Option("activation", "tanh, relu or sigmoid")] public Activation Activation { get; init; } = Activation.Tanh;
     /// <summary>One shared trunk with two heads instead of two networks.</summary>
@@ -56,37 +55,20 @@ public abstract record OnPolicyOptions : ITrainingOptions
     [Option("rms_prop_alpha", "RMSprop smoothing constant alpha")] public double RmsPropAlpha { get; init; } = 0.99;
     /// <summary>The optimizer's ε.</summary>
     [Option("optimizer_eps", "optimizer epsilon")] public double OptimizerEps { get; init; } = 1e-5;
-    /// <summary>Environment steps between evaluations.</summary>
-    [Option("eval_freq", "environment steps between greedy evaluations (0 disables)")] public int EvalFrequency { get; init; } = 10_000;
-    /// <summary>Episodes per evaluation.</summary>
-    [Option("eval_episodes", "episodes per evaluation")] public int EvalEpisodes { get; init; } = 10;
-    /// <summary>Environment steps between snapshots.</summary>
-    [Option("log_interval", "environment steps between progress snapshots")] public int LogInterval { get; init; } = 1_000;
 
-    /// <summary>Throws an <see cref="OptionException"/> naming the first invalid key.</summary>
-    public virtual void Validate()
+    /// <inheritdoc/>
+    public override void Validate()
     {
-        Require(TotalSteps > 0, "total_steps", TotalSteps, "must be positive");
-        Require(NumEnvs > 0, "n_envs", NumEnvs, "must be positive");
+        base.Validate();
         Require(NSteps > 0, "n_steps", NSteps, "must be positive");
-        Require(Gamma is >= 0 and <= 1, "gamma", Gamma, "must be in [0, 1]");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", LearningRate, "must be a positive number");
         Require(EntCoef >= 0, "ent_coef", EntCoef, "must be non-negative");
         Require(MaxGradNorm >= 0, "max_grad_norm", MaxGradNorm, "must be non-negative (0 disables clipping)");
-        Require(NetArch.All(h => h > 0) && (NetArch.Length > 0 || !Shared), "net_arch", NetArch, "needs positive layer sizes (and at least one when shared = true)");
+        Require(NetArch.Length > 0 || !Shared, "net_arch", NetArch, "needs at least one layer when shared = true");
         Require(Activation is Activation.Tanh or Activation.ReLU or Activation.Sigmoid, "activation", Activation, "must be tanh, relu or sigmoid");
         Require(double.IsFinite(LogStdInit), "log_std_init", LogStdInit, "must be finite");
         Require(RmsPropAlpha is >= 0 and <= 1, "rms_prop_alpha", RmsPropAlpha, "must be in [0, 1]");
         Require(OptimizerEps > 0, "optimizer_eps", OptimizerEps, "must be positive");
-        Require(EvalFrequency >= 0, "eval_freq", EvalFrequency, "must be non-negative");
-        Require(EvalEpisodes > 0, "eval_episodes", EvalEpisodes, "must be positive");
-        Require(LogInterval > 0, "log_interval", LogInterval, "must be positive");
-    }
-
-    /// <summary>Throws an <see cref="OptionException"/> "<paramref name="key"/> = value is invalid: <paramref name="rule"/>" unless <paramref name="ok"/>.</summary>
-    protected static void Require(bool ok, string key, object value, string rule)
-    {
-        if (!ok) throw new OptionException($"{key} = {OptionBinder.FormatValue(value)} is invalid: {rule}.");
     }
 }
 

@@ -11,10 +11,16 @@ namespace Bellman.Algorithms.ActorCritic;
 public sealed class Rollout
 {
     /// <summary>Allocates the buffers.</summary>
-    public Rollout(int envs, int steps, int observationSize, int actionSize)
+    public Rollout(int envs, int steps, int observationSize, int actionSize) : this(envs, steps, [observationSize], actionSize) { }
+
+    /// <summary>Allocates the buffers for observations of <paramref name="observationShape"/>.</summary>
+    public Rollout(int envs, int steps, IReadOnlyList<int> observationShape, int actionSize)
     {
         Envs = envs;
         Steps = steps;
+        ObservationShape = observationShape;
+        int observationSize = 1;
+        foreach (int d in observationShape) observationSize *= d;
         ObservationSize = observationSize;
         ActionSize = actionSize;
         int n = envs * steps;
@@ -36,6 +42,12 @@ public sealed class Rollout
 
     /// <summary>E·T.</summary>
     public int Size => Envs * Steps;
+
+    /// <summary>The shape of one observation.</summary>
+    public IReadOnlyList<int> ObservationShape { get; }
+
+    /// <summary>The shape of the whole batch of observations, [E·T, ...observation shape].</summary>
+    public Nn.Shape BatchShape => Networks.ObservationBatch.ShapeOf(Size, ObservationShape);
 
     /// <summary>Floats per observation.</summary>
     public int ObservationSize { get; }

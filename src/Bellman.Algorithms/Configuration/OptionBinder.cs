@@ -33,13 +33,13 @@ public static class OptionBinder
     public static T Apply<T>(T options, IReadOnlyDictionary<string, string> values, string source = "--set") where T : class
     {
         var copy = Clone(options);
-        var props = Properties(typeof(T)).ToDictionary(p => p.Attribute.Key, StringComparer.Ordinal);
+        var props = Properties(options.GetType()).ToDictionary(p => p.Attribute.Key, StringComparer.Ordinal);
         foreach (var (key, text) in values)
         {
             if (!props.TryGetValue(key, out var prop))
             {
                 string hint = Suggestions.DidYouMean(key, props.Keys, 1);
-                throw new OptionException($"{source}: unknown key '{key}' for {Name(typeof(T))}; {hint}");
+                throw new OptionException($"{source}: unknown key '{key}' for {Name(options.GetType())}; {hint}");
             }
             prop.Property.SetValue(copy, Parse(key, text, prop.Property.PropertyType, source));
         }
@@ -48,7 +48,7 @@ public static class OptionBinder
 
     /// <summary>Every key with its current value, formatted as it would be written in YAML.</summary>
     public static IReadOnlyList<(string Key, string Value)> Describe<T>(T options) where T : class =>
-        Properties(typeof(T)).Select(p => (p.Attribute.Key, FormatValue(p.Property.GetValue(options)))).ToList();
+        Properties(options.GetType()).Select(p => (p.Attribute.Key, FormatValue(p.Property.GetValue(options)))).ToList();
 
     /// <summary>The configuration as a flat YAML mapping (one <c>key: value</c> per line, in declaration order).</summary>
     public static string ToYaml<T>(T options) where T : class
@@ -137,6 +137,19 @@ public static class OptionBinder
         return sb.ToString();
     }
 
+    /// <summary>A readable name of an option's type: integer, number, bool, text, list of integers, or its choices.</summary>
+    public static string TypeName(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(int) || type == typeof(long)) return "integer";
+        if (type == typeof(double) || type == typeof(float)) return "number";
+        if (type == typeof(bool)) return "bool";
+        if (type == typeof(string)) return "text";
+        if (type == typeof(int[])) return "list of integers";
+        if (type.IsEnum) return string.Join("|", Enum.GetNames(type).Select(ToSnake));
+        return type.Name;
+    }
+
     private static string Name(Type t) => t.Name.EndsWith("Options", StringComparison.Ordinal) ? t.Name[..^"Options".Length] + " options" : t.Name;
 
     private static IEnumerable<(PropertyInfo Property, OptionAttribute Attribute)> Properties(Type type) =>
@@ -148,8 +161,8 @@ public static class OptionBinder
 
     private static T Clone<T>(T value) where T : class
     {
-        var clone = typeof(T).GetMethod("<Clone>$", BindingFlags.Public | BindingFlags.Instance)
-            ?? throw new InvalidOperationException($"{typeof(T).Name} must be a record to be bound.");
+        var clone = value.GetType().GetMethod("<Clone>$", BindingFlags.Public | BindingFlags.Instance)
+            ?? throw new InvalidOperationException($"{value.GetType().Name} must be a record to be bound.");
         return (T)clone.Invoke(value, null)!;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Bellman.Nn;
 using Bellman.Nn.Layers;
 
@@ -7,17 +8,14 @@ namespace Bellman.Algorithms.Networks;
 public static class QNetwork
 {
     /// <summary>
-    /// An MLP obs → hidden… → |A| with ReLU (parameter names "0.weight", …), or, when
-    /// <paramref name="dueling"/>, a dueling network (Wang et al. 2016).
+    /// The features extractor of <paramref name="spec"/> (none, flatten, or convolutions) → hidden layers with
+    /// ReLU → |A| outputs (parameter names "0.weight", …), or, when <paramref name="dueling"/>, a dueling
+    /// network (Wang et al. 2016) on the same trunk.
     /// </summary>
-    public static Module Create(int observationSize, int actionCount, IReadOnlyList<int> hidden, bool dueling, IRandomSource random)
+    public static Module Create(IReadOnlyList<int> observationShape, int actionCount, NetworkSpec spec, bool dueling, IRandomSource random)
     {
-        if (!dueling)
-        {
-            int[] sizes = [observationSize, .. hidden, actionCount];
-            return Mlp.Create(sizes, Activation.ReLU, random);
-        }
-        return new DuelingQNetwork(observationSize, actionCount, hidden, random);
+        if (!dueling) return spec.Create(observationShape, actionCount, Activation.ReLU, random);
+        return new DuelingQNetwork(observationShape, actionCount, spec, random);
     }
 }
 
@@ -33,14 +31,14 @@ public sealed class DuelingQNetwork : Module
     private readonly Linear _advantage;
     private readonly Parameter[] _parameters;
 
-    /// <summary>Creates the network with the given hidden sizes (the trunk ends with ReLU).</summary>
-    public DuelingQNetwork(int observationSize, int actionCount, IReadOnlyList<int> hidden, IRandomSource random)
+    /// <summary>Creates the network: the trunk of <paramref name="spec"/> (ending with ReLU), then the two heads.</summary>
+    public DuelingQNetwork(IReadOnlyList<int> observationShape, int actionCount, NetworkSpec spec, IRandomSource random)
     {
-        if (hidden.Count == 0) throw new ArgumentException("A dueling network needs at least one hidden layer.", nameof(hidden));
-        int[] sizes = [observationSize, .. hidden];
-        _trunk = Mlp.Create(sizes, Activation.ReLU, random, Activation.ReLU);
-        _value = new Linear(hidden[^1], 1, random);
-        _advantage = new Linear(hidden[^1], actionCount, random);
+        if (spec.Hidden.Count == 0) throw new ArgumentException("A dueling network needs at least one hidden layer (net_arch).", nameof(spec));
+        _trunk = spec.Create(observationShape, 0, Activation.ReLU, random);
+        int features = spec.Hidden[^1];
+        _value = new Linear(features, 1, random);
+        _advantage = new Linear(features, actionCount, random);
         _parameters = [.. Adopt("trunk", _trunk), .. Adopt("value", _value), .. Adopt("advantage", _advantage)];
     }
 
@@ -56,4 +54,14 @@ public sealed class DuelingQNetwork : Module
         var centered = graph.Sub(a, graph.Mean(a, axis: 1, keepDim: true));
         return graph.Add(centered, v);                    // broadcast [B, |A|] + [B, 1]
     }
+
+    /// <inheritdoc/>
+    public override JsonObject Describe() => new()
+    {
+        ["type"] = "dueling",
+        ["combine"] = "q = value + advantage - mean(advantage, axis=1)",
+        ["trunk"] = _trunk.Describe(),
+        ["value"] = _value.Describe(),
+        ["advantage"] = _advantage.Describe(),
+    };
 }

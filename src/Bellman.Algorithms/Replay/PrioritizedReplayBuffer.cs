@@ -48,6 +48,7 @@ public sealed class PrioritizedReplayBuffer : ReplayBuffer
         double segment = total / batch.Size;
         // max_j w_j = (N · P_min)^(-β)
         double maxWeight = Math.Pow(n * (_tree.MinPositive / total), -beta);
+        batch.Weighted = true;
         for (int i = 0; i < batch.Size; i++)
         {
             double mass = segment * (i + rng.NextDouble());

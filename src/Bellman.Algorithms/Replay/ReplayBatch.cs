@@ -55,6 +55,22 @@ public sealed class ReplayBatch
     /// <summary>Importance-sampling weights (all 1 for uniform sampling).</summary>
     public float[] Weights { get; }
 
+    /// <summary>Whether <see cref="Weights"/> are importance weights to apply (prioritized sampling) rather than all 1.</summary>
+    public bool Weighted { get; set; }
+
+    /// <summary>Writes row <paramref name="i"/> directly (online learning without a buffer): a one-step transition with weight 1.</summary>
+    public void Set(int i, ReadOnlySpan<float> observation, ReadOnlySpan<float> action, int discreteAction, double reward, float discount, ReadOnlySpan<float> nextObservation)
+    {
+        observation.CopyTo(Observations.AsSpan(i * ObservationSize, ObservationSize));
+        nextObservation.CopyTo(NextObservations.AsSpan(i * ObservationSize, ObservationSize));
+        action.CopyTo(Actions.AsSpan(i * ActionSize, ActionSize));
+        DiscreteActions[i] = discreteAction;
+        Returns[i] = (float)reward;
+        Discounts[i] = discount;
+        Weights[i] = 1f;
+        Indices[i] = i;
+    }
+
     /// <summary>Buffer indices of the rows, for priority updates.</summary>
     public int[] Indices { get; }
 }

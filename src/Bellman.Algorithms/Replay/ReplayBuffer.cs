@@ -120,6 +120,7 @@ public class ReplayBuffer
     {
         int count = Count;
         if (count == 0) throw new InvalidOperationException("Cannot sample from an empty replay buffer.");
+        batch.Weighted = false;
         for (int i = 0; i < batch.Size; i++)
         {
             int slot = SlotOfRank(rng.NextInt(count));

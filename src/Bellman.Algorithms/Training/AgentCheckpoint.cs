@@ -11,8 +11,10 @@ namespace Bellman.Algorithms.Training;
 /// <summary>
 /// Saves and restores an agent — several named networks and optimizers — as one safetensors file
 /// (tensors "q.0.weight", "q_target.0.weight", "optimizer.exp_avg.0.weight", …; readable by PyTorch and
-/// Python's safetensors) plus a JSON sidecar with the shapes, the optimizers' scalar state, the file's
-/// SHA-256 and the caller's metadata (run counters, environment, options). Both files are written to a
+/// Python's safetensors) plus a JSON sidecar with the shapes, each network's architecture (its layers
+/// in order with their sizes, activations and tensor names: enough to rebuild the forward pass in another
+/// language), the optimizers' scalar state, the file's SHA-256 and the caller's metadata (run counters,
+/// environment, options, observation and action spaces). Both files are written to a
 /// temporary name and renamed. Loading checks every name and shape before changing anything.
 /// </summary>
 public static class AgentCheckpoint
@@ -36,8 +38,10 @@ public static class AgentCheckpoint
         var (tensorsPath, sidecarPath) = PathsFor(prefix);
         var tensors = new List<NamedTensor>();
         var shapes = new JsonObject();
+        var architecture = new JsonObject();
         foreach (var (name, module) in networks)
         {
+            architecture[name] = module.Describe();
             var net = new JsonObject();
             foreach (Parameter p in module.Parameters())
             {
@@ -61,6 +65,7 @@ public static class AgentCheckpoint
             ["tensors"] = Path.GetFileName(tensorsPath),
             ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
             ["networks"] = shapes,
+            ["architecture"] = architecture,
             ["optimizers"] = scalars,
             ["metadata"] = JsonSerializer.SerializeToNode(metadata, metadata.GetType(), Json),
         };

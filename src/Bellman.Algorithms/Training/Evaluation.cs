@@ -7,6 +7,13 @@ namespace Bellman.Algorithms.Training;
 public static class Evaluation
 {
     /// <summary>
+    /// The first evaluation seed of a run with seed <paramref name="runSeed"/>: episode k of every evaluation
+    /// (during training and by <c>bellman eval</c>) resets with <c>runSeed + 1,000,000 + k</c>, away from the
+    /// training environments' seeds, so that a checkpoint's evaluation can be repeated exactly.
+    /// </summary>
+    public static int SeedFor(int runSeed) => unchecked(runSeed + 1_000_000);
+
+    /// <summary>
     /// Runs <paramref name="episodes"/> episodes of <paramref name="policy"/> (observation → action) on
     /// <paramref name="env"/>, episode k reset with seed <paramref name="seed"/> + k. An episode that neither
     /// terminates nor is truncated within <paramref name="maxEpisodeSteps"/> steps is cut there, so that a

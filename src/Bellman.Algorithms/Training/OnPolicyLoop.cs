@@ -1,40 +1,22 @@
 using Bellman.Algorithms.ActorCritic;
 using Bellman.Core.Environments;
 using Bellman.Core.Random;
+using Bellman.Core.Spaces;
 using Bellman.Environments.Vector;
 
 namespace Bellman.Algorithms.Training;
 
-/// <summary>What one on-policy update reports.</summary>
-/// <param name="PolicyLoss">The policy-gradient surrogate −mean(Â log π(a|s)).</param>
-/// <param name="ValueLoss">The critic's squared error (NaN without a critic).</param>
-/// <param name="Entropy">The mean policy entropy.</param>
-/// <param name="MeanValue">The mean V̂(s) over the batch (NaN without a critic).</param>
-public readonly record struct OnPolicyStats(double PolicyLoss, double ValueLoss, double Entropy, double MeanValue);
-
 /// <summary>An on-policy algorithm's update rule as the shared <see cref="OnPolicyLoop"/> sees it.</summary>
-public interface IOnPolicyAlgorithm
+public interface IOnPolicyUpdate
 {
     /// <summary>The agent (policy, critic, optimizers).</summary>
     ActorCriticAgent Agent { get; }
 
-    /// <summary>Learns from one rollout; null when the rollout held nothing to learn from (no complete episode for REINFORCE).</summary>
-    OnPolicyStats? Update(Rollout rollout, double progress);
-}
+    /// <summary>The keyed values the rule records (columns of metrics.csv).</summary>
+    IReadOnlyList<MetricDefinition> Metrics { get; }
 
-/// <summary>The schedule of an on-policy run.</summary>
-public sealed record OnPolicySettings
-{
-    /// <summary>Environment steps to train for (summed over the environments).</summary>
-    public long TotalSteps { get; init; } = 100_000;
-    /// <summary>Steps per environment per rollout.</summary>
-    public int NSteps { get; init; } = 5;
-    /// <summary>Environment steps between evaluations (0: none).</summary>
-    public int EvalFrequency { get; init; } = 10_000;
-    /// <summary>Episodes per evaluation.</summary>
-    public int EvalEpisodes { get; init; } = 10;
-    /// <summary>Environment steps between snapshots.</summary>
-    public int LogInterval { get; init; } = 1_000;
+    /// <summary>Learns from one rollout; false when the rollout held nothing to learn from (no complete episode for REINFORCE).</summary>
+    bool Update(Rollout rollout, in UpdateContext context);
 }
 
 /// <summary>
@@ -43,46 +25,53 @@ public sealed record OnPolicySettings
 /// with the true final observation at every episode end, and V̂(s') wherever s' does not start the next
 /// row — the value of a truncated step's final observation (truncation bootstraps, termination does not)
 /// and of the observation after the rollout — then hand the rollout to the algorithm's update rule,
-/// which evaluates V̂(s) itself; evaluate and report.
+/// which evaluates V̂(s) itself; evaluate and report. The loop can be run again to continue.
 /// </summary>
 public sealed class OnPolicyLoop
 {
     private readonly IVectorEnvironment _envs;
     private readonly IEnvironment? _evalEnv;
-    private readonly IOnPolicyAlgorithm _algorithm;
-    private readonly OnPolicySettings _settings;
-    private readonly IMetricsSink _sink;
-    private readonly Rng _actionRng;
+    private readonly IOnPolicyUpdate _algorithm;
+    private readonly OnPolicyOptions _options;
     private readonly int _seed;
     private readonly RunBookkeeping _book;
+    private Rng? _actionRng, _updateRng;
 
     /// <summary>Creates the loop; all randomness derives from <paramref name="seed"/>.</summary>
-    public OnPolicyLoop(IVectorEnvironment envs, IEnvironment? evalEnv, IOnPolicyAlgorithm algorithm, OnPolicySettings settings, int seed, IMetricsSink? sink = null, RunState? resumeFrom = null)
+    public OnPolicyLoop(IVectorEnvironment envs, IEnvironment? evalEnv, IOnPolicyUpdate algorithm, OnPolicyOptions options, int seed)
     {
+        options.Validate();
+        var agent = algorithm.Agent;
+        if ((agent.ActionSpace is Discrete) != (envs.SingleActionSpace is Discrete) || agent.ActionSpace.FlatSize != envs.SingleActionSpace.FlatSize)
+            throw new ArgumentException($"The agent acts in {agent.ActionSpace}, but the environment's action space is {envs.SingleActionSpace}.");
+        if (agent.ObservationSpace.FlatSize != envs.ObservationSize)
+            throw new ArgumentException($"The agent observes {agent.ObservationSpace}, but the environment's observations have {envs.ObservationSize} values.");
         _envs = envs;
         _evalEnv = evalEnv;
         _algorithm = algorithm;
-        _settings = settings;
-        _sink = sink ?? NullMetricsSink.Instance;
+        _options = options;
         _seed = seed;
-        _book = new RunBookkeeping(_sink, resumeFrom ?? new RunState(), settings.TotalSteps, settings.EvalFrequency, settings.LogInterval);
-        ulong stream = (ulong)seed ^ ((ulong)State.Step << 20);
-        _actionRng = new Rng(Rng.DeriveSeed(stream, 21));
-        if (algorithm.Agent.DiscreteActions != envs.SingleActionSpace is Core.Spaces.Discrete)
-            throw new ArgumentException($"The agent's actions do not match the environment's action space {envs.SingleActionSpace}.");
-        Rollout = new Rollout(envs.NumEnvs, settings.NSteps, envs.ObservationSize, algorithm.Agent.Distribution.ActionSize);
+        _book = new RunBookkeeping(new UpdateMetrics(algorithm.Metrics), new RunState(), options.EvalFrequency, options.LogInterval);
+        Rollout = new Rollout(envs.NumEnvs, options.NSteps, agent.ObservationSpace.Shape, agent.Distribution.ActionSize);
     }
 
-    /// <summary>Counters so far.</summary>
-    public RunState State => _book.State;
+    /// <summary>Counters so far; set it before the first run to resume.</summary>
+    public RunState State
+    {
+        get => _book.State;
+        set
+        {
+            if (_actionRng is not null) throw new InvalidOperationException("The run has started; its counters can no longer be replaced.");
+            _book.State = value;
+        }
+    }
 
     /// <summary>The rollout buffer (reused every iteration).</summary>
     public Rollout Rollout { get; }
 
-    /// <summary>Runs until the step budget is spent or <paramref name="cancellation"/> is signalled.</summary>
-    public RunState Run(CancellationToken cancellation = default)
+    /// <summary>Runs until <paramref name="targetStep"/> environment steps or until <paramref name="cancellation"/> is signalled.</summary>
+    public RunState Run(long targetStep, IMetricsSink? sink = null, CancellationToken cancellation = default)
     {
-        var s = _settings;
         var agent = _algorithm.Agent;
         var ro = Rollout;
         int n = _envs.NumEnvs, obsSize = _envs.ObservationSize, actSize = ro.ActionSize, T = ro.Steps;
@@ -93,13 +82,21 @@ public sealed class OnPolicyLoop
         var bootstrapRows = new int[n * T];
         var bootstrapObs = new float[n * T * obsSize];
         var bootstrapValues = new float[n * T];
+        var metrics = _book.Metrics;
+        _book.Sink = sink ?? NullMetricsSink.Instance;
+        _book.TargetStep = targetStep;
+        _book.StartClock();
 
         long step = State.Step;
-        double entropy = double.NaN;
         Func<long, EvaluationRecord>? evaluate = _evalEnv is null ? null : at => Evaluate(at, cancellation);
-
-        _envs.Reset(_seed + (int)(step % 1_000_000));
-        while (step < s.TotalSteps && !cancellation.IsCancellationRequested)
+        if (_actionRng is null)
+        {
+            ulong stream = (ulong)_seed ^ ((ulong)step << 20);
+            _actionRng = new Rng(Rng.DeriveSeed(stream, 21));
+            _updateRng = new Rng(Rng.DeriveSeed(stream, 22));
+            _envs.Reset(_seed + (int)(step % 1_000_000));
+        }
+        while (step < targetStep && !cancellation.IsCancellationRequested)
         {
             long before = step;
             // 1. Sample: run π_θ for T steps in every environment.
@@ -144,13 +141,9 @@ public sealed class OnPolicyLoop
             if (critic) Bootstrap(ro, agent, bootstrapRows, bootstrapObs, bootstrapValues);
 
             // 2–5. The algorithm's update rule.
-            var stats = _algorithm.Update(ro, Math.Min(1.0, (double)before / s.TotalSteps));
-            if (stats is OnPolicyStats u)
-            {
-                _book.Update(u.PolicyLoss + (double.IsNaN(u.ValueLoss) ? 0 : u.ValueLoss), u.MeanValue, step);
-                entropy = u.Entropy;
-            }
-            _book.Advance(before, step, entropy, evaluate);
+            if (_algorithm.Update(ro, new UpdateContext(Math.Min(1.0, (double)before / targetStep), _updateRng!, metrics)))
+                _book.Update(step);
+            _book.Advance(before, step, evaluate);
         }
         return State;
     }
@@ -173,6 +166,6 @@ public sealed class OnPolicyLoop
     public EvaluationRecord Evaluate(long step, CancellationToken cancellation = default)
     {
         if (_evalEnv is null) throw new InvalidOperationException("No evaluation environment was given.");
-        return Evaluation.Run(_evalEnv, _algorithm.Agent.Greedy, _settings.EvalEpisodes, _seed + 1_000_000, step, cancellation);
+        return Evaluation.Run(_evalEnv, _algorithm.Agent.Greedy, _options.EvalEpisodes, Evaluation.SeedFor(_seed), step, cancellation);
     }
 }

@@ -4,6 +4,7 @@ using Bellman.Algorithms.Replay;
 using Bellman.Algorithms.Training;
 using Bellman.Core.Random;
 using Bellman.Core.Schedules;
+using Bellman.Core.Spaces;
 using Bellman.Nn;
 using Bellman.Nn.Layers;
 using Bellman.Nn.Optimizers;
@@ -21,42 +22,64 @@ namespace Bellman.Algorithms.ValueBased;
 /// weighted by importance weights under prioritized replay, with the gradient norm clipped;</item>
 /// <item>update φ': copy φ every N steps, or Polyak-average it with τ.</item>
 /// </list>
-/// With <c>replay = false</c> the loop feeds one transition per step and the target uses φ itself: the
-/// lecture's online Q-iteration ("what's wrong?").
+/// With <c>target_network = false</c> the target uses φ itself: with <c>replay = false</c> as well, the
+/// lecture's online Q-iteration ("what's wrong?"). The agent reads only its own options; the batch it is
+/// handed tells its size and whether it carries importance weights.
 /// </summary>
 public sealed class DqnAgent : IOffPolicyAgent
 {
+    private static readonly MetricDefinition[] DqnMetrics =
+    [
+        new("exploration_rate", "eps", MetricAggregation.Last),
+        new("loss", "loss"),
+        new("q", "Q"),
+    ];
+
     private readonly DqnOptions _options;
+    private readonly IReadOnlyList<int> _observationShape;
     private readonly int _observationSize;
     private readonly Graph _graph = new();
     private readonly Graph _actGraph = new();
-    private readonly float[] _targets;
     private readonly float[] _actQ;
     private readonly Schedule _exploration;
+    private float[] _targets = [];
 
     /// <summary>Creates the networks (initialised from <paramref name="init"/>) and the optimizer.</summary>
-    public DqnAgent(int observationSize, int actionCount, DqnOptions options, Rng init)
+    public DqnAgent(Space observationSpace, Space actionSpace, DqnOptions options, Rng init)
     {
-        _options = options.Validate();
-        _observationSize = observationSize;
-        ActionCount = actionCount;
+        options.Validate();
+        if (actionSpace is not Discrete discrete)
+            throw new ArgumentException($"DQN needs a Discrete action space, got {actionSpace}; for Box actions use a continuous-action algorithm.", nameof(actionSpace));
+        if (observationSpace is not Box)
+            throw new ArgumentException($"DQN needs a Box observation space, got {observationSpace} (tabular environments: use `bellman train q-learning` or `bellman solve`).", nameof(observationSpace));
+        _options = options;
+        ObservationSpace = observationSpace;
+        ActionSpace = actionSpace;
+        _observationShape = observationSpace.Shape;
+        _observationSize = observationSpace.FlatSize;
+        ActionCount = discrete.N;
         var random = new RngSource(init);
-        Q = QNetwork.Create(observationSize, actionCount, options.NetArch, options.Dueling, random);
-        Target = QNetwork.Create(observationSize, actionCount, options.NetArch, options.Dueling, random);
+        Q = QNetwork.Create(_observationShape, ActionCount, options.Network, options.Dueling, random);
+        Target = QNetwork.Create(_observationShape, ActionCount, options.Network, options.Dueling, random);
         Target.CopyFrom(Q);
         Target.SetRequiresGrad(false);
         Optimizer = options.Optimizer switch
         {
             OptimizerKind.Adam => new Adam(Q.Parameters(), options.LearningRate, eps: options.OptimizerEps),
-            OptimizerKind.Rmsprop => new RmsProp(Q.Parameters(), options.LearningRate, eps: options.OptimizerEps, centered: true),
+            OptimizerKind.Rmsprop => new RmsProp(Q.Parameters(), options.LearningRate, alpha: options.RmsPropAlpha, eps: options.OptimizerEps, centered: options.RmsPropCentered),
             _ => new Sgd(Q.Parameters(), options.LearningRate),
         };
-        _targets = new float[Math.Max(options.BatchSize, options.NumEnvs)];
-        _actQ = new float[actionCount];
+        _actQ = new float[ActionCount];
         _exploration = options.Exploration == ExplorationKind.EpsilonGreedy
             ? Schedule.Linear(options.ExplorationInitialEps, options.ExplorationFinalEps, options.ExplorationFraction)
             : Schedule.Linear(options.TemperatureInitial, options.TemperatureFinal, options.ExplorationFraction);
     }
+
+    /// <inheritdoc/>
+    public Space ObservationSpace { get; }
+
+    /// <inheritdoc/>
+    public Space ActionSpace { get; }
 
     /// <summary>The online network Q_φ.</summary>
     public Module Q { get; }
@@ -71,10 +94,7 @@ public sealed class DqnAgent : IOffPolicyAgent
     public int ActionCount { get; }
 
     /// <inheritdoc/>
-    public bool DiscreteActions => true;
-
-    /// <inheritdoc/>
-    public int ActionSize => 1;
+    public IReadOnlyList<MetricDefinition> Metrics => DqnMetrics;
 
     /// <inheritdoc/>
     public IReadOnlyList<(string Name, Module Module)> Networks => [("q", Q), ("q_target", Target)];
@@ -82,15 +102,18 @@ public sealed class DqnAgent : IOffPolicyAgent
     /// <inheritdoc/>
     public IReadOnlyList<(string Name, Optimizer Optimizer)> Optimizers => [("optimizer", Optimizer)];
 
-    /// <inheritdoc/>
+    /// <summary>The exploration parameter (ε or temperature) at <paramref name="progress"/>.</summary>
     public double Exploration(double progress) => _exploration.ValueAt(progress);
+
+    /// <inheritdoc/>
+    public void RecordExploration(double progress, UpdateMetrics metrics) => metrics.Set("exploration_rate", Exploration(progress));
 
     /// <summary>Q_φ(s, ·) for a batch of observations, without recording gradients.</summary>
     public void QValues(ReadOnlySpan<float> observations, int count, Span<float> destination)
     {
         _actGraph.Reset();
         using var _ = _actGraph.NoGrad();
-        var x = _actGraph.Input(observations[..(count * _observationSize)], new Shape(count, _observationSize));
+        var x = _actGraph.Input(observations[..(count * _observationSize)], ObservationBatch.ShapeOf(count, _observationShape));
         Q.Forward(_actGraph, x).Data.CopyTo(destination);
     }
 
@@ -119,6 +142,9 @@ public sealed class DqnAgent : IOffPolicyAgent
     /// <inheritdoc/>
     public void Greedy(ReadOnlySpan<float> observation, Span<float> action) => action[0] = GreedyIndex(observation);
 
+    /// <inheritdoc/>
+    public void Sample(ReadOnlySpan<float> observation, Span<float> action, Rng rng) => Act(observation, 1, action, 1.0, rng);
+
     /// <summary>argmax_a Q_φ(s, a).</summary>
     public int GreedyIndex(ReadOnlySpan<float> observation)
     {
@@ -127,19 +153,21 @@ public sealed class DqnAgent : IOffPolicyAgent
     }
 
     /// <inheritdoc/>
-    public UpdateStats Train(ReplayBatch batch, Span<float> tdErrors, double progress)
+    public void Train(ReplayBatch batch, Span<float> tdErrors, in UpdateContext context)
     {
-        int n = batch.Size, obs = _observationSize, actions = ActionCount;
+        int n = batch.Size, actions = ActionCount;
+        var shape = ObservationBatch.ShapeOf(n, _observationShape);
         var g = _graph;
         g.Reset();
+        if (_targets.Length < n) _targets = new float[n];
         var y = _targets.AsSpan(0, n);
         // Step 3: targets from φ' (or φ itself without a target network), no gradient through them.
         using (g.NoGrad())
         {
-            var next = g.Input(batch.NextObservations, new Shape(n, obs));
-            var bootstrap = _options.Replay ? Target : Q;
+            var next = g.Input(batch.NextObservations, shape);
+            var bootstrap = _options.TargetNetwork ? Target : Q;
             var nextQ = bootstrap.Forward(g, next);
-            if (_options.DoubleQ && _options.Replay)
+            if (_options.DoubleQ && _options.TargetNetwork)
             {
                 var onlineNext = Q.Forward(g, next);
                 TdTargets.DoubleTargets(batch.Returns, batch.Discounts, onlineNext.Data, nextQ.Data, actions, y);
@@ -150,16 +178,16 @@ public sealed class DqnAgent : IOffPolicyAgent
             }
         }
         // Step 4: regress Q_φ(s_j, a_j) onto y_j.
-        var s = g.Input(batch.Observations, new Shape(n, obs));
+        var s = g.Input(batch.Observations, shape);
         var q = Q.Forward(g, s);
-        var qa = g.Gather(q, batch.DiscreteActions);
+        var qa = g.Gather(q, batch.DiscreteActions.AsSpan(0, n));
         var target = g.Input(y, qa.Shape);
-        var weights = _options.Prioritized ? g.Input(batch.Weights, qa.Shape) : null;
+        var weights = batch.Weighted ? g.Input(batch.Weights.AsSpan(0, n), qa.Shape) : null;
         var loss = _options.Loss == TdLoss.Huber ? g.HuberLoss(qa, target, weights) : g.MseLoss(qa, target, weights);
         Optimizer.ZeroGrad();
         g.Backward(loss);
         if (_options.MaxGradNorm > 0) GradientClipping.ClipGradNorm(Q.Parameters(), _options.MaxGradNorm);
-        if (_options.LearningRateLinearDecay) Optimizer.LearningRate = _options.LearningRate * Math.Max(0.0, 1.0 - progress);
+        if (_options.LearningRateLinearDecay) Optimizer.LearningRate = _options.LearningRate * Math.Max(0.0, 1.0 - context.Progress);
         Optimizer.Step();
 
         ReadOnlySpan<float> qaData = qa.Data;
@@ -169,13 +197,14 @@ public sealed class DqnAgent : IOffPolicyAgent
             tdErrors[i] = Math.Abs(qaData[i] - y[i]);
             meanQ += qaData[i];
         }
-        return new UpdateStats(loss.Item(), meanQ / n);
+        context.Metrics.Add("loss", loss.Item());
+        context.Metrics.Add("q", meanQ / n);
     }
 
     /// <inheritdoc/>
     public void OnEnvironmentSteps(long steps, long previousSteps)
     {
-        if (!_options.Replay) return;
+        if (!_options.TargetNetwork) return;
         // Step 5: every target_update_interval environment steps, φ' ← φ (τ = 1) or φ' ← τφ + (1 − τ)φ'.
         long interval = _options.TargetUpdateInterval;
         if (steps / interval == previousSteps / interval) return;

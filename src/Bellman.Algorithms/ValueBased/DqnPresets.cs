@@ -16,6 +16,9 @@ public static class DqnPresets
         NetArch = [256, 256], EvalFrequency = 5_000,
     };
 
+    /// <summary>The default options for <paramref name="envId"/>: its zoo preset, or SB3's defaults when it has none.</summary>
+    public static DqnOptions For(string envId) => All.DefaultFor(envId)?.Options ?? new DqnOptions();
+
     /// <summary>Every preset, default presets first.</summary>
     public static IReadOnlyList<Preset<DqnOptions>> All { get; } =
     [
@@ -40,7 +43,7 @@ public static class DqnPresets
         }),
         new Preset<DqnOptions>("online", "CartPole-v1", "the lecture's online Q-iteration: one transition, one gradient step, no replay, no target network", ZooCartPole with
         {
-            Replay = false, LearningRate = 1e-3, NetArch = [64, 64], LearningStarts = 0, TrainFrequency = 1, GradientSteps = 1,
+            Replay = false, TargetNetwork = false, LearningRate = 1e-3, NetArch = [64, 64], LearningStarts = 0, TrainFrequency = 1, GradientSteps = 1,
         }),
         new Preset<DqnOptions>("cartpole-nstep", "CartPole-v1", "Bellman's tuning: double Q, 3-step returns, one gradient step per environment step, 128-128 (stays at 500 in our runs, at twice the zoo's compute)", new DqnOptions
         {

@@ -1,9 +1,8 @@
+using Bellman.Algorithms.Configuration;
 using Bellman.Algorithms.Replay;
 using Bellman.Algorithms.Training;
 using Bellman.Core.Environments;
 using Bellman.Core.Random;
-using Bellman.Core.Spaces;
-using Bellman.Environments;
 
 namespace Bellman.Algorithms.ValueBased;
 
@@ -17,85 +16,108 @@ namespace Bellman.Algorithms.ValueBased;
 /// Targets use the true final observation at a time-limit truncation and no bootstrap at termination.
 /// The regression step is DQN's (<see cref="DqnAgent.Train"/>) with the frozen copy as its target network.
 /// </summary>
-public sealed class FittedQIteration : ITrainingRun
+public sealed class FittedQIteration : Algorithm
 {
-    private readonly FqiOptions _options;
-    private readonly IEnvironment _env;
-    private readonly IEnvironment _evalEnv;
-    private readonly int _seed;
-    private readonly Rng _collectRng;
-    private readonly Rng _replayRng;
-    private readonly RunBookkeeping _book;
+    /// <summary>The catalogue name.</summary>
+    public const string AlgorithmName = "fqi";
 
-    /// <summary>Builds the run from the registry.</summary>
-    public FittedQIteration(string envId, IReadOnlyDictionary<string, string> envOptions, FqiOptions options, int seed, IMetricsSink? sink = null, RunState? resumeFrom = null, EnvRegistry? registry = null)
+    private readonly IEnvironment _env;
+    private readonly IEnvironment? _evalEnv;
+    private readonly RunBookkeeping _book;
+    private readonly ReplayBuffer _data;
+    private readonly ReplayBatch _batch;
+    private readonly float[] _td, _previous, _action = new float[1];
+    private Rng? _collectRng, _replayRng, _updateRng;
+    private ReadOnlySpan<float> Observation => _env.Observation;
+    private double _episodeReturn;
+    private int _episodeLength;
+
+    /// <summary>The built-in presets.</summary>
+    public static IReadOnlyList<Preset<FqiOptions>> Presets { get; } =
+    [
+        new("fqi-CartPole-v1", "CartPole-v1", "fitted Q-iteration on CartPole: 5 rounds of 10k transitions, K = 20, S = 100", new FqiOptions()),
+    ];
+
+    /// <summary>Fitted Q-iteration on <paramref name="environment"/> (one environment collects; a second evaluates).</summary>
+    public FittedQIteration(EnvironmentSource environment, FqiOptions? options = null, int seed = 0)
+        : base(AlgorithmName, environment, options ?? new FqiOptions(), seed)
     {
-        _options = options.Validate();
-        registry ??= EnvRegistry.Default;
-        _env = registry.Make(envId, envOptions);
-        _evalEnv = registry.Make(envId, envOptions);
-        Agent = CreateAgent(_env, options, new Rng(Rng.DeriveSeed((ulong)seed, 1)));
-        _seed = seed;
-        _book = new RunBookkeeping(sink ?? NullMetricsSink.Instance, resumeFrom ?? new RunState(), options.TotalSteps, options.DatasetSize, options.DatasetSize);
-        ulong stream = (ulong)seed ^ ((ulong)State.Step << 20);
-        _collectRng = new Rng(Rng.DeriveSeed(stream, 11));
-        _replayRng = new Rng(Rng.DeriveSeed(stream, 12));
+        var o = FqiOptions = (FqiOptions)Options;
+        var probe = environment.Probe;
+        Agent = new DqnAgent(probe.ObservationSpace, probe.ActionSpace, o.ToDqnOptions(), new Rng(Rng.DeriveSeed((ulong)seed, 1)));
+        _env = environment.TrainingFactories(1)[0]();
+        _evalEnv = environment.MakeEvaluationEnvironment();
+        _book = new RunBookkeeping(new UpdateMetrics(Agent.Metrics), new RunState(), o.DatasetSize, o.DatasetSize);
+        int obsSize = probe.ObservationSpace.FlatSize;
+        long capacity = o.KeepData ? Math.Min(o.TotalSteps, int.MaxValue / 2) : o.DatasetSize;
+        _data = new ReplayBuffer((int)Math.Max(capacity, o.BatchSize), obsSize, 1, discreteActions: true);
+        _batch = new ReplayBatch(o.BatchSize, obsSize, 1);
+        _td = new float[o.BatchSize];
+        _previous = new float[obsSize];
     }
+
+    /// <summary>The options.</summary>
+    public FqiOptions FqiOptions { get; }
 
     /// <summary>The agent (Q network, frozen copy, optimizer).</summary>
-    public DqnAgent Agent { get; }
-
-    IAgent ITrainingRun.Agent => Agent;
+    public override DqnAgent Agent { get; }
 
     /// <inheritdoc/>
-    public RunState State => _book.State;
+    public override IReadOnlyList<MetricDefinition> Metrics => Agent.Metrics;
 
-    /// <summary>A Q-network agent for <paramref name="env"/> with these options.</summary>
-    public static DqnAgent CreateAgent(IEnvironment env, FqiOptions options, Rng init)
+    /// <inheritdoc/>
+    public override RunState State
     {
-        if (env.ActionSpace is not Discrete discrete || env.ObservationSpace is not Box box)
-            throw new ArgumentException($"Fitted Q-iteration needs Box observations and Discrete actions; {env.Name} has {env.ObservationSpace} and {env.ActionSpace}.");
-        return new DqnAgent(box.FlatSize, discrete.N, options.ToDqnOptions(), init);
+        get => _book.State;
+        protected set
+        {
+            if (_collectRng is not null) throw new InvalidOperationException("The run has started; its counters can no longer be replaced.");
+            _book.State = value;
+        }
     }
 
     /// <inheritdoc/>
-    public RunState Run(CancellationToken cancellation)
+    public override bool CanEvaluate => _evalEnv is not null;
+
+    /// <inheritdoc/>
+    public override RunState Run(long targetStep, IMetricsSink sink, CancellationToken cancellation)
     {
-        var o = _options;
-        int obsSize = _env.ObservationSpace.FlatSize;
-        long capacity = o.KeepData ? Math.Min(o.TotalSteps, int.MaxValue / 2) : o.DatasetSize;
-        var data = new ReplayBuffer((int)Math.Max(capacity, o.BatchSize), obsSize, 1, discreteActions: true);
-        var batch = new ReplayBatch(o.BatchSize, obsSize, 1);
-        var td = new float[o.BatchSize];
-        var previous = new float[obsSize];
-        var action = new float[1];
+        var o = FqiOptions;
+        var metrics = _book.Metrics;
+        _book.Sink = sink;
+        _book.TargetStep = targetStep;
+        _book.StartClock();
         long step = State.Step;
-        double episodeReturn = 0;
-        int episodeLength = 0;
-        Func<long, EvaluationRecord> evaluate = at => Evaluate(at, cancellation);
-        var obs = _env.Reset(_seed + (int)(step % 1_000_000));
-        while (step < o.TotalSteps && !cancellation.IsCancellationRequested)
+        Func<long, EvaluationRecord>? evaluate = _evalEnv is null ? null : at => Evaluation.Run(_evalEnv, Agent.Greedy, o.EvalEpisodes, Evaluation.SeedFor(Seed), at, cancellation);
+        if (_collectRng is null)
+        {
+            ulong stream = (ulong)Seed ^ ((ulong)step << 20);
+            _collectRng = new Rng(Rng.DeriveSeed(stream, 11));
+            _replayRng = new Rng(Rng.DeriveSeed(stream, 12));
+            _updateRng = new Rng(Rng.DeriveSeed(stream, 13));
+            _env.Reset(Seed + (int)(step % 1_000_000));
+        }
+        while (step < targetStep && !cancellation.IsCancellationRequested)
         {
             // 1. collect N transitions with the current ε-greedy policy.
-            long before = step, roundEnd = Math.Min(o.TotalSteps, step + o.DatasetSize);
+            long before = step, roundEnd = Math.Min(targetStep, step + o.DatasetSize);
             while (step < roundEnd)
             {
-                obs.CopyTo(previous);
-                Agent.Act(previous, 1, action, progress: 0, _collectRng);
-                int a = (int)action[0];
+                Observation.CopyTo(_previous);
+                Agent.Act(_previous, 1, _action, progress: 0, _collectRng);
+                int a = (int)_action[0];
                 var r = _env.Step(a);
-                data.Add(previous, a, r.Reward, _env.Observation, r.Terminated, r.Truncated);
+                _data.Add(_previous, a, r.Reward, _env.Observation, r.Terminated, r.Truncated);
                 step++;
-                episodeReturn += r.Reward;
-                episodeLength++;
+                _episodeReturn += r.Reward;
+                _episodeLength++;
                 if (r.Terminated || r.Truncated)
                 {
-                    _book.Episode(step, episodeReturn, episodeLength);
-                    episodeReturn = 0;
-                    episodeLength = 0;
-                    obs = _env.Reset();
+                    _book.Episode(step, _episodeReturn, _episodeLength);
+                    _episodeReturn = 0;
+                    _episodeLength = 0;
+                    _env.Reset();
                 }
-                else obs = _env.Observation;
             }
             // 2–3. K times: freeze φ' ← φ, then S gradient steps toward y = r + γ max Q_φ'(s', ·).
             for (int k = 0; k < o.Iterations && !cancellation.IsCancellationRequested; k++)
@@ -103,21 +125,20 @@ public sealed class FittedQIteration : ITrainingRun
                 Agent.Target.CopyFrom(Agent.Q);
                 for (int sIndex = 0; sIndex < o.GradientSteps; sIndex++)
                 {
-                    data.Sample(_replayRng, batch, o.Gamma);
-                    var stats = Agent.Train(batch, td, (double)step / o.TotalSteps);
-                    _book.Update(stats.Loss, stats.MeanQ, step);
+                    _data.Sample(_replayRng!, _batch, o.Gamma);
+                    Agent.Train(_batch, _td, new UpdateContext((double)step / targetStep, _updateRng!, metrics));
+                    _book.Update(step);
                 }
             }
+            Agent.RecordExploration(0, metrics);
             // A round always ends on an evaluation (the last one may be shorter than dataset_size).
-            _book.Advance(step == o.TotalSteps && step % o.DatasetSize != 0 ? step - o.DatasetSize : before, step, o.CollectEpsilon, evaluate);
+            _book.Advance(step == targetStep && step % o.DatasetSize != 0 ? step - o.DatasetSize : before, step, evaluate);
         }
         return State;
     }
 
     /// <inheritdoc/>
-    public EvaluationRecord Evaluate(long step, CancellationToken cancellation) =>
-        Evaluation.Run(_evalEnv, Agent.Greedy, _options.EvalEpisodes, _seed + 1_000_000, step, cancellation);
-
-    /// <inheritdoc/>
-    public void Dispose() { }
+    public override EvaluationRecord Evaluate(CancellationToken cancellation = default) => _evalEnv is null
+        ? throw new InvalidOperationException("No evaluation environment: a single environment instance was given; pass a factory to evaluate.")
+        : Evaluation.Run(_evalEnv, Agent.Greedy, FqiOptions.EvalEpisodes, Evaluation.SeedFor(Seed), State.Step, cancellation);
 }

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using Bellman.Algorithms.Training;
 using Bellman.Cli.Infrastructure;
 using Bellman.Cli.Runs;
@@ -27,8 +26,8 @@ public sealed class EvalCommand(CliIO io) : Command<EvalCommand.Settings>
 
         /// <summary>Seed of the first episode.</summary>
         [CommandOption("--seed <N>")]
-        [Description("Episode k resets with seed + k (default 0).")]
-        public int Seed { get; init; }
+        [Description("Episode k resets with seed + k (default: the seeds of the run's own evaluations, run seed + 1000000, so that the figures match eval.csv and summary.json).")]
+        public int? Seed { get; init; }
 
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
@@ -44,13 +43,11 @@ public sealed class EvalCommand(CliIO io) : Command<EvalCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string prefix = ResolveCheckpoint(settings.Target);
-        var meta = AgentCheckpoint.ReadMetadata(prefix).Deserialize<CheckpointMetadata>()
-            ?? throw new CliException($"{prefix}.json has no metadata.");
-        var algo = AlgorithmCatalog.Find(meta.Algo) ?? throw new CliException($"{prefix} holds a '{meta.Algo}' agent, which this version does not know.");
+        var meta = Algorithm.ReadMetadata(prefix);
+        using var algorithm = Algorithm.Load(prefix);
         var env = EnvRegistry.Default.Make(meta.Env, meta.EnvOptions);
-        var agent = algo.CreateAgent(env, meta.Options, prefix + ".json");
-        AgentCheckpoint.Load(prefix, agent.Networks, []);
-        var result = Evaluation.Run(env, agent.Greedy, settings.Episodes, settings.Seed, meta.Step, cancellationToken);
+        int seed = settings.Seed ?? Evaluation.SeedFor(meta.Seed);
+        var result = Evaluation.Run(env, algorithm.Agent.Greedy, settings.Episodes, seed, meta.Step, cancellationToken);
         if (settings.Json)
         {
             io.Out.WriteLine("{" + string.Create(CultureInfo.InvariantCulture,
@@ -60,7 +57,7 @@ public sealed class EvalCommand(CliIO io) : Command<EvalCommand.Settings>
         {
             io.Out.WriteLine($"{meta.Env}: greedy policy of {prefix} (trained {meta.Step} steps)");
             for (int k = 0; k < result.Returns.Count; k++)
-                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1} (seed {settings.Seed + k}): return {result.Returns[k]:0.###}"));
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1} (seed {seed + k}): return {result.Returns[k]:0.###}"));
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean return {result.MeanReturn:0.###} ± {result.StdReturn:0.###} over {result.Returns.Count} episodes"));
         }
         return 0;

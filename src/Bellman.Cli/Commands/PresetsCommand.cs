@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
+using Bellman.Algorithms;
+using Bellman.Algorithms.Configuration;
 using Bellman.Cli.Infrastructure;
-using Bellman.Cli.Runs;
 using Bellman.Core.Text;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -19,6 +20,11 @@ public sealed class PresetsCommand(CliIO io) : Command<PresetsCommand.Settings>
         [Description("Show every option of this preset.")]
         public string? Name { get; init; }
 
+        /// <summary>Restrict to one environment.</summary>
+        [CommandOption("--env <ID>")]
+        [Description("Only presets for this environment (e.g. CartPole-v1).")]
+        public string? Env { get; init; }
+
         /// <summary>Restrict to one algorithm.</summary>
         [CommandOption("--algo <ALGO>")]
         [Description("Only this algorithm's presets (e.g. dqn).")]
@@ -35,18 +41,29 @@ public sealed class PresetsCommand(CliIO io) : Command<PresetsCommand.Settings>
         {
             foreach (var algo in algorithms)
             {
-                var summary = algo.PresetSummaries.FirstOrDefault(p => string.Equals(p.Name, settings.Name, StringComparison.OrdinalIgnoreCase));
-                if (summary.Name is null) continue;
-                io.Out.WriteLine($"# {algo.Name} preset {summary.Name} for {summary.EnvId}: {summary.Description}");
-                io.Out.Write(algo.PresetYaml(summary.Name));
+                var preset = algo.FindPreset(settings.Name);
+                if (preset is null) continue;
+                io.Out.WriteLine($"# {algo.Name} preset {preset.Name} for {preset.EnvId}: {preset.Description}");
+                io.Out.Write(OptionBinder.ToYaml(preset.Options));
                 return 0;
             }
-            throw new CliException($"Unknown preset '{settings.Name}'; {Suggestions.DidYouMean(settings.Name, algorithms.SelectMany(a => a.PresetSummaries.Select(p => p.Name)))}");
+            throw new CliException($"Unknown preset '{settings.Name}'; {Suggestions.DidYouMean(settings.Name, algorithms.SelectMany(a => a.Presets.Select(p => p.Name)).Distinct())}");
         }
+        if (settings.Env is not null && !Environments.EnvRegistry.Default.Contains(settings.Env))
+            throw new CliException($"Unknown environment '{settings.Env}'; {Suggestions.DidYouMean(settings.Env, Environments.EnvRegistry.Default.Ids)}");
         var table = new Table().AddColumns("algo", "preset", "env", "steps", "source");
+        int rows = 0;
         foreach (var algo in algorithms)
-            foreach (var p in algo.PresetSummaries)
-                table.AddRow(algo.Name, Markup.Escape(p.Name), Markup.Escape(p.EnvId), p.TotalSteps.ToString(CultureInfo.InvariantCulture), Markup.Escape(p.Description));
+            foreach (var p in algo.Presets.Where(p => settings.Env is null || p.EnvId == settings.Env))
+            {
+                table.AddRow(algo.Name, Markup.Escape(p.Name), Markup.Escape(p.EnvId), p.Options.TotalSteps.ToString(CultureInfo.InvariantCulture), Markup.Escape(p.Description));
+                rows++;
+            }
+        if (rows == 0)
+        {
+            io.Out.WriteLine($"No built-in presets for {settings.Env}; training there starts from each algorithm's defaults (`bellman options ALGO`).");
+            return 0;
+        }
         io.Console.Write(table);
         io.Out.WriteLine("Show one preset's options with `bellman presets --name NAME`; every key can be overridden with --set key=value.");
         return 0;

@@ -1,9 +1,10 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using Bellman.Algorithms;
 using Bellman.Algorithms.Configuration;
 using Bellman.Algorithms.Training;
-using Bellman.Algorithms.ValueBased;
 using Bellman.Cli.Infrastructure;
 using Bellman.Cli.Runs;
 using Bellman.Core.Text;
@@ -12,33 +13,26 @@ using Spectre.Console.Cli;
 
 namespace Bellman.Cli.Commands;
 
-/// <summary><c>bellman train dqn</c>.</summary>
-public sealed class TrainDqnCommand(CliIO io) : TrainCommand<DqnOptions>(io, new DqnSpec());
-
-/// <summary><c>bellman train fqi</c>.</summary>
-public sealed class TrainFqiCommand(CliIO io) : TrainCommand<FqiOptions>(io, new FqiSpec());
-
 /// <summary>
-/// <c>bellman train ALGO</c>: trains an algorithm on an environment from a preset, a YAML file and
-/// <c>--set key=value</c> overrides, writing a run folder with the resolved configuration, metrics,
-/// evaluations, checkpoints, a learning curve and a summary. Every algorithm shares this command; it
-/// brings only its <see cref="AlgorithmSpec{TOptions}"/>.
+/// <c>bellman train ALGO</c>: trains an algorithm of the catalogue (<see cref="AlgorithmCatalog"/>, given as the
+/// command's data) on an environment from a preset, a YAML file and <c>--set key=value</c> overrides, writing a
+/// run folder with the resolved configuration, metrics, evaluations, checkpoints, a learning curve and a
+/// summary. Every algorithm shares this command; adding one to the catalogue adds it here.
 /// </summary>
-public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> spec) : Command<TrainSettings> where TOptions : class, ITrainingOptions
+public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
 {
-    // Written by the training thread, read by the progress display: a boxed snapshot is swapped atomically.
-    private volatile object? _lastSnapshot;
+    // Written by the training thread, read by the progress display: a snapshot is swapped atomically.
+    private volatile TrainingSnapshot? _lastSnapshot;
 
     /// <inheritdoc/>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
-        var (config, options, folder, resume) = settings.Resume is not null ? PrepareResume(settings) : PrepareNew(settings);
-        var state = resume?.State;
+        var spec = context.Data as AlgorithmInfo ?? throw new InvalidOperationException("train: no algorithm was registered for this command.");
+        var (config, options, folder, algorithm, resumed) = settings.Resume is not null ? PrepareResume(spec, settings) : PrepareNew(spec, settings);
         io.Out.WriteLine($"{spec.Name} on {config.EnvId}, seed {config.Seed}, {options.TotalSteps} steps{(config.Preset is null ? "" : $", preset {config.Preset}")} -> {folder.Path}");
 
         EvaluationRecord? lastEval = null;
-        ITrainingRun? run = null;
-        var recorder = new RunRecorder(folder.Path, append: resume is not null,
+        var recorder = new RunRecorder(folder.Path, append: resumed, algorithm.Metrics,
             onSnapshot: s =>
             {
                 _lastSnapshot = s;
@@ -48,24 +42,21 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
             {
                 lastEval = e;
                 Say(string.Create(CultureInfo.InvariantCulture, $"eval  step {e.Step,8}  mean return {e.MeanReturn:0.##} ± {e.StdReturn:0.##} over {e.Returns.Count} episodes"));
-                SaveCheckpoint(run!, folder.Latest, config, options);
-                if (e.MeanReturn >= run!.State.BestEvaluation) SaveCheckpoint(run, folder.Best, config, options);
+                algorithm.Save(folder.Latest);
+                if (e.MeanReturn >= algorithm.State.BestEvaluation) algorithm.Save(folder.Best);
             });
         string status;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using (recorder)
-        using (run = spec.CreateRun(config.EnvId, config.EnvOptions, options, config.Seed, recorder, state))
+        using (algorithm)
         {
-            if (resume is not null)
-                AgentCheckpoint.Load(folder.Latest, run.Agent.Networks, run.Agent.Optimizers);
-            else
-                SaveCheckpoint(run, folder.Latest, config, options); // a loadable checkpoint exists from the first step on
+            if (!resumed) algorithm.Save(folder.Latest); // a loadable checkpoint exists from the first step on
             try
             {
-                if (io.IsInteractive) RunWithProgress(run, options.TotalSteps, cancellationToken);
-                else run.Run(cancellationToken);
+                if (io.IsInteractive) RunWithProgress(algorithm, options.TotalSteps, recorder, cancellationToken);
+                else algorithm.Run(options.TotalSteps, recorder, cancellationToken);
                 status = cancellationToken.IsCancellationRequested ? "interrupted" : "completed";
-                SaveCheckpoint(run, folder.Latest, config, options);
+                algorithm.Save(folder.Latest);
             }
             catch (TrainingDivergedException e)
             {
@@ -73,13 +64,13 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
                 status = "diverged";
                 io.Error.WriteLine($"error: training diverged: {e.Message} The last good checkpoint is kept in {folder.Latest}.safetensors.");
             }
-            var final = run.State;
-            if (status == "completed" && options.EvalFrequency > 0 && (lastEval is null || lastEval.Step != final.Step))
+            var final = algorithm.State;
+            if (status == "completed" && options.EvalFrequency > 0 && algorithm.CanEvaluate && (lastEval is null || lastEval.Step != final.Step))
             {
-                lastEval = run.Evaluate(final.Step, cancellationToken);
+                lastEval = algorithm.Evaluate(cancellationToken);
                 recorder.OnEvaluation(lastEval);
             }
-            WriteSummary(folder, config, run, status, lastEval, clock.Elapsed);
+            WriteSummary(spec, folder, config, algorithm.State, status, lastEval, clock.Elapsed);
         }
         try
         {
@@ -89,12 +80,13 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
         {
             io.Error.WriteLine($"warning: could not draw {folder.Plot}: {e.Message}");
         }
+        var state = algorithm.State;
         io.Out.WriteLine(status switch
         {
             "completed" => $"done: final greedy evaluation {(lastEval is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{lastEval.MeanReturn:0.##} ± {lastEval.StdReturn:0.##}"))}"
-                + (double.IsNegativeInfinity(run.State.BestEvaluation) ? "" : string.Create(CultureInfo.InvariantCulture, $", best {run.State.BestEvaluation:0.##} (checkpoints/best)"))
+                + (double.IsNegativeInfinity(state.BestEvaluation) ? "" : string.Create(CultureInfo.InvariantCulture, $", best {state.BestEvaluation:0.##} (checkpoints/best)"))
                 + $"; run folder {folder.Path}",
-            "interrupted" => $"interrupted at step {run.State.Step}; resume with: bellman train {spec.Name} --resume {folder.Path}",
+            "interrupted" => $"interrupted at step {state.Step}; resume with: bellman train {spec.Name} --resume {folder.Path}",
             _ => $"stopped: {status}",
         });
         return status switch { "completed" or "interrupted" => 0, _ => 3 };
@@ -106,7 +98,7 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
         else io.Out.WriteLine(line);
     }
 
-    private (RunConfig Config, TOptions Options, RunFolder Folder, ResumeInfo? Resume) PrepareNew(TrainSettings settings)
+    private static (RunConfig Config, ITrainingOptions Options, RunFolder Folder, Algorithm Algorithm, bool Resumed) PrepareNew(AlgorithmInfo spec, TrainSettings settings)
     {
         Dictionary<string, string> fileValues = [], fileEnvOptions = [];
         if (settings.Config is not null) (fileValues, fileEnvOptions) = RunConfig.ReadYaml(settings.Config);
@@ -116,45 +108,54 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
         string envId = settings.Env ?? fileValues.GetValueOrDefault("env") ?? "CartPole-v1";
         int seed = settings.Seed ?? (fileValues.TryGetValue("seed", out var s) ? ParseInt(s, "seed", source) : 0);
         string? presetName = settings.Preset ?? fileValues.GetValueOrDefault("preset");
-        TOptions options;
+        ITrainingOptions options;
         if (presetName is not null)
         {
-            var preset = spec.Presets.Find(presetName)
+            var preset = spec.FindPreset(presetName)
                 ?? throw new CliException($"Unknown {spec.Name} preset '{presetName}'; {Suggestions.DidYouMean(presetName, spec.Presets.Select(p => p.Name))} (`bellman presets` lists them).");
             options = preset.Options;
             presetName = preset.Name;
         }
         else
         {
-            var preset = spec.Presets.DefaultFor(envId);
+            var preset = spec.DefaultPreset(envId);
             options = preset?.Options ?? spec.Defaults;
             presetName = preset?.Name;
         }
         foreach (var key in RunConfig.RunKeys) fileValues.Remove(key);
-        options = OptionBinder.Apply(options, fileValues, source);
-        options = OptionBinder.Apply(options, KeyValues.Parse(settings.Set, "--set", lastWins: true), "--set");
-        options = WithSteps(options, settings.Steps);
+        options = spec.Bind(options, fileValues, source);
+        options = spec.Bind(options, KeyValues.Parse(settings.Set, "--set", lastWins: true), "--set");
+        options = WithSteps(spec, options, settings.Steps);
         options.Validate();
 
         var envOptions = new Dictionary<string, string>(fileEnvOptions);
         foreach (var (k, v) in settings.ParseOptions()) envOptions[k] = v;
-        Bellman.Environments.EnvRegistry.Default.Make(envId, envOptions); // unknown id or option: fail before creating the folder
+        // Everything that can be wrong (id, options, algorithm and environment) fails before the folder exists.
+        var algorithm = spec.Create(EnvironmentSource.FromId(envId, envOptions), options, seed);
 
         RunFolder folder;
-        if (settings.Out is not null)
+        try
         {
-            if (File.Exists(Path.Combine(settings.Out, "config.yaml")))
-                throw new CliException($"'{settings.Out}' already holds a run; choose another --out, or continue it with --resume {settings.Out}.");
-            Directory.CreateDirectory(settings.Out);
-            folder = new RunFolder(settings.Out);
+            if (settings.Out is not null)
+            {
+                if (File.Exists(Path.Combine(settings.Out, "config.yaml")))
+                    throw new CliException($"'{settings.Out}' already holds a run; choose another --out, or continue it with --resume {settings.Out}.");
+                Directory.CreateDirectory(settings.Out);
+                folder = new RunFolder(settings.Out);
+            }
+            else folder = RunFolder.CreateDefault(spec.Name, envId, seed);
+            var config = new RunConfig(spec.Name, envId, seed, presetName, envOptions, OptionBinder.Describe(options));
+            RunFolder.WriteAtomic(folder.Config, config.ToYaml());
+            return (config, options, folder, algorithm, false);
         }
-        else folder = RunFolder.CreateDefault(spec.Name, envId, seed);
-        var config = new RunConfig(spec.Name, envId, seed, presetName, envOptions, OptionBinder.Describe(options));
-        RunFolder.WriteAtomic(folder.Config, config.ToYaml());
-        return (config, options, folder, null);
+        catch
+        {
+            algorithm.Dispose();
+            throw;
+        }
     }
 
-    private (RunConfig, TOptions, RunFolder, ResumeInfo?) PrepareResume(TrainSettings settings)
+    private static (RunConfig, ITrainingOptions, RunFolder, Algorithm, bool) PrepareResume(AlgorithmInfo spec, TrainSettings settings)
     {
         if (settings.Preset is not null || settings.Config is not null || settings.Set.Length > 0 || settings.Env is not null || settings.Seed is not null)
             throw new CliException("--resume continues a run with its own configuration; only --steps may be given with it.");
@@ -166,21 +167,29 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
         int seed = ParseInt(values.GetValueOrDefault("seed") ?? "0", "seed", folder.Config);
         string? preset = values.GetValueOrDefault("preset");
         foreach (var key in RunConfig.RunKeys) values.Remove(key);
-        if (values.Remove("algo", out var algo) && algo != spec.Name) throw new CliException($"'{settings.Resume}' is a {algo} run; resume it with `bellman train {algo} --resume`.");
-        var options = WithSteps(OptionBinder.Apply(spec.Defaults, values, folder.Config), settings.Steps);
+        if (values.Remove("algo", out var algo) && algo != spec.Name) throw new CliException($"'{settings.Resume}' is a {algo} run; resume it with `bellman train {algo} --resume {settings.Resume}`.");
+        var options = WithSteps(spec, spec.Bind(spec.Defaults, values, folder.Config), settings.Steps);
         options.Validate();
-        var meta = AgentCheckpoint.ReadMetadata(folder.Latest).Deserialize<CheckpointMetadata>()
-            ?? throw new CliException($"{folder.Latest}.json has no run state.");
+        var meta = Algorithm.ReadMetadata(folder.Latest);
         if (meta.Env != envId) throw new CliException($"The checkpoint was trained on {meta.Env}, but the run's config says {envId}.");
-        var state = new RunState { Step = meta.Step, Episodes = meta.Episodes, Updates = meta.Updates, BestEvaluation = meta.BestEvaluation ?? double.NegativeInfinity };
-        if (state.Step >= options.TotalSteps)
-            throw new CliException($"The run already reached {state.Step} of {options.TotalSteps} steps; pass a larger --steps to train further.");
+        if (meta.Step >= options.TotalSteps)
+            throw new CliException($"The run already reached {meta.Step} of {options.TotalSteps} steps; pass a larger --steps to train further.");
+        var algorithm = spec.Create(EnvironmentSource.FromId(envId, envOptions), options, seed);
+        try
+        {
+            algorithm.Restore(folder.Latest);
+        }
+        catch
+        {
+            algorithm.Dispose();
+            throw;
+        }
         var config = new RunConfig(spec.Name, envId, seed, preset, envOptions, OptionBinder.Describe(options));
         RunFolder.WriteAtomic(folder.Config, config.ToYaml());
-        return (config, options, folder, new ResumeInfo(state));
+        return (config, options, folder, algorithm, true);
     }
 
-    private void RunWithProgress(ITrainingRun run, long totalSteps, CancellationToken cancellation)
+    private void RunWithProgress(Algorithm algorithm, long totalSteps, IMetricsSink sink, CancellationToken cancellation)
     {
         io.Console.Progress()
             .AutoClear(false)
@@ -188,53 +197,56 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
             .Start(ctx =>
             {
                 var task = ctx.AddTask("training", maxValue: totalSteps);
-                task.Value = run.State.Step;
+                task.Value = algorithm.State.Step;
                 Exception? error = null;
                 var thread = new Thread(() =>
                 {
-                    try { run.Run(cancellation); }
+                    try { algorithm.Run(totalSteps, sink, cancellation); }
                     catch (Exception e) { error = e; }
                 });
                 thread.Start();
-                while (!thread.Join(200))
+                while (!thread.Join(200)) Show();
+                Show();
+                if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+
+                void Show()
                 {
-                    var s = run.State;
+                    var s = algorithm.State;
                     task.Value = s.Step;
                     string best = double.IsNegativeInfinity(s.BestEvaluation) ? "-" : s.BestEvaluation.ToString("0.#", CultureInfo.InvariantCulture);
                     task.Description = Markup.Escape(_lastSnapshot is TrainingSnapshot snap
-                        ? string.Create(CultureInfo.InvariantCulture, $"step {s.Step}  {snap.StepsPerSecond:0} steps/s  return(100) {Fmt(snap.MeanReturn)}  {spec.ExplorationLabel} {snap.Exploration:0.###}  loss {Fmt(snap.Loss)}  best eval {best}")
+                        ? string.Create(CultureInfo.InvariantCulture, $"step {s.Step}  {snap.StepsPerSecond:0} steps/s  return(100) {Fmt(snap.MeanReturn)}  {Values(snap)}  best eval {best}")
                         : $"step {s.Step}  best eval {best}");
                     ctx.Refresh();
                 }
-                task.Value = run.State.Step;
-                if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
             });
     }
 
-    private string FormatSnapshot(in TrainingSnapshot s) => string.Create(CultureInfo.InvariantCulture,
-        $"step {s.Step,8}/{s.TotalSteps}  episodes {s.Episodes,5}  mean return(100) {Fmt(s.MeanReturn),8}  {spec.ExplorationLabel} {s.Exploration:0.###}  loss {Fmt(s.Loss)}  {spec.ValueLabel} {Fmt(s.MeanQ)}  {s.StepsPerSecond:0} steps/s  left {Left(s)}");
+    private static string FormatSnapshot(TrainingSnapshot s) => string.Create(CultureInfo.InvariantCulture,
+        $"step {s.Step,8}/{s.TotalSteps}  episodes {s.Episodes,5}  mean return(100) {Fmt(s.MeanReturn),8}  {Values(s)}  {s.StepsPerSecond:0} steps/s  left {Left(s)}");
 
-    private static string Fmt(double v) => double.IsNaN(v) ? "-" : v.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Values(TrainingSnapshot s)
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; i < s.Metrics.Count; i++)
+        {
+            if (i > 0) sb.Append("  ");
+            sb.Append(s.Metrics[i].Label).Append(' ').Append(Fmt(s.Values[i]));
+        }
+        return sb.ToString();
+    }
 
-    private static string Left(in TrainingSnapshot s)
+    private static string Fmt(double v) => double.IsNaN(v) ? "-" : Format.Short(v);
+
+    private static string Left(TrainingSnapshot s)
     {
         if (s.StepsPerSecond <= 0) return "-";
         var left = TimeSpan.FromSeconds((s.TotalSteps - s.Step) / s.StepsPerSecond);
         return left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
     }
 
-    private void SaveCheckpoint(ITrainingRun run, string prefix, RunConfig config, TOptions options)
+    private static void WriteSummary(AlgorithmInfo spec, RunFolder folder, RunConfig config, RunState s, string status, EvaluationRecord? eval, TimeSpan elapsed)
     {
-        var s = run.State;
-        var meta = new CheckpointMetadata(spec.Name, config.EnvId, config.EnvOptions.ToDictionary(), config.Seed, s.Step, s.Episodes, s.Updates,
-            double.IsNegativeInfinity(s.BestEvaluation) ? null : s.BestEvaluation,
-            OptionBinder.Describe(options).ToDictionary(x => x.Key, x => x.Value));
-        AgentCheckpoint.Save(prefix, run.Agent.Networks, run.Agent.Optimizers, meta);
-    }
-
-    private void WriteSummary(RunFolder folder, RunConfig config, ITrainingRun run, string status, EvaluationRecord? eval, TimeSpan elapsed)
-    {
-        var s = run.State;
         var summary = new Dictionary<string, object?>
         {
             ["algo"] = spec.Name,
@@ -247,6 +259,7 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
             ["final_eval_mean_return"] = eval?.MeanReturn,
             ["final_eval_std_return"] = eval?.StdReturn,
             ["best_eval_mean_return"] = double.IsNegativeInfinity(s.BestEvaluation) ? null : s.BestEvaluation,
+            ["eval_seed"] = Evaluation.SeedFor(config.Seed),
             ["wall_seconds"] = Math.Round(elapsed.TotalSeconds, 3),
         };
         RunFolder.WriteAtomic(folder.Summary, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
@@ -255,10 +268,8 @@ public abstract class TrainCommand<TOptions>(CliIO io, AlgorithmSpec<TOptions> s
     private static int ParseInt(string text, string key, string source) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new CliException($"{source}: {key} = '{text}' is not an integer.");
 
-    private sealed record ResumeInfo(RunState State);
-
-    private static TOptions WithSteps(TOptions options, long? steps) => steps is long n
-        ? OptionBinder.Apply(options, new Dictionary<string, string> { ["total_steps"] = n.ToString(CultureInfo.InvariantCulture) }, "--steps")
+    private static ITrainingOptions WithSteps(AlgorithmInfo spec, ITrainingOptions options, long? steps) => steps is long n
+        ? spec.Bind(options, new Dictionary<string, string> { ["total_steps"] = n.ToString(CultureInfo.InvariantCulture) }, "--steps")
         : options;
 }
 
@@ -301,14 +312,3 @@ public sealed class TrainSettings : EnvSettings
     public string? Resume { get; init; }
 }
 
-/// <summary>What a checkpoint's sidecar records besides the weights: enough to rebuild and resume the run.</summary>
-/// <param name="Algo">The algorithm.</param>
-/// <param name="Env">The environment id.</param>
-/// <param name="EnvOptions">Environment options.</param>
-/// <param name="Seed">The seed.</param>
-/// <param name="Step">Environment steps so far.</param>
-/// <param name="Episodes">Episodes so far.</param>
-/// <param name="Updates">Gradient steps so far.</param>
-/// <param name="BestEvaluation">The best evaluation mean so far.</param>
-/// <param name="Options">Every algorithm option as a string.</param>
-public sealed record CheckpointMetadata(string Algo, string Env, Dictionary<string, string> EnvOptions, int Seed, long Step, long Episodes, long Updates, double? BestEvaluation, Dictionary<string, string> Options);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Bellman.Algorithms.ActorCritic;
+using Bellman.Algorithms.Training;
 using Bellman.Algorithms.Configuration;
 using Bellman.Cli.Infrastructure;
 using Bellman.Core.Random;
@@ -46,9 +47,9 @@ public sealed class ValueFitCommand(CliIO io) : Command<ValueFitCommand.Settings
         var envOptions = settings.ParseOptions();
         var options = OptionBinder.Apply(new ValueFitOptions(), KeyValues.Parse(settings.Set, "--set", lastWins: true), "--set").Validate();
         var a2c = (OnPolicyPresets.A2c.DefaultFor(id)?.Options ?? new A2cOptions()) with { TotalSteps = Math.Max(1, settings.TrainSteps), EvalFrequency = 0 };
-        using var run = new OnPolicyRun(id, envOptions, a2c, settings.Seed);
-        if (settings.TrainSteps > 0) run.Run(cancellationToken);
-        var agent = run.Agent;
+        using var run = new Bellman.A2c(EnvironmentSource.FromId(id, envOptions), a2c, settings.Seed);
+        if (settings.TrainSteps > 0) run.Run(a2c.TotalSteps, NullMetricsSink.Instance, cancellationToken);
+        var agent = (ActorCriticAgent)run.Agent;
         void Policy(ReadOnlySpan<float> s, Span<float> a, Rng rng)
         {
             agent.Act(s, 1, a, rng);

@@ -12,7 +12,14 @@ public static class Format
     /// <summary>A float64 in its shortest round-trip form.</summary>
     public static string Double(double value) => double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : NonFinite(value);
 
-    /// <summary>A JSON boolean.</summary>
+    /// <summary>A number for people: at most three decimals, and never "-0".</summary>
+    public static string Short(double value)
+    {
+        string text = value.ToString("0.###", CultureInfo.InvariantCulture);
+        return text == "-0" ? "0" : text;
+    }
+
+    /// <summary>"true" or "false".</summary>
     public static string Bool(bool value) => value ? "true" : "false";
 
     /// <summary>A JSON array of float32 values.</summary>

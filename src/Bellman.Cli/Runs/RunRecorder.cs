@@ -5,30 +5,37 @@ namespace Bellman.Cli.Runs;
 
 /// <summary>
 /// Writes a run's metrics as it trains: <c>metrics.csv</c> (one row per episode and one per snapshot,
-/// without wall-clock columns so that the same seed and configuration give the same file bit for bit),
-/// and <c>eval.csv</c>; forwards snapshots and evaluations to the caller (progress display, checkpoints).
+/// with the algorithm's own keyed columns and without wall-clock columns, so that the same seed and
+/// configuration give the same file bit for bit), and <c>eval.csv</c>; forwards snapshots and
+/// evaluations to the caller (progress display, checkpoints).
 /// </summary>
 public sealed class RunRecorder : IMetricsSink, IDisposable
 {
-    /// <summary>The header of metrics.csv.</summary>
-    public const string MetricsHeader = "kind,step,episode,return,length,exploration,loss,mean_q,updates";
+    /// <summary>The columns of metrics.csv before the algorithm's own.</summary>
+    public const string MetricsHeaderStart = "kind,step,episode,return,length,updates";
 
     /// <summary>The header of eval.csv.</summary>
     public const string EvalHeader = "step,mean_return,std_return,episodes,returns";
 
     private readonly StreamWriter _metrics;
     private readonly StreamWriter _eval;
+    private readonly string _emptyMetrics;
     private readonly Action<TrainingSnapshot>? _onSnapshot;
     private readonly Action<EvaluationRecord>? _onEvaluation;
 
-    /// <summary>Opens (or, when resuming, appends to) the CSV files in <paramref name="folder"/>.</summary>
-    public RunRecorder(string folder, bool append, Action<TrainingSnapshot>? onSnapshot = null, Action<EvaluationRecord>? onEvaluation = null)
+    /// <summary>Opens (or, when resuming, appends to) the CSV files in <paramref name="folder"/>, with a column per metric.</summary>
+    public RunRecorder(string folder, bool append, IReadOnlyList<MetricDefinition> metrics, Action<TrainingSnapshot>? onSnapshot = null, Action<EvaluationRecord>? onEvaluation = null)
     {
-        _metrics = Open(Path.Combine(folder, "metrics.csv"), MetricsHeader, append);
+        _metrics = Open(Path.Combine(folder, "metrics.csv"), MetricsHeader(metrics), append);
         _eval = Open(Path.Combine(folder, "eval.csv"), EvalHeader, append);
+        _emptyMetrics = new string(',', metrics.Count);
         _onSnapshot = onSnapshot;
         _onEvaluation = onEvaluation;
     }
+
+    /// <summary>The header of metrics.csv for an algorithm with <paramref name="metrics"/>.</summary>
+    public static string MetricsHeader(IReadOnlyList<MetricDefinition> metrics) =>
+        MetricsHeaderStart + string.Concat(metrics.Select(m => "," + m.Key));
 
     /// <summary>Returns of every episode recorded in this session.</summary>
     public List<(long Step, double Return)> Episodes { get; } = [];
@@ -40,14 +47,14 @@ public sealed class RunRecorder : IMetricsSink, IDisposable
     public void OnEpisode(in EpisodeRecord e)
     {
         Episodes.Add((e.Step, e.Return));
-        _metrics.Write(string.Create(CultureInfo.InvariantCulture, $"episode,{e.Step},{e.Episode},{R(e.Return)},{e.Length},,,,\n"));
+        _metrics.Write(string.Create(CultureInfo.InvariantCulture, $"episode,{e.Step},{e.Episode},{R(e.Return)},{e.Length},{_emptyMetrics}\n"));
     }
 
     /// <inheritdoc/>
-    public void OnSnapshot(in TrainingSnapshot s)
+    public void OnSnapshot(TrainingSnapshot s)
     {
         _metrics.Write(string.Create(CultureInfo.InvariantCulture,
-            $"snapshot,{s.Step},{s.Episodes},{R(s.MeanReturn)},,{R(s.Exploration)},{R(s.Loss)},{R(s.MeanQ)},{s.Updates}\n"));
+            $"snapshot,{s.Step},{s.Episodes},{R(s.MeanReturn)},,{s.Updates}{string.Concat(s.Values.Select(v => "," + R(v)))}\n"));
         _metrics.Flush();
         _onSnapshot?.Invoke(s);
     }

@@ -257,6 +257,7 @@ public sealed partial class Graph
             case OpCode.MaxAxis: MaxAxisBackward(ref n); break;
             case OpCode.View: ViewBackward(ref n); break;
             case OpCode.Concat: ConcatBackward(ref n); break;
+            case OpCode.ChannelsFirst: ChannelsFirstBackward(ref n); break;
             case OpCode.Gather: GatherBackward(ref n); break;
             case OpCode.Softmax: SoftmaxBackward(ref n); break;
             case OpCode.LogSoftmax: LogSoftmaxBackward(ref n); break;

@@ -12,7 +12,7 @@ internal enum OpCode : byte
     // Reductions.
     SumAll, SumAxis, MaxAxis,
     // Shape and indexing.
-    View, Concat, Gather, Softmax, LogSoftmax,
+    View, Concat, Gather, Softmax, LogSoftmax, ChannelsFirst,
     // Fused losses and log-densities.
     Mse, Huber, CrossEntropy, GaussianLogProb, TanhGaussianLogProb,
 }

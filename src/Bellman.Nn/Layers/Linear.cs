@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Bellman.Nn.Layers;
 
 /// <summary>
@@ -48,6 +50,16 @@ public sealed class Linear : Module
         ArgumentNullException.ThrowIfNull(graph);
         return graph.Linear(x, graph.Param(Weight), Bias is null ? null : graph.Param(Bias));
     }
+
+    /// <inheritdoc/>
+    public override JsonObject Describe() => new()
+    {
+        ["type"] = "linear",
+        ["in_features"] = InFeatures,
+        ["out_features"] = OutFeatures,
+        ["weight"] = Weight.Name,
+        ["bias"] = Bias?.Name,
+    };
 
     /// <summary>relu(Forward(x)) as one fused op.</summary>
     public Tensor ForwardRelu(Graph graph, Tensor x)
@@ -101,6 +113,20 @@ public sealed class Conv2d : Module
 
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters() => _parameters;
+
+    /// <inheritdoc/>
+    public override JsonObject Describe() => new()
+    {
+        ["type"] = "conv2d",
+        ["layout"] = "nchw",
+        ["in_channels"] = Weight.Shape[1],
+        ["out_channels"] = Weight.Shape[0],
+        ["kernel_size"] = Weight.Shape[2],
+        ["stride"] = Stride,
+        ["padding"] = Padding,
+        ["weight"] = Weight.Name,
+        ["bias"] = Bias?.Name,
+    };
 
     /// <inheritdoc/>
     public override Tensor Forward(Graph graph, Tensor x)

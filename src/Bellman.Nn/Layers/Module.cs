@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Text.Json.Nodes;
 
 namespace Bellman.Nn.Layers;
 
@@ -14,6 +15,17 @@ public abstract class Module
 
     /// <summary>Applies the module to <paramref name="x"/>, recording on <paramref name="graph"/>.</summary>
     public abstract Tensor Forward(Graph graph, Tensor x);
+
+    /// <summary>
+    /// The module's architecture as JSON — its type, sizes, activation and the names of its parameter
+    /// tensors — complete enough for a program in another language to rebuild the forward pass from a
+    /// checkpoint alone. Containers list their children; the default names the type and the parameters.
+    /// </summary>
+    public virtual JsonObject Describe() => new()
+    {
+        ["type"] = GetType().Name,
+        ["parameters"] = new JsonArray([.. Parameters().Select(p => (JsonNode?)p.Name)]),
+    };
 
     /// <summary>
     /// For modules built from children (an actor with a trunk and two heads): renames every parameter of
@@ -97,6 +109,9 @@ public sealed class ReLU : StatelessModule
 {
     /// <inheritdoc/>
     public override Tensor Forward(Graph graph, Tensor x) => graph.Relu(x);
+
+    /// <inheritdoc/>
+    public override JsonObject Describe() => new() { ["type"] = "relu" };
 }
 
 /// <summary>tanh(x).</summary>
@@ -104,6 +119,9 @@ public sealed class Tanh : StatelessModule
 {
     /// <inheritdoc/>
     public override Tensor Forward(Graph graph, Tensor x) => graph.Tanh(x);
+
+    /// <inheritdoc/>
+    public override JsonObject Describe() => new() { ["type"] = "tanh" };
 }
 
 /// <summary>σ(x).</summary>
@@ -111,6 +129,9 @@ public sealed class Sigmoid : StatelessModule
 {
     /// <inheritdoc/>
     public override Tensor Forward(Graph graph, Tensor x) => graph.Sigmoid(x);
+
+    /// <inheritdoc/>
+    public override JsonObject Describe() => new() { ["type"] = "sigmoid" };
 }
 
 /// <summary>[N, ...] → [N, prod(...)].</summary>
@@ -118,4 +139,17 @@ public sealed class Flatten : StatelessModule
 {
     /// <inheritdoc/>
     public override Tensor Forward(Graph graph, Tensor x) => graph.Flatten(x);
+
+    /// <inheritdoc/>
+    public override JsonObject Describe() => new() { ["type"] = "flatten" };
+}
+
+/// <summary>[N, H, W, C] → [N, C, H, W]: channels-last images (as environments give them) to the convolutions' layout.</summary>
+public sealed class ChannelsFirst : StatelessModule
+{
+    /// <inheritdoc/>
+    public override Tensor Forward(Graph graph, Tensor x) => graph.ToChannelsFirst(x);
+
+    /// <inheritdoc/>
+    public override JsonObject Describe() => new() { ["type"] = "nhwc_to_nchw" };
 }

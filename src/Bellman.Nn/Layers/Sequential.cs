@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Bellman.Nn.Layers;
 
 /// <summary>
@@ -36,6 +38,13 @@ public sealed class Sequential : Module
 
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters() => _parameters;
+
+    /// <inheritdoc/>
+    public override JsonObject Describe() => new()
+    {
+        ["type"] = "sequential",
+        ["layers"] = new JsonArray([.. _layers.Select(l => (JsonNode?)l.Describe())]),
+    };
 
     /// <summary>Applies the modules in order; a Linear followed by a ReLU runs as one fused <see cref="Graph.LinearRelu"/>.</summary>
     public override Tensor Forward(Graph graph, Tensor x)

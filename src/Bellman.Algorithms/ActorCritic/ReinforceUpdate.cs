@@ -18,7 +18,7 @@ namespace Bellman.Algorithms.ActorCritic;
 /// of the gradient (their returns are unknown); the episode continues in the next rollout, whose later
 /// steps have complete rewards-to-go again.
 /// </summary>
-public sealed class Reinforce : IOnPolicyAlgorithm
+public sealed class ReinforceUpdate : IOnPolicyUpdate
 {
     private readonly ReinforceOptions _options;
     private readonly Graph _graph = new();
@@ -26,19 +26,23 @@ public sealed class Reinforce : IOnPolicyAlgorithm
     private bool[] _valid = [];
 
     /// <summary>Creates the agent (with a critic only for <see cref="BaselineKind.Value"/>).</summary>
-    public Reinforce(int observationSize, Core.Spaces.Space actionSpace, ReinforceOptions options, Rng init)
+    public ReinforceUpdate(Core.Spaces.Space observationSpace, Core.Spaces.Space actionSpace, ReinforceOptions options, Rng init)
     {
         options.Validate();
         _options = options;
-        Agent = new ActorCriticAgent(observationSize, actionSpace, options, critic: options.Baseline == BaselineKind.Value, splitOptimizers: false, options.LearningRate, init);
+        Agent = new ActorCriticAgent(observationSpace, actionSpace, options, critic: options.Baseline == BaselineKind.Value, splitOptimizers: false, options.LearningRate, init);
     }
 
     /// <inheritdoc/>
     public ActorCriticAgent Agent { get; }
 
     /// <inheritdoc/>
-    public OnPolicyStats? Update(Rollout ro, double progress)
+    public IReadOnlyList<MetricDefinition> Metrics => _options.Baseline == BaselineKind.Value ? ActorCriticMetrics.WithCritic : ActorCriticMetrics.ActorOnly;
+
+    /// <inheritdoc/>
+    public bool Update(Rollout ro, in UpdateContext context)
     {
+        double progress = context.Progress;
         var o = _options;
         int B = ro.Size, T = ro.Steps, count = 0;
         if (_q.Length != B) (_q, _weights, _advantages, _valueWeights, _valid) = (new float[B], new float[B], new float[B], new float[B], new bool[B]);
@@ -47,11 +51,11 @@ public sealed class Reinforce : IOnPolicyAlgorithm
             Returns.RewardToGo(ro.Rewards.AsSpan(e * T, T), ro.Ended.AsSpan(e * T, T), (float)o.Gamma, 0f, _q.AsSpan(e * T, T));
             count += Returns.CompleteEpisodes(ro.Ended.AsSpan(e * T, T), _valid.AsSpan(e * T, T));
         }
-        if (count == 0) return null;
+        if (count == 0) return false;
 
         var g = _graph;
         g.Reset();
-        var (head, value) = Agent.Network.Evaluate(g, g.Input(ro.Observations, new Shape(B, ro.ObservationSize)));
+        var (head, value) = Agent.Network.Evaluate(g, g.Input(ro.Observations, ro.BatchShape));
         if (value is not null) ro.CompleteValues(value.Data);
         double b = 0;
         if (o.Baseline == BaselineKind.Average)
@@ -90,6 +94,8 @@ public sealed class Reinforce : IOnPolicyAlgorithm
         if (o.MaxGradNorm > 0) GradientClipping.ClipGradNorm(opt.Parameters, o.MaxGradNorm);
         if (o.LearningRateLinearDecay) opt.LearningRate = o.LearningRate * Math.Max(0.0, 1.0 - progress);
         opt.Step();
-        return new OnPolicyStats(policyLoss.Item(), valueLoss?.Item() ?? double.NaN, entropy.Item(), value is null ? double.NaN : A2c.Mean(ro.Values));
+        if (valueLoss is null) ActorCriticMetrics.Record(context.Metrics, policyLoss.Item(), entropy.Item());
+        else ActorCriticMetrics.Record(context.Metrics, policyLoss.Item(), valueLoss.Item(), entropy.Item(), A2cUpdate.Mean(ro.Values));
+        return true;
     }
 }

@@ -16,32 +16,36 @@ namespace Bellman.Algorithms.ActorCritic;
 /// <item>clip ‖∇L‖ to max_grad_norm and take one RMSprop (or Adam) step on θ and φ together.</item>
 /// </list>
 /// </summary>
-public sealed class A2c : IOnPolicyAlgorithm
+public sealed class A2cUpdate : IOnPolicyUpdate
 {
     private readonly A2cOptions _options;
     private readonly Graph _graph = new();
     private float[] _advantages = [], _targets = [];
 
     /// <summary>Creates the agent (two networks or a shared trunk, one joint optimizer) from <paramref name="init"/>.</summary>
-    public A2c(int observationSize, Core.Spaces.Space actionSpace, A2cOptions options, Rng init)
+    public A2cUpdate(Core.Spaces.Space observationSpace, Core.Spaces.Space actionSpace, A2cOptions options, Rng init)
     {
         options.Validate();
         _options = options;
-        Agent = new ActorCriticAgent(observationSize, actionSpace, options, critic: true, splitOptimizers: false, options.LearningRate, init);
+        Agent = new ActorCriticAgent(observationSpace, actionSpace, options, critic: true, splitOptimizers: false, options.LearningRate, init);
     }
 
     /// <inheritdoc/>
     public ActorCriticAgent Agent { get; }
 
     /// <inheritdoc/>
-    public OnPolicyStats? Update(Rollout ro, double progress)
+    public IReadOnlyList<MetricDefinition> Metrics => ActorCriticMetrics.WithCritic;
+
+    /// <inheritdoc/>
+    public bool Update(Rollout ro, in UpdateContext context)
     {
+        double progress = context.Progress;
         var o = _options;
         int B = ro.Size, T = ro.Steps;
         if (_advantages.Length != B) (_advantages, _targets) = (new float[B], new float[B]);
         var g = _graph;
         g.Reset();
-        var (head, value) = Agent.Network.Evaluate(g, g.Input(ro.Observations, new Shape(B, ro.ObservationSize)));
+        var (head, value) = Agent.Network.Evaluate(g, g.Input(ro.Observations, ro.BatchShape));
         ro.CompleteValues(value!.Data);
         for (int e = 0; e < ro.Envs; e++)
         {
@@ -65,7 +69,8 @@ public sealed class A2c : IOnPolicyAlgorithm
         if (o.MaxGradNorm > 0) GradientClipping.ClipGradNorm(opt.Parameters, o.MaxGradNorm);
         if (o.LearningRateLinearDecay) opt.LearningRate = o.LearningRate * Math.Max(0.0, 1.0 - progress);
         opt.Step();
-        return new OnPolicyStats(policyLoss.Item(), valueLoss.Item(), entropy.Item(), Mean(ro.Values));
+        ActorCriticMetrics.Record(context.Metrics, policyLoss.Item(), valueLoss.Item(), entropy.Item(), Mean(ro.Values));
+        return true;
     }
 
     internal static double Mean(ReadOnlySpan<float> x)

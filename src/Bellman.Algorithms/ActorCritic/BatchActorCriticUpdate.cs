@@ -21,33 +21,37 @@ namespace Bellman.Algorithms.ActorCritic;
 /// actor-critic: take a ~ π_θ(a|s), get (s, a, s', r); update V̂ toward r + γV̂(s'); evaluate Â; one policy
 /// step. Actor and critic have their own optimizers (sharing the trunk in the shared architecture).
 /// </summary>
-public sealed class BatchActorCritic : IOnPolicyAlgorithm
+public sealed class BatchActorCriticUpdate : IOnPolicyUpdate
 {
     private readonly ActorCriticOptions _options;
     private readonly Graph _graph = new();
     private float[] _targets = [], _next = [], _advantages = [];
 
     /// <summary>Creates the agent with separate actor and critic optimizers.</summary>
-    public BatchActorCritic(int observationSize, Core.Spaces.Space actionSpace, ActorCriticOptions options, Rng init)
+    public BatchActorCriticUpdate(Core.Spaces.Space observationSpace, Core.Spaces.Space actionSpace, ActorCriticOptions options, Rng init)
     {
         options.Validate();
         _options = options;
-        Agent = new ActorCriticAgent(observationSize, actionSpace, options, critic: true, splitOptimizers: true, options.CriticLearningRate, init);
+        Agent = new ActorCriticAgent(observationSpace, actionSpace, options, critic: true, splitOptimizers: true, options.CriticLearningRate, init);
     }
 
     /// <inheritdoc/>
     public ActorCriticAgent Agent { get; }
 
     /// <inheritdoc/>
-    public OnPolicyStats? Update(Rollout ro, double progress)
+    public IReadOnlyList<MetricDefinition> Metrics => ActorCriticMetrics.WithCritic;
+
+    /// <inheritdoc/>
+    public bool Update(Rollout ro, in UpdateContext context)
     {
+        double progress = context.Progress;
         var o = _options;
-        int B = ro.Size, T = ro.Steps, obs = ro.ObservationSize;
+        int B = ro.Size, T = ro.Steps;
         float gamma = (float)o.Gamma;
         if (_targets.Length != B) (_targets, _next, _advantages) = (new float[B], new float[B], new float[B]);
         var net = Agent.Network;
         var g = _graph;
-        var shape = new Shape(B, obs);
+        var shape = ro.BatchShape;
         double decay = o.LearningRateLinearDecay ? Math.Max(0.0, 1.0 - progress) : 1.0;
 
         // 2. Fit V̂_φ.
@@ -99,7 +103,8 @@ public sealed class BatchActorCritic : IOnPolicyAlgorithm
         if (o.MaxGradNorm > 0) GradientClipping.ClipGradNorm(actor.Parameters, o.MaxGradNorm);
         actor.LearningRate = o.LearningRate * decay;
         actor.Step();
-        return new OnPolicyStats(policyLoss.Item(), valueLoss, entropy.Item(), meanV / B);
+        ActorCriticMetrics.Record(context.Metrics, policyLoss.Item(), valueLoss, entropy.Item(), meanV / B);
+        return true;
     }
 
     /// <summary>V̂_φ(s'_i) for every row, without gradient, into _next.</summary>
