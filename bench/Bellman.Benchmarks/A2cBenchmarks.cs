@@ -23,7 +23,7 @@ public class A2cBenchmarks
     public long Train()
     {
         var options = new A2cOptions { NumEnvs = 8, NSteps = 5, TotalSteps = Steps, EvalFrequency = 0, Shared = Shared, LogInterval = Steps };
-        using var run = new OnPolicyRun("CartPole-v1", new Dictionary<string, string>(), options, 0);
-        return run.Run(CancellationToken.None).Updates;
+        using var run = new A2c("CartPole-v1", options);
+        return run.Learn().State.Updates;
     }
 }

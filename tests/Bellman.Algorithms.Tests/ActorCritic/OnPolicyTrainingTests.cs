@@ -2,7 +2,6 @@ using Bellman.Algorithms.ActorCritic;
 using Bellman.Algorithms.Configuration;
 using Bellman.Algorithms.Training;
 using Bellman.Algorithms.ValueBased;
-using Bellman.Environments;
 
 namespace Bellman.Algorithms.Tests.ActorCritic;
 
@@ -13,14 +12,12 @@ namespace Bellman.Algorithms.Tests.ActorCritic;
 /// </summary>
 public sealed class OnPolicyTrainingTests
 {
-    private static readonly Dictionary<string, string> NoOptions = [];
-
-    private static (EvaluationRecord Before, EvaluationRecord After, OnPolicyRun Run) Train(OnPolicyOptions options, int seed, string env = "CartPole-v1")
+    private static (EvaluationRecord Before, EvaluationRecord After, Algorithm Run) Train(OnPolicyOptions options, int seed, string env = "CartPole-v1")
     {
-        var run = new OnPolicyRun(env, NoOptions, options with { EvalFrequency = 0 }, seed);
-        var before = run.Evaluate(0, default);
-        run.Run(default);
-        return (before, run.Evaluate(run.State.Step, default), run);
+        var run = TestRuns.Make(options with { EvalFrequency = 0 }, env, seed: seed);
+        var before = run.Evaluate();
+        run.Learn();
+        return (before, run.Evaluate(), run);
     }
 
     [Fact]
@@ -83,10 +80,10 @@ public sealed class OnPolicyTrainingTests
         var (options, env) = Small(name);
         float[][] Parameters(int seed)
         {
-            using var run = new OnPolicyRun(env, NoOptions, options with { EvalFrequency = 1_000, EvalEpisodes = 1 }, seed);
-            run.Run(default);
+            using var run = TestRuns.Make(options with { EvalFrequency = 1_000, EvalEpisodes = 1 }, env, seed: seed);
+            run.Learn();
             Assert.Equal(options.TotalSteps, run.State.Step);
-            return run.Agent.Network.Parameters().Select(p => (float[])p.Data.Clone()).ToArray();
+            return run.ActorCritic().Network.Parameters().Select(p => (float[])p.Data.Clone()).ToArray();
         }
         var a = Parameters(3);
         var b = Parameters(3);
@@ -101,16 +98,16 @@ public sealed class OnPolicyTrainingTests
     public void GaussianPoliciesLearnTheirLogStdAndActWithinTheBox()
     {
         var (options, env) = Small("a2c-pendulum");
-        using var run = new OnPolicyRun(env, NoOptions, options with { EvalFrequency = 0 }, 0);
-        run.Run(default);
-        var logStd = run.Agent.Network.LogStd!;
+        using var run = TestRuns.Make(options with { EvalFrequency = 0 }, env);
+        run.Learn();
+        var logStd = run.ActorCritic().Network.LogStd!;
         Assert.NotEqual(0f, logStd.Data[0]);
         var action = new float[1];
         run.Agent.Greedy([1f, 0f, 8f], action);
         Assert.InRange(action[0], -2f, 2f);
         // Sampled actions are stored unclipped (the log-prob is of the sample); the environment gets them clipped.
         float[] wide = [5f];
-        run.Agent.ClipToBounds(wide);
+        run.ActorCritic().ClipToBounds(wide);
         Assert.Equal(2f, wide[0]);
     }
 
@@ -119,16 +116,17 @@ public sealed class OnPolicyTrainingTests
     {
         // A 7-step time limit with 8-step rollouts: every rollout holds a truncation (CartPole rarely fails in 7 steps).
         var options = new A2cOptions { NumEnvs = 2, NSteps = 8, TotalSteps = 16, EvalFrequency = 0, LearningRate = 1e-12 };
-        using var run = new OnPolicyRun("CartPole-v1", new Dictionary<string, string> { ["max_episode_steps"] = "7" }, options, 0);
-        run.Run(default);
+        using var run = new Bellman.A2c(EnvironmentSource.FromId("CartPole-v1", new Dictionary<string, string> { ["max_episode_steps"] = "7" }), options);
+        run.Learn();
         var ro = run.Loop.Rollout;
+        var agent = (ActorCriticAgent)run.Agent;
         var v = new float[1];
         int truncations = 0;
         for (int row = 0; row < ro.Size; row++)
         {
             var next = ro.NextObservations.AsSpan(row * ro.ObservationSize, ro.ObservationSize);
             if (ro.Terminated[row]) { Assert.Equal(0f, ro.NextValues[row]); continue; }
-            run.Agent.Values(next, 1, v);
+            agent.Values(next, 1, v);
             Assert.Equal(v[0], ro.NextValues[row], 4);
             if (ro.Ended[row])
             {
@@ -144,28 +142,29 @@ public sealed class OnPolicyTrainingTests
     public void ReinforceLearnsOnlyFromCompleteEpisodes()
     {
         // CartPole episodes last at least 8 steps, so a single 5-step rollout holds no complete return.
-        using var run = new OnPolicyRun("CartPole-v1", NoOptions, new ReinforceOptions { NumEnvs = 1, NSteps = 5, TotalSteps = 5, EvalFrequency = 0 }, 0);
-        var before = run.Agent.Network.Parameters().Select(p => (float[])p.Data.Clone()).ToArray();
-        run.Run(default);
+        using var run = TestRuns.Make(new ReinforceOptions { NumEnvs = 1, NSteps = 5, TotalSteps = 5, EvalFrequency = 0 });
+        var before = run.ActorCritic().Network.Parameters().Select(p => (float[])p.Data.Clone()).ToArray();
+        run.Learn();
         Assert.Equal(0, run.State.Updates);
-        Assert.All(run.Agent.Network.Parameters().Select((p, i) => (p, i)), x => Assert.Equal(before[x.i], x.p.Data));
+        Assert.All(run.ActorCritic().Network.Parameters().Select((p, i) => (p, i)), x => Assert.Equal(before[x.i], x.p.Data));
     }
 
     [Fact]
     public void CheckpointsRoundTripTheAgent()
     {
         var (options, env) = Small("a2c");
-        using var run = new OnPolicyRun(env, NoOptions, options with { EvalFrequency = 0 }, 0);
-        run.Run(default);
+        using var run = TestRuns.Make(options with { EvalFrequency = 0 }, env);
+        run.Learn();
         string prefix = Path.Combine(Path.GetTempPath(), "bellman-ac-" + Guid.NewGuid().ToString("N"), "latest");
         try
         {
-            AgentCheckpoint.Save(prefix, run.Agent.Networks, run.Agent.Optimizers, new { step = run.State.Step });
-            var fresh = OnPolicyRun.CreateAgent(EnvRegistry.Default.Make(env), options);
+            AgentCheckpoint.Save(prefix, run.ActorCritic().Networks, run.Agent.Optimizers, new { step = run.State.Step });
+            using var freshRun = TestRuns.Make(options, env);
+            var fresh = freshRun.ActorCritic();
             AgentCheckpoint.Load(prefix, fresh.Networks, fresh.Optimizers);
             for (int i = 0; i < fresh.Network.Parameters().Count; i++)
-                Assert.Equal(run.Agent.Network.Parameters()[i].Data, fresh.Network.Parameters()[i].Data);
-            Assert.Equal(run.Agent.ActorOptimizer.StepCount, fresh.ActorOptimizer.StepCount);
+                Assert.Equal(run.ActorCritic().Network.Parameters()[i].Data, fresh.Network.Parameters()[i].Data);
+            Assert.Equal(run.ActorCritic().ActorOptimizer.StepCount, fresh.ActorOptimizer.StepCount);
         }
         finally
         {
@@ -186,6 +185,6 @@ public sealed class OnPolicyTrainingTests
         Assert.Equal(16, bound.NumEnvs);
         Assert.True(bound.Shared);
         Assert.Equal(Nn.Layers.Activation.ReLU, OptionBinder.Apply(new A2cOptions(), new Dictionary<string, string> { ["activation"] = OptionBinder.FormatValue(bound.Activation) }).Activation);
-        Assert.Throws<ArgumentException>(() => new OnPolicyRun("FrozenLake-v1", NoOptions, new A2cOptions(), 0));
+        Assert.Throws<ArgumentException>(() => new Bellman.A2c("FrozenLake-v1", new A2cOptions()));
     }
 }

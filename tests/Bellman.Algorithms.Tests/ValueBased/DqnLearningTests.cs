@@ -16,8 +16,8 @@ public class DqnLearningTests
             BufferSize = 15_000, TargetUpdateInterval = 500, LearningStarts = 1_000, ExplorationFraction = 0.2, ExplorationFinalEps = 0.02,
             EvalFrequency = 2_500, EvalEpisodes = 10,
         };
-        using var run = new DqnRun("CartPole-v1", new Dictionary<string, string>(), options, seed: 0);
-        var state = run.Run(CancellationToken.None);
+        using var run = new Dqn("CartPole-v1", options, seed: 0);
+        var state = run.Learn().State;
         Assert.Equal(15_000, state.Step);
         Assert.True(state.BestEvaluation >= 195, $"best greedy evaluation {state.BestEvaluation} is below 195");
     }
