@@ -1,4 +1,5 @@
 using Bellman.Algorithms.Training;
+using Bellman.Core.Environments;
 using Bellman.Algorithms.ValueBased;
 
 namespace Bellman;
@@ -21,6 +22,9 @@ public sealed class Dqn : OffPolicyAlgorithm<DqnOptions>
     /// <summary>DQN on <paramref name="environment"/> (an id, a factory or an instance) with <paramref name="options"/> (default: SB3's defaults).</summary>
     public Dqn(EnvironmentSource environment, DqnOptions? options = null, int seed = 0)
         : base(AlgorithmName, environment, options ?? new DqnOptions(), seed, (obs, act, o, init) => new DqnAgent(obs, act, o, init)) { }
+
+    /// <summary>Dqn on a user's environment made by <paramref name="environment"/> (one instance per parallel copy, one to evaluate).</summary>
+    public Dqn(Func<IEnvironment> environment, DqnOptions? options = null, int seed = 0) : this(EnvironmentSource.FromFactory(environment), options, seed) { }
 
     /// <summary>The agent (Q_φ, Q_φ', optimizer).</summary>
     public DqnAgent DqnAgent => (DqnAgent)OffPolicyAgent;

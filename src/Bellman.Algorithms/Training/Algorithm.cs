@@ -123,7 +123,7 @@ public abstract class Algorithm : IDisposable
         var info = AlgorithmCatalog.Find(meta.Algo)
             ?? throw new InvalidDataException($"{AgentCheckpoint.PathsFor(path).Sidecar}: algorithm '{meta.Algo}' is not one this version knows ({string.Join(", ", AlgorithmCatalog.All.Select(a => a.Name))}).");
         if (environment is null && !Bellman.Environments.EnvRegistry.Default.Contains(meta.Env))
-            throw new InvalidDataException($"{AgentCheckpoint.PathsFor(path).Sidecar} was trained on '{meta.Env}', which is not a registered environment; pass it: Algorithm.Load(path, () => new {meta.Env}()).");
+            throw new InvalidDataException($"{AgentCheckpoint.PathsFor(path).Sidecar} was trained on '{meta.Env}', which is not a registered environment; pass it: Algorithm.Load(path, EnvironmentSource.FromFactory(() => new {meta.Env}())).");
         var options = info.Bind(info.Defaults, meta.Options, AgentCheckpoint.PathsFor(path).Sidecar);
         var algorithm = info.Create(environment ?? EnvironmentSource.FromId(meta.Env, meta.EnvOptions), options, meta.Seed);
         algorithm.Restore(path);
