@@ -71,7 +71,7 @@ public abstract class Environment : IEnvironment
     {
         if (seed is int s)
         {
-            if (s < 0) throw new ArgumentOutOfRangeException(nameof(seed), s, $"{Name}: a seed must be a non-negative integer, as in Gymnasium.");
+            if (s < 0) throw new ArgumentOutOfRangeException(nameof(seed), $"{Name}: seed {s} is negative; a seed must be a non-negative integer, as in Gymnasium.");
             _random = NumpyGenerator.FromSeed(s);
         }
         ResetCore();

@@ -28,7 +28,7 @@ public sealed class NumpyGenerator
     /// </summary>
     public static NumpyGenerator FromSeed(long seed)
     {
-        if (seed < 0) throw new ArgumentOutOfRangeException(nameof(seed), seed, "A seed must be a non-negative integer, as in Gymnasium.");
+        if (seed < 0) throw new ArgumentOutOfRangeException(nameof(seed), $"Seed {seed} is negative; a seed must be a non-negative integer, as in Gymnasium.");
         return new NumpyGenerator(new Pcg64(new SeedSequence((ulong)seed)));
     }
 
