@@ -2,7 +2,9 @@ namespace Bellman.Core.Random;
 
 /// <summary>
 /// NumPy's <c>numpy.random.Generator</c> over <see cref="Pcg64"/>: the draws Gymnasium's environments and
-/// spaces make, reproduced bit for bit. Gymnasium's <c>seeding.np_random(k)</c> is
+/// spaces make. <c>random</c>, <c>uniform</c> and <c>integers</c> are reproduced bit for bit; the two ziggurats
+/// take the same words and make the same choices, but their tables are computed here rather than copied
+/// (see <c>Ziggurat</c>), so a normal or exponential draw may differ from NumPy's in its last bits. Gymnasium's <c>seeding.np_random(k)</c> is
 /// <see cref="FromSeed"/>(k) = Generator(PCG64(SeedSequence(k))); environments keep one in
 /// <c>np_random</c> and spaces one each.
 /// <list type="bullet">
@@ -10,7 +12,8 @@ namespace Bellman.Core.Random;
 /// <item><see cref="Uniform"/> is <c>uniform(low, high)</c>: low + (high − low)·random().</item>
 /// <item><see cref="Integers(long, long)"/> is <c>integers(low, high)</c> (int64, high exclusive): Lemire's
 /// multiply-shift with rejection on a 32-bit draw when high − low − 1 &lt; 2^32, else on a 64-bit draw.</item>
-/// <item><see cref="StandardNormal"/> and <see cref="StandardExponential"/> are NumPy's ziggurats.</item>
+/// <item><see cref="StandardNormal"/> and <see cref="StandardExponential"/> are NumPy's ziggurats; their rare
+/// tail branches use log(1 − u), where NumPy may use log1p(−u), which .NET lacks.</item>
 /// </list>
 /// </summary>
 public sealed class NumpyGenerator
