@@ -9,11 +9,11 @@ namespace Bellman.Core.Random;
 /// w_0 = x_b / 2^B,  w_i = x_i / 2^B;   k_0 = ⌊2^B·r/x_b⌋,  k_1 = 0,  k_i = ⌊2^B·x_{i−1}/x_i⌋;   f_0 = 1, f_i = f(x_i).
 /// </code>
 /// The tables are computed here from r and v in double precision. NumPy ships them precomputed, and
-/// its values are not reproduced bit for bit by this recursion (nor by a 60-digit one): the widths w_i
-/// agree to about 1e-14 relative and the bounds k_i to a few dozen units in 2^52 near the top layers. So a
-/// normal or exponential draw (bits·w_i) can differ from NumPy's in its last bits, and an accept/reject
-/// decision differs with probability about 1e-14; cast to float32 (as Gymnasium's Box samples are) every
-/// recorded sample agrees.
+/// its values are not reproduced bit for bit by this recursion (nor by a 60-digit one): in the entries
+/// compared, the widths w_i agree to about 1e-14 relative and the bounds k_i to a few dozen units in 2^52
+/// near the top layers. So a normal or exponential draw (bits·w_i) can differ from NumPy's in its last
+/// bits, and an accept/reject decision differs with probability about 1e-14; cast to float32 (as
+/// Gymnasium's Box samples are) every recorded sample agrees.
 /// </summary>
 internal static class Ziggurat
 {
