@@ -94,6 +94,8 @@ public sealed class EnvCheckerTests
         public override bool Contains(ReadOnlySpan<float> value) => value.Length == 3;
 
         public override void Sample(Bellman.Core.Random.Rng rng, Span<float> destination) => destination.Clear();
+
+        public override void Sample(Bellman.Core.Random.NumpyGenerator generator, Span<float> destination) => destination.Clear();
     }
 
     /// <summary>An environment with the given observation space and Discrete(2) actions.</summary>
@@ -114,7 +116,7 @@ public sealed class EnvCheckerTests
 
         protected override void ResetCore()
         {
-            _position = fault == Fault.Nondeterministic ? Interlocked.Increment(ref s_calls) % 3 : Random.NextInt(3);
+            _position = fault == Fault.Nondeterministic ? Interlocked.Increment(ref s_calls) % 3 : Random.Integers(3);
             ObservationBuffer[0] = _position;
         }
 

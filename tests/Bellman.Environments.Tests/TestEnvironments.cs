@@ -16,14 +16,14 @@ internal sealed class CounterEnv() : Bellman.Core.Environments.Environment(new B
 
     protected override void ResetCore()
     {
-        _position = Random.NextInt(3);
-        Write(Random.NextFloat());
+        _position = Random.Integers(3);
+        Write((float)Random.NextDouble());
     }
 
     protected override StepResult StepCore(int action)
     {
         _position += action == 1 ? 1 : -1;
-        float noise = Random.NextFloat();
+        float noise = (float)Random.NextDouble();
         Write(noise);
         return new StepResult(_position / 2.0 + noise, _position >= 5 || _position <= -3, false);
     }

@@ -15,7 +15,7 @@ namespace Bellman.Core.Environments;
 public abstract class Environment : IEnvironment
 {
     private readonly float[] _observation;
-    private Rng? _random;
+    private NumpyGenerator? _random;
     private bool _started;
     private bool _terminated;
 
@@ -45,8 +45,20 @@ public abstract class Environment : IEnvironment
     /// <summary>The buffer subclasses write observations into.</summary>
     protected Span<float> ObservationBuffer => _observation;
 
-    /// <summary>The environment's own generator, reseeded by <see cref="Reset"/> with a seed.</summary>
-    protected Rng Random => _random ??= Rng.FromEntropy();
+    /// <summary>
+    /// The environment's own generator, Gymnasium's <c>env.np_random</c>: NumPy's Generator over PCG64.
+    /// <see cref="Reset"/> with seed k replaces it by Generator(PCG64(SeedSequence(k))), so that every draw
+    /// the environment makes repeats Gymnasium's for seed k; without a seed it continues, and it is seeded
+    /// from operating-system entropy when first needed. It may be set (for checkpoints, or to share one).
+    /// </summary>
+    public NumpyGenerator NpRandom
+    {
+        get => _random ??= NumpyGenerator.FromEntropy();
+        set => _random = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>The generator that subclasses draw every random number from (<see cref="NpRandom"/>).</summary>
+    protected NumpyGenerator Random => NpRandom;
 
     /// <summary>
     /// Whether a finite Box action outside the bounds is accepted and clipped by the subclass (as
@@ -57,7 +69,11 @@ public abstract class Environment : IEnvironment
     /// <inheritdoc/>
     public ReadOnlySpan<float> Reset(int? seed = null)
     {
-        if (seed is int s) _random = new Rng(s);
+        if (seed is int s)
+        {
+            if (s < 0) throw new ArgumentOutOfRangeException(nameof(seed), $"{Name}: seed {s} is negative; a seed must be a non-negative integer, as in Gymnasium.");
+            _random = NumpyGenerator.FromSeed(s);
+        }
         ResetCore();
         _started = true;
         _terminated = false;

@@ -25,9 +25,10 @@ public interface IEnvironment
     ReadOnlySpan<float> Observation { get; }
 
     /// <summary>
-    /// Starts a new episode and returns its first observation. A seed reseeds the environment's own
-    /// generator (the same seed gives the same episode); without one the generator continues, and is
-    /// seeded from entropy on the very first reset, as Gymnasium does.
+    /// Starts a new episode and returns its first observation. A seed k reseeds the environment's own
+    /// generator with NumPy's Generator(PCG64(SeedSequence(k))), as Gymnasium's <c>reset(seed=k)</c> does, so
+    /// the episode is Gymnasium's for the same seed and actions; without one the generator continues, and
+    /// is seeded from entropy on the very first reset, as Gymnasium does. A negative seed is an error.
     /// </summary>
     ReadOnlySpan<float> Reset(int? seed = null);
 

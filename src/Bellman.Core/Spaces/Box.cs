@@ -6,7 +6,7 @@ namespace Bellman.Core.Spaces;
 /// <summary>
 /// A box in R^n of float32 values, as Gymnasium's <c>Box(low, high, shape, float32)</c>. Bounds may be
 /// infinite. Sampling follows Gymnasium: uniform where both bounds are finite, normal where neither is,
-/// shifted exponential where one is.
+/// shifted exponential where one is; from a <see cref="NumpyGenerator"/> it repeats Gymnasium's draws exactly.
 /// </summary>
 public sealed class Box : Space
 {
@@ -86,22 +86,74 @@ public sealed class Box : Space
     /// <inheritdoc/>
     public override void Sample(Rng rng, Span<float> destination)
     {
+        ArgumentNullException.ThrowIfNull(rng);
+        var source = new XoshiroDraws(rng);
+        SampleCore(ref source, destination);
+    }
+
+    /// <summary>
+    /// Gymnasium's <c>Box.sample()</c> drawn from <paramref name="generator"/>: the dimensions are taken by
+    /// bound type, in this order, each group in element order: unbounded ones from <c>normal()</c>, then
+    /// [a, ∞) as a + <c>exponential()</c>, then (−∞, b] as b − <c>exponential()</c>, then [a, b] from
+    /// <c>uniform(a, b)</c>; everything in float64, cast to float32 at the end.
+    /// </summary>
+    public override void Sample(NumpyGenerator generator, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        var source = new NumpyDraws(generator);
+        SampleCore(ref source, destination);
+    }
+
+    private void SampleCore<TDraws>(ref TDraws draws, Span<float> destination) where TDraws : struct, IBoxDraws
+    {
         if (destination.Length != _low.Length) throw new ArgumentException($"Destination has {destination.Length} elements; {this} needs {_low.Length}.", nameof(destination));
-        for (int i = 0; i < destination.Length; i++)
+        // Gymnasium fills the groups in this order; within each, in element order.
+        for (int kind = 0; kind < 4; kind++)
         {
-            double lo = _low[i], hi = _high[i];
-            bool finiteLow = double.IsFinite(lo), finiteHigh = double.IsFinite(hi);
-            double v;
-            if (finiteLow && finiteHigh) v = lo + (hi - lo) * rng.NextDouble();
-            else if (!finiteLow && !finiteHigh) v = rng.NextNormal();
-            else
+            for (int i = 0; i < destination.Length; i++)
             {
-                double e = -Math.Log(1.0 - rng.NextDouble());
-                v = finiteLow ? lo + e : hi - e;
+                double lo = _low[i], hi = _high[i];
+                bool finiteLow = double.IsFinite(lo), finiteHigh = double.IsFinite(hi);
+                int elementKind = (finiteLow, finiteHigh) switch
+                {
+                    (false, false) => 0,
+                    (true, false) => 1,
+                    (false, true) => 2,
+                    (true, true) => 3,
+                };
+                if (elementKind != kind) continue;
+                double v = kind switch
+                {
+                    0 => draws.StandardNormal(),
+                    1 => draws.StandardExponential() + lo,
+                    2 => -draws.StandardExponential() + hi,
+                    _ => lo + (hi - lo) * draws.NextDouble(),
+                };
+                destination[i] = (float)v;
             }
-            float f = (float)v;
-            destination[i] = Math.Clamp(f, _low[i], _high[i]);
         }
+    }
+
+    /// <summary>The draws a box sample takes, from either generator.</summary>
+    private interface IBoxDraws
+    {
+        double NextDouble();
+        double StandardNormal();
+        double StandardExponential();
+    }
+
+    private readonly struct XoshiroDraws(Rng rng) : IBoxDraws
+    {
+        public double NextDouble() => rng.NextDouble();
+        public double StandardNormal() => rng.NextNormal();
+        public double StandardExponential() => -Math.Log(1.0 - rng.NextDouble());
+    }
+
+    private readonly struct NumpyDraws(NumpyGenerator generator) : IBoxDraws
+    {
+        public double NextDouble() => generator.NextDouble();
+        public double StandardNormal() => generator.StandardNormal();
+        public double StandardExponential() => generator.StandardExponential();
     }
 
     /// <inheritdoc/>

@@ -39,13 +39,26 @@ public sealed class Discrete : Space
     /// <summary>A uniformly chosen element.</summary>
     public int SampleInt(Rng rng) => Start + rng.NextInt(N);
 
-    /// <inheritdoc/>
-    public override void Sample(Rng rng, Span<float> destination)
+    /// <summary>Gymnasium's <c>sample()</c> from <paramref name="generator"/>: start + integers(0, n).</summary>
+    public int SampleInt(NumpyGenerator generator)
     {
-        if (destination.Length != 1) throw new ArgumentException($"Discrete values have 1 element, destination has {destination.Length}.", nameof(destination));
-        destination[0] = SampleInt(rng);
+        ArgumentNullException.ThrowIfNull(generator);
+        return Start + generator.Integers(N);
     }
+
+    /// <summary>Gymnasium's <c>sample()</c>: start + integers(0, n) from the space's own generator.</summary>
+    public int SampleInt() => SampleInt(NpRandom);
+
+    /// <inheritdoc/>
+    public override void Sample(Rng rng, Span<float> destination) => CheckDestination(destination)[0] = SampleInt(rng);
+
+    /// <inheritdoc/>
+    public override void Sample(NumpyGenerator generator, Span<float> destination) => CheckDestination(destination)[0] = SampleInt(generator);
 
     /// <inheritdoc/>
     public override string ToString() => Start == 0 ? $"Discrete({N})" : $"Discrete({N}, start={Start})";
+
+    private static Span<float> CheckDestination(Span<float> destination) => destination.Length == 1
+        ? destination
+        : throw new ArgumentException($"Discrete values have 1 element, destination has {destination.Length}.", nameof(destination));
 }

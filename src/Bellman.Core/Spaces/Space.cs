@@ -9,6 +9,8 @@ namespace Bellman.Core.Spaces;
 /// </summary>
 public abstract class Space
 {
+    private NumpyGenerator? _npRandom;
+
     /// <summary>The shape of one value (empty for a scalar, as Gymnasium's <c>Discrete.shape == ()</c>).</summary>
     public abstract IReadOnlyList<int> Shape { get; }
 
@@ -18,8 +20,40 @@ public abstract class Space
     /// <summary>True when <paramref name="value"/> (flattened) is a member of the space.</summary>
     public abstract bool Contains(ReadOnlySpan<float> value);
 
-    /// <summary>Writes a uniformly chosen member of the space into <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// The space's own generator (Gymnasium's <c>space.np_random</c>): set by <see cref="Seed"/>, else seeded
+    /// from operating-system entropy on first use. It is separate from the environment's generator.
+    /// </summary>
+    public NumpyGenerator NpRandom
+    {
+        get => _npRandom ??= NumpyGenerator.FromEntropy();
+        set => _npRandom = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>
+    /// Gymnasium's <c>space.seed(seed)</c>: the space's generator becomes Generator(PCG64(SeedSequence(seed))),
+    /// so that the following <see cref="Sample()"/> calls repeat Gymnasium's. Returns the seed, as Gymnasium
+    /// returns <c>[seed]</c>. A negative seed is an error.
+    /// </summary>
+    public int Seed(int seed)
+    {
+        _npRandom = NumpyGenerator.FromSeed(seed);
+        return seed;
+    }
+
+    /// <summary>Writes a member of the space drawn from <paramref name="rng"/> into <paramref name="destination"/>.</summary>
     public abstract void Sample(Rng rng, Span<float> destination);
+
+    /// <summary>Writes a member of the space drawn as Gymnasium's <c>sample()</c> draws it from <paramref name="generator"/>.</summary>
+    public abstract void Sample(NumpyGenerator generator, Span<float> destination);
+
+    /// <summary>Gymnasium's <c>space.sample()</c>: a member drawn from the space's own generator <see cref="NpRandom"/>.</summary>
+    public float[] Sample()
+    {
+        var value = new float[FlatSize];
+        Sample(NpRandom, value);
+        return value;
+    }
 
     /// <summary>Samples a value into a new array.</summary>
     public float[] Sample(Rng rng)

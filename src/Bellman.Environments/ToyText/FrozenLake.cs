@@ -112,16 +112,40 @@ public sealed class FrozenLake : TabularEnvironment
     public static string[] GenerateRandomMap(Rng rng, int size = 8, double frozenProbability = 0.8)
     {
         ArgumentNullException.ThrowIfNull(rng);
+        return GenerateRandomMap(rng.NextDouble, size, frozenProbability);
+    }
+
+    /// <summary>
+    /// A random map drawn as Gymnasium draws it: <c>np_random.choice(["F", "H"], (size, size), p=[p, 1 − p])</c>,
+    /// which takes one <c>random()</c> u per tile in row-major order and picks F when u &lt; p / (p + (1 − p))
+    /// (NumPy's normalised cumulative sum, searched on the right).
+    /// </summary>
+    public static string[] GenerateRandomMap(NumpyGenerator generator, int size = 8, double frozenProbability = 0.8)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        return GenerateRandomMap(generator.NextDouble, size, frozenProbability);
+    }
+
+    /// <summary>
+    /// Gymnasium's <c>generate_random_map(size, p, seed)</c>: the map drawn from
+    /// Generator(PCG64(SeedSequence(seed))); the same seed gives the same map. The seed must be non-negative.
+    /// </summary>
+    public static string[] GenerateRandomMap(long seed, int size = 8, double frozenProbability = 0.8) =>
+        GenerateRandomMap(NumpyGenerator.FromSeed(seed), size, frozenProbability);
+
+    private static string[] GenerateRandomMap(Func<double> nextDouble, int size, double frozenProbability)
+    {
         if (size < 2) throw new ArgumentOutOfRangeException(nameof(size), size, "A random FrozenLake map needs size >= 2 (S and G on different tiles).");
         if (!(frozenProbability > 0)) throw new ArgumentOutOfRangeException(nameof(frozenProbability), frozenProbability, "The frozen-tile probability must be > 0, or no map has a path.");
         double p = Math.Min(1.0, frozenProbability);
+        double frozenBelow = p / (p + (1.0 - p));
         var board = new char[size][];
         while (true)
         {
             for (int r = 0; r < size; r++)
             {
                 board[r] = new char[size];
-                for (int c = 0; c < size; c++) board[r][c] = rng.NextDouble() < p ? 'F' : 'H';
+                for (int c = 0; c < size; c++) board[r][c] = nextDouble() < frozenBelow ? 'F' : 'H';
             }
             board[0][0] = 'S';
             board[size - 1][size - 1] = 'G';
@@ -129,10 +153,6 @@ public sealed class FrozenLake : TabularEnvironment
             if (HasPath(map)) return map;
         }
     }
-
-    /// <summary>A seeded random map; the same seed gives the same map. See <see cref="GenerateRandomMap(Rng, int, double)"/>.</summary>
-    public static string[] GenerateRandomMap(long seed, int size = 8, double frozenProbability = 0.8) =>
-        GenerateRandomMap(new Rng(seed), size, frozenProbability);
 
     /// <summary>True when a G tile can be reached from the top-left tile by moves between neighbouring non-H tiles.</summary>
     public static bool HasPath(IReadOnlyList<string> map)
@@ -177,7 +197,7 @@ public sealed class FrozenLake : TabularEnvironment
     private static string[] ResolveMap(IReadOnlyList<string>? desc, string? mapName, long? randomMapSeed)
     {
         if (desc is not null) return CheckMap(desc);
-        if (mapName is null) return GenerateRandomMap(randomMapSeed is long seed ? new Rng(seed) : Rng.FromEntropy());
+        if (mapName is null) return GenerateRandomMap(randomMapSeed is long seed ? NumpyGenerator.FromSeed(seed) : NumpyGenerator.FromEntropy());
         return mapName switch
         {
             "4x4" => [.. Map4x4],

@@ -155,7 +155,7 @@ public sealed class Taxi : TabularEnvironment
         if (FicklePassenger && _fickleStep && oldPassenger == InTaxi && (row != oldRow || col != oldCol))
         {
             _fickleStep = false;
-            int k = Random.NextInt(3);
+            int k = Random.Integers(3);
             SetState(Encode(row, col, passenger, k >= oldDestination ? k + 1 : k));
         }
         return result;

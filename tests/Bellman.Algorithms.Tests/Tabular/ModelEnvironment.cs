@@ -1,6 +1,7 @@
 using Bellman.Core.Environments;
 using Bellman.Core.Spaces;
 using Bellman.Core.Tabular;
+using Bellman.Environments.ToyText;
 
 namespace Bellman.Algorithms.Tests.Tabular;
 
@@ -12,7 +13,6 @@ namespace Bellman.Algorithms.Tests.Tabular;
 public sealed class ModelEnvironment(TabularModel model, int? timeLimit = null)
     : Bellman.Core.Environments.Environment(new Discrete(model.StateCount), new Discrete(model.ActionCount))
 {
-    private readonly double[] _weights = new double[Math.Max(1, MaxOutcomes(model))];
     private int _state;
     private int _steps;
 
@@ -22,7 +22,7 @@ public sealed class ModelEnvironment(TabularModel model, int? timeLimit = null)
 
     protected override void ResetCore()
     {
-        _state = Random.Categorical(model.InitialDistribution);
+        _state = TabularEnvironment.CategoricalSample(model.InitialDistribution, Random.NextDouble());
         _steps = 0;
         ObservationBuffer[0] = _state;
     }
@@ -31,20 +31,11 @@ public sealed class ModelEnvironment(TabularModel model, int? timeLimit = null)
     {
         int begin = model.Offsets[_state * model.ActionCount + action];
         int end = model.Offsets[_state * model.ActionCount + action + 1];
-        var w = _weights.AsSpan(0, end - begin);
-        model.Probabilities[begin..end].CopyTo(w);
-        int k = begin + Random.Categorical(w);
+        int k = begin + TabularEnvironment.CategoricalSample(model.Probabilities[begin..end], Random.NextDouble());
         _state = model.NextStates[k];
         _steps++;
         ObservationBuffer[0] = _state;
         bool terminated = model.Terminated[k];
         return new StepResult(model.Rewards[k], terminated, !terminated && _steps >= timeLimit);
-    }
-
-    private static int MaxOutcomes(TabularModel model)
-    {
-        int max = 0;
-        for (int i = 0; i + 1 < model.Offsets.Length; i++) max = Math.Max(max, model.Offsets[i + 1] - model.Offsets[i]);
-        return max;
     }
 }

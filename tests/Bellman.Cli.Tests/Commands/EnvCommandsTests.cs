@@ -45,6 +45,18 @@ public class EnvCommandsTests
     }
 
     [Fact]
+    public void RolloutWithASeedStartsWhereGymnasiumStarts()
+    {
+        // Gymnasium 1.4.0: gym.make("CartPole-v1").reset(seed=0)[0] (float32 values written as doubles).
+        double[] gymnasium = [0.013696168549358845, -0.023021329194307327, -0.04590264707803726, -0.04834723472595215];
+        var r = CliRunner.Run("env", "rollout", "--env", "CartPole-v1", "--seed", "0");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Lines[0]);
+        var obs = doc.RootElement.GetProperty("obs").EnumerateArray().Select(x => (double)float.Parse(x.GetRawText(), CultureInfo.InvariantCulture));
+        Assert.Equal(gymnasium, obs);
+    }
+
+    [Fact]
     public void RolloutFromAnExplicitStateAndContinuousActions()
     {
         var r = CliRunner.Run("env", "rollout", "--env", "Pendulum-v1", "--state=0.5,-0.25", "--actions", "[[0.5],[-3.0]]");

@@ -47,6 +47,39 @@ public class SpaceTests
     }
 
     [Fact]
+    public void BoxSampleDrawsByBoundTypeInGymnasiumsOrder()
+    {
+        // Elements: [a, b], (-inf, inf), [a, inf), (-inf, b], (-inf, inf). Gymnasium draws the unbounded ones
+        // from normal(), then [a, inf) from exponential() + a, then (-inf, b] from b - exponential(), then
+        // the bounded ones from uniform(a, b): element order within each group.
+        var box = new Box([-1f, float.NegativeInfinity, 0.5f, float.NegativeInfinity, float.NegativeInfinity],
+                          [2f, float.PositiveInfinity, float.PositiveInfinity, 5f, float.PositiveInfinity]);
+        box.Seed(7);
+        var sample = box.Sample();
+        var g = NumpyGenerator.FromSeed(7);
+        float n1 = (float)g.StandardNormal(), n4 = (float)g.StandardNormal();
+        float low = (float)(g.StandardExponential() + 0.5), high = (float)(-g.StandardExponential() + 5.0);
+        float uniform = (float)g.Uniform(-1.0, 2.0);
+        Assert.Equal(new[] { uniform, n1, low, high, n4 }, sample);
+        Assert.True(box.Contains(sample));
+    }
+
+    [Fact]
+    public void SeedingASpaceRepeatsItsSamplesAndLeavesOtherSpacesAlone()
+    {
+        var a = new Discrete(6, start: 2);
+        var b = new Discrete(6, start: 2);
+        Assert.Equal(3, a.Seed(3));
+        b.Seed(3);
+        var first = Enumerable.Range(0, 50).Select(_ => a.SampleInt()).ToArray();
+        Assert.Equal(first, Enumerable.Range(0, 50).Select(_ => b.SampleInt()));
+        Assert.All(first, v => Assert.InRange(v, 2, 7));
+        a.Seed(3);
+        Assert.Equal(first, Enumerable.Range(0, 50).Select(_ => (int)a.Sample()[0]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => a.Seed(-1));
+    }
+
+    [Fact]
     public void BoxRejectsNaNWrongLengthAndOutOfBounds()
     {
         var box = new Box(-2f, 2f, 2);
