@@ -33,7 +33,7 @@ public sealed class Corridor() : Bellman.Core.Environments.Environment(new Box(0
 
     protected override void ResetCore()
     {
-        _position = Random.NextInt(Length / 2);
+        _position = Random.Integers(Length / 2);
         _steps = 0;
         Write();
     }

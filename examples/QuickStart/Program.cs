@@ -2,8 +2,8 @@ using Bellman;
 using Bellman.Algorithms.ValueBased;
 using Bellman.Environments;
 
-// Train DQN on CartPole with rl-baselines3-zoo's settings, save it, load it back and watch one episode.
-using var model = new Dqn("CartPole-v1", DqnPresets.For("CartPole-v1"), seed: 0);
+// Train DQN (double Q, 3-step returns) on CartPole, save it, load it back and watch one episode.
+using var model = new Dqn("CartPole-v1", DqnPresets.Get("cartpole-nstep"), seed: 0);
 model.Learn(50_000);
 model.Save("cartpole-dqn");
 

@@ -53,8 +53,8 @@ public sealed partial class ExampleTests
             Assert.True(File.Exists(Path.Combine(folder, "cartpole-dqn.safetensors")));
             var m = Regex.Match(output, @"greedy return after 50000 steps: (\d+)");
             Assert.True(m.Success, output);
-            // The zoo preset reaches the 475 threshold within 50k steps on this seed (docs/BENCHMARKS.md).
-            Assert.True(double.Parse(m.Groups[1].Value) >= 200, output);
+            // CartPole-v1's reward threshold; the cartpole-nstep preset ends at 500 on this seed (docs/BENCHMARKS.md).
+            Assert.True(double.Parse(m.Groups[1].Value) >= 475, output);
         }
         finally
         {

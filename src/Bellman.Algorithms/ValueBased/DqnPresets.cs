@@ -19,6 +19,10 @@ public static class DqnPresets
     /// <summary>The default options for <paramref name="envId"/>: its zoo preset, or SB3's defaults when it has none.</summary>
     public static DqnOptions For(string envId) => All.DefaultFor(envId)?.Options ?? new DqnOptions();
 
+    /// <summary>The preset named <paramref name="name"/> (case-insensitive); an unknown name is an error listing the presets.</summary>
+    public static DqnOptions Get(string name) => All.Find(name)?.Options
+        ?? throw new ArgumentException($"Unknown DQN preset '{name}'; the presets are {string.Join(", ", All.Select(p => p.Name))}.", nameof(name));
+
     /// <summary>Every preset, default presets first.</summary>
     public static IReadOnlyList<Preset<DqnOptions>> All { get; } =
     [
