@@ -21,8 +21,8 @@ public sealed class EvalCommand(CliIO io) : Command<EvalCommand.Settings>
 
         /// <summary>Episodes.</summary>
         [CommandOption("--episodes <N>")]
-        [Description("Episodes to run (default 10).")]
-        public int Episodes { get; init; } = 10;
+        [Description("Episodes to run (default: the run's eval_episodes, as its own evaluations).")]
+        public int? Episodes { get; init; }
 
         /// <summary>Seed of the first episode.</summary>
         [CommandOption("--seed <N>")]
@@ -47,7 +47,8 @@ public sealed class EvalCommand(CliIO io) : Command<EvalCommand.Settings>
         using var algorithm = Algorithm.Load(prefix);
         var env = EnvRegistry.Default.Make(meta.Env, meta.EnvOptions);
         int seed = settings.Seed ?? Evaluation.SeedFor(meta.Seed);
-        var result = Evaluation.Run(env, algorithm.Agent.Greedy, settings.Episodes, seed, meta.Step, cancellationToken);
+        int episodes = settings.Episodes ?? algorithm.Options.EvalEpisodes;
+        var result = Evaluation.Run(env, algorithm.Agent.Greedy, episodes, seed, meta.Step, cancellationToken);
         if (settings.Json)
         {
             io.Out.WriteLine("{" + string.Create(CultureInfo.InvariantCulture,

@@ -32,6 +32,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         io.Out.WriteLine($"{spec.Name} on {config.EnvId}, seed {config.Seed}, {options.TotalSteps} steps{(config.Preset is null ? "" : $", preset {config.Preset}")} -> {folder.Path}");
 
         EvaluationRecord? lastEval = null;
+        double best = double.NegativeInfinity;
         var recorder = new RunRecorder(folder.Path, append: resumed, algorithm.Metrics,
             onSnapshot: s =>
             {
@@ -43,7 +44,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
                 lastEval = e;
                 Say(string.Create(CultureInfo.InvariantCulture, $"eval  step {e.Step,8}  mean return {e.MeanReturn:0.##} ± {e.StdReturn:0.##} over {e.Returns.Count} episodes"));
                 algorithm.Save(folder.Latest);
-                if (e.MeanReturn >= algorithm.State.BestEvaluation) algorithm.Save(folder.Best);
+                if (e.MeanReturn >= Math.Max(best, algorithm.State.BestEvaluation)) algorithm.Save(folder.Best);
             });
         string status;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -65,12 +66,15 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
                 io.Error.WriteLine($"error: training diverged: {e.Message} The last good checkpoint is kept in {folder.Latest}.safetensors.");
             }
             var final = algorithm.State;
+            best = final.BestEvaluation;
             if (status == "completed" && options.EvalFrequency > 0 && algorithm.CanEvaluate && (lastEval is null || lastEval.Step != final.Step))
             {
+                // The final evaluation counts toward the best like every other: checkpoints/best and the summary agree.
                 lastEval = algorithm.Evaluate(cancellationToken);
                 recorder.OnEvaluation(lastEval);
+                best = Math.Max(best, lastEval.MeanReturn);
             }
-            WriteSummary(spec, folder, config, algorithm.State, status, lastEval, clock.Elapsed);
+            WriteSummary(spec, folder, config, algorithm.State, best, status, lastEval, clock.Elapsed);
         }
         try
         {
@@ -84,7 +88,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         io.Out.WriteLine(status switch
         {
             "completed" => $"done: final greedy evaluation {(lastEval is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{lastEval.MeanReturn:0.##} ± {lastEval.StdReturn:0.##}"))}"
-                + (double.IsNegativeInfinity(state.BestEvaluation) ? "" : string.Create(CultureInfo.InvariantCulture, $", best {state.BestEvaluation:0.##} (checkpoints/best)"))
+                + (double.IsNegativeInfinity(best) ? "" : string.Create(CultureInfo.InvariantCulture, $", best {best:0.##} (checkpoints/best; `bellman eval {folder.Path}` repeats it)"))
                 + $"; run folder {folder.Path}",
             "interrupted" => $"interrupted at step {state.Step}; resume with: bellman train {spec.Name} --resume {folder.Path}",
             _ => $"stopped: {status}",
@@ -245,7 +249,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         return left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
     }
 
-    private static void WriteSummary(AlgorithmInfo spec, RunFolder folder, RunConfig config, RunState s, string status, EvaluationRecord? eval, TimeSpan elapsed)
+    private static void WriteSummary(AlgorithmInfo spec, RunFolder folder, RunConfig config, RunState s, double best, string status, EvaluationRecord? eval, TimeSpan elapsed)
     {
         var summary = new Dictionary<string, object?>
         {
@@ -258,7 +262,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
             ["gradient_steps"] = s.Updates,
             ["final_eval_mean_return"] = eval?.MeanReturn,
             ["final_eval_std_return"] = eval?.StdReturn,
-            ["best_eval_mean_return"] = double.IsNegativeInfinity(s.BestEvaluation) ? null : s.BestEvaluation,
+            ["best_eval_mean_return"] = double.IsNegativeInfinity(best) ? null : best,
             ["eval_seed"] = Evaluation.SeedFor(config.Seed),
             ["wall_seconds"] = Math.Round(elapsed.TotalSeconds, 3),
         };

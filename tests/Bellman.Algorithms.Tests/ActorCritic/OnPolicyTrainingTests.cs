@@ -21,7 +21,7 @@ public sealed class OnPolicyTrainingTests
     }
 
     [Fact]
-    public void A2cWithTwoNetworksSolvesCartPole()
+    public void A2cWithTwoNetworksReachesAMeanReturnOf195OnCartPole()
     {
         var (_, after, run) = Train(new A2cOptions { NumEnvs = 8, TotalSteps = 150_000 }, seed: 0);
         using var __ = run;
@@ -30,7 +30,7 @@ public sealed class OnPolicyTrainingTests
     }
 
     [Fact]
-    public void A2cWithASharedTrunkSolvesCartPole()
+    public void A2cWithASharedTrunkReachesAMeanReturnOf195OnCartPole()
     {
         var (_, after, run) = Train(new A2cOptions { NumEnvs = 8, TotalSteps = 280_000, Shared = true }, seed: 1);
         using var __ = run;

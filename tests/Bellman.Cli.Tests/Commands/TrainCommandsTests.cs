@@ -44,7 +44,12 @@ public sealed class TrainCommandsTests : IDisposable
         Assert.True(eval.ExitCode == 0, eval.Error);
         using var json = JsonDocument.Parse(eval.Out);
         Assert.Equal(3, json.RootElement.GetProperty("episodes").GetInt32());
-        Assert.True(json.RootElement.GetProperty("mean_return").GetDouble() >= 8);
+        // By default `bellman eval` repeats the run's own evaluation of its best checkpoint: same seeds, same episodes, same figure.
+        var repeat = CliRunner.Run("eval", dir, "--json");
+        Assert.True(repeat.ExitCode == 0, repeat.Error);
+        using var again = JsonDocument.Parse(repeat.Out);
+        using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.Equal(written.RootElement.GetProperty("best_eval_mean_return").GetDouble(), again.RootElement.GetProperty("mean_return").GetDouble());
         Assert.True(json.RootElement.TryGetProperty("std_return", out _));
     }
 
