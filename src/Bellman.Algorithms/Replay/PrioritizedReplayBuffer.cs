@@ -16,8 +16,9 @@ public sealed class PrioritizedReplayBuffer : ReplayBuffer
     private double _maxPriority = 1.0;
 
     /// <summary>Creates a prioritized buffer with exponent <paramref name="alpha"/> and floor <paramref name="epsilon"/>.</summary>
-    public PrioritizedReplayBuffer(int capacity, int observationSize, int actionSize, bool discreteActions, double alpha = 0.6, double epsilon = 1e-6, int numEnvs = 1)
-        : base(capacity, observationSize, actionSize, discreteActions, numEnvs)
+    public PrioritizedReplayBuffer(int capacity, int observationSize, int actionSize, bool discreteActions, double alpha = 0.6, double epsilon = 1e-6, int numEnvs = 1,
+        Core.Spaces.ElementType observationType = Core.Spaces.ElementType.Float32)
+        : base(capacity, observationSize, actionSize, discreteActions, numEnvs, observationType)
     {
         if (!(alpha >= 0)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be non-negative.");
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be positive.");

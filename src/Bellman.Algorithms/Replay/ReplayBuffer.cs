@@ -1,4 +1,5 @@
 using Bellman.Core.Random;
+using Bellman.Core.Spaces;
 
 namespace Bellman.Algorithms.Replay;
 
@@ -14,7 +15,7 @@ namespace Bellman.Algorithms.Replay;
 public class ReplayBuffer
 {
     private readonly int _perEnv;
-    private readonly float[] _frames;           // [numEnvs, perEnv + 1, obs]
+    private readonly ObservationStore _frames;  // [numEnvs, perEnv + 1] observations
     private readonly float[] _continuousActions; // [capacity, actionSize] (empty for discrete)
     private readonly int[] _discreteActions;     // [capacity] (empty for continuous)
     private readonly float[] _rewards;
@@ -22,12 +23,15 @@ public class ReplayBuffer
     private readonly bool[] _truncated;
     private readonly int[] _finalSlot;           // side-ring slot of s' for ended transitions
     private readonly long[] _count;              // transitions ever added, per stream
-    private float[] _finalFrames;
+    private ObservationStore _finalFrames;
     private long[] _finalOwner;                  // (env << 40) | sequence of the transition owning the slot, -1 if free
     private int _finalHead;
 
-    /// <summary>Creates a buffer holding up to <paramref name="capacity"/> transitions, split evenly over <paramref name="numEnvs"/> streams.</summary>
-    public ReplayBuffer(int capacity, int observationSize, int actionSize, bool discreteActions, int numEnvs = 1)
+    /// <summary>
+    /// Creates a buffer holding up to <paramref name="capacity"/> transitions, split evenly over <paramref name="numEnvs"/> streams,
+    /// with observations stored as <paramref name="observationType"/> (bytes or bits for integral observations).
+    /// </summary>
+    public ReplayBuffer(int capacity, int observationSize, int actionSize, bool discreteActions, int numEnvs = 1, ElementType observationType = ElementType.Float32)
     {
         if (numEnvs <= 0) throw new ArgumentOutOfRangeException(nameof(numEnvs), numEnvs, "numEnvs must be positive.");
         if (capacity < numEnvs) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"buffer_size must be at least the number of environments ({numEnvs}).");
@@ -40,7 +44,7 @@ public class ReplayBuffer
         ObservationSize = observationSize;
         ActionSize = actionSize;
         IsDiscrete = discreteActions;
-        _frames = new float[numEnvs * (_perEnv + 1) * observationSize];
+        _frames = new ObservationStore(observationType, observationSize, numEnvs * (_perEnv + 1));
         _continuousActions = discreteActions ? [] : new float[Capacity * actionSize];
         _discreteActions = discreteActions ? new int[Capacity] : [];
         _rewards = new float[Capacity];
@@ -49,7 +53,7 @@ public class ReplayBuffer
         _finalSlot = new int[Capacity];
         _count = new long[numEnvs];
         int finalCapacity = Math.Max(1, Capacity / 4);
-        _finalFrames = new float[finalCapacity * observationSize];
+        _finalFrames = new ObservationStore(observationType, observationSize, finalCapacity);
         _finalOwner = new long[finalCapacity];
         Array.Fill(_finalOwner, -1L);
     }
@@ -91,10 +95,17 @@ public class ReplayBuffer
         }
     }
 
+    /// <summary>How observations are stored (float32, bytes or bits).</summary>
+    public ElementType ObservationType => _frames.Type;
+
     /// <summary>Bytes held by the buffer's arrays (for the memory budget).</summary>
     public long AllocatedBytes =>
-        4L * (_frames.Length + _continuousActions.Length + _discreteActions.Length + _rewards.Length + _finalSlot.Length + _finalFrames.Length)
+        _frames.AllocatedBytes + _finalFrames.AllocatedBytes
+        + 4L * (_continuousActions.Length + _discreteActions.Length + _rewards.Length + _finalSlot.Length)
         + _terminated.Length + _truncated.Length + 8L * (_finalOwner.Length + _count.Length);
+
+    /// <summary>Bytes per stored transition, everything included, for a full buffer (each observation once, plus the final observations kept at episode ends).</summary>
+    public double BytesPerTransition => (double)AllocatedBytes / Capacity;
 
     /// <summary>Adds a transition with a discrete action to stream <paramref name="env"/>; returns its slot index.</summary>
     public int Add(ReadOnlySpan<float> observation, int action, double reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated, int env = 0)
@@ -143,7 +154,7 @@ public class ReplayBuffer
         int env = slot / _perEnv;
         long t = SequenceOf(env, slot % _perEnv);
         int obs = ObservationSize;
-        _frames.AsSpan(FrameOffset(env, t), obs).CopyTo(batch.Observations.AsSpan(row * obs, obs));
+        _frames.Read(FrameIndex(env, t), batch.Observations.AsSpan(row * obs, obs));
         if (IsDiscrete)
         {
             batch.DiscreteActions[row] = _discreteActions[slot];
@@ -156,7 +167,7 @@ public class ReplayBuffer
         batch.Indices[row] = slot;
 
         double ret = 0, discount = 1;
-        ReadOnlySpan<float> next = default;
+        var next = batch.NextObservations.AsSpan(row * obs, obs);
         for (int k = 0; ; k++)
         {
             long tk = t + k;
@@ -165,17 +176,16 @@ public class ReplayBuffer
             discount *= gamma;
             if (_terminated[sk] || _truncated[sk])
             {
-                next = _finalFrames.AsSpan(_finalSlot[sk] * obs, obs);
+                _finalFrames.Read(_finalSlot[sk], next);
                 if (_terminated[sk]) discount = 0;
                 break;
             }
             if (k == nSteps - 1 || tk + 1 == _count[env])
             {
-                next = _frames.AsSpan(FrameOffset(env, tk + 1), obs);
+                _frames.Read(FrameIndex(env, tk + 1), next);
                 break;
             }
         }
-        next.CopyTo(batch.NextObservations.AsSpan(row * obs, obs));
         batch.Returns[row] = (float)ret;
         batch.Discounts[row] = (float)discount;
     }
@@ -188,8 +198,8 @@ public class ReplayBuffer
             throw new ArgumentException($"Observations have {observation.Length} and {nextObservation.Length} elements; the buffer stores {obs}.");
         long t = _count[env];
         int slot = SlotOf(env, t);
-        observation.CopyTo(_frames.AsSpan(FrameOffset(env, t), obs));
-        nextObservation.CopyTo(_frames.AsSpan(FrameOffset(env, t + 1), obs));
+        _frames.Write(FrameIndex(env, t), observation);
+        _frames.Write(FrameIndex(env, t + 1), nextObservation);
         _rewards[slot] = (float)reward;
         _terminated[slot] = terminated;
         _truncated[slot] = truncated;
@@ -197,7 +207,7 @@ public class ReplayBuffer
         if (terminated || truncated)
         {
             int f = TakeFinalSlot();
-            nextObservation.CopyTo(_finalFrames.AsSpan(f * obs, obs));
+            _finalFrames.Write(f, nextObservation);
             _finalOwner[f] = ((long)env << 40) | t;
             _finalSlot[slot] = f;
         }
@@ -225,16 +235,16 @@ public class ReplayBuffer
 
     private void Grow()
     {
-        int old = _finalOwner.Length, obs = ObservationSize;
+        int old = _finalOwner.Length;
         int size = Math.Min(Capacity + 1, old * 2);
-        var frames = new float[size * obs];
+        var frames = new ObservationStore(_finalFrames.Type, ObservationSize, size);
         var owners = new long[size];
         Array.Fill(owners, -1L);
         int start = _finalHead % old;
         for (int i = 0; i < old; i++)
         {
             int from = (start + i) % old;
-            _finalFrames.AsSpan(from * obs, obs).CopyTo(frames.AsSpan(i * obs, obs));
+            frames.CopyFrom(_finalFrames, from, i);
             owners[i] = _finalOwner[from];
             if (owners[i] >= 0)
             {
@@ -269,7 +279,7 @@ public class ReplayBuffer
 
     private int SlotOf(int env, long t) => env * _perEnv + (int)(t % _perEnv);
 
-    private int FrameOffset(int env, long t) => (env * (_perEnv + 1) + (int)(t % (_perEnv + 1))) * ObservationSize;
+    private int FrameIndex(int env, long t) => env * (_perEnv + 1) + (int)(t % (_perEnv + 1));
 
     /// <summary>The sequence number of the stored transition whose ring position in its stream is <paramref name="position"/>.</summary>
     private long SequenceOf(int env, int position)

@@ -43,9 +43,10 @@ public sealed class OffPolicyLoop
         _book = new RunBookkeeping(new UpdateMetrics(agent.Metrics), new RunState(), options.EvalFrequency, options.LogInterval);
         int n = envs.NumEnvs, obsSize = envs.ObservationSize, actSize = agent.ActionSpace is Discrete ? 1 : agent.ActionSpace.FlatSize;
         bool discrete = agent.ActionSpace is Discrete;
+        var storage = ObservationStore.TypeFor(envs.SingleObservationSpace);
         Buffer = !options.Replay ? null
-            : options.Prioritized ? new PrioritizedReplayBuffer(options.BufferSize, obsSize, actSize, discrete, options.PerAlpha, options.PerEps, n)
-            : new ReplayBuffer(options.BufferSize, obsSize, actSize, discrete, n);
+            : options.Prioritized ? new PrioritizedReplayBuffer(options.BufferSize, obsSize, actSize, discrete, options.PerAlpha, options.PerEps, n, storage)
+            : new ReplayBuffer(options.BufferSize, obsSize, actSize, discrete, n, storage);
         _batch = new ReplayBatch(options.Replay ? options.BatchSize : n, obsSize, actSize);
         _tdErrors = new float[_batch.Size];
         _actions = new float[n * actSize];

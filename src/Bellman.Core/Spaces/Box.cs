@@ -41,6 +41,12 @@ public sealed class Box : Space
     public Box(float low, float high, params int[] shape)
         : this(Fill(low, shape), Fill(high, shape), shape) { }
 
+    /// <summary>
+    /// The type of the elements (Gymnasium's <c>dtype</c>): float32, or whole numbers 0..255 (uint8 images) or
+    /// 0/1 (bool grids) held as floats. Replay memories store integral observations compactly.
+    /// </summary>
+    public ElementType ElementType { get; init; } = ElementType.Float32;
+
     /// <summary>Lower bounds, flattened.</summary>
     public ReadOnlySpan<float> Low => _low;
 
@@ -72,6 +78,7 @@ public sealed class Box : Space
         {
             float v = value[i];
             if (float.IsNaN(v) || v < _low[i] || v > _high[i]) return false;
+            if (ElementType != ElementType.Float32 && v != MathF.Floor(v)) return false;
         }
         return true;
     }
@@ -166,7 +173,7 @@ public sealed class Box : Space
             if (same) return FormatFloat(b[0]);
             return "[" + string.Join(", ", b.ToArray().Select(FormatFloat)) + "]";
         }
-        return $"Box({Bound(_low)}, {Bound(_high)}, {FormatShape(_shape)}, float32)";
+        return $"Box({Bound(_low)}, {Bound(_high)}, {FormatShape(_shape)}, {ElementType switch { ElementType.UInt8 => "uint8", ElementType.Bool => "bool", _ => "float32" }})";
     }
 
     private static string FormatFloat(float f) => float.IsPositiveInfinity(f) ? "inf" : float.IsNegativeInfinity(f) ? "-inf" : f.ToString("R", CultureInfo.InvariantCulture);

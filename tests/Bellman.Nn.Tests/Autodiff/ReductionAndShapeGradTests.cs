@@ -91,6 +91,23 @@ public class ReductionAndShapeGradTests
     }
 
     [Fact]
+    public void ChannelsFirstPermutesAndPassesGradientsBack()
+    {
+        var g = new Graph();
+        // x[n, h, w, c] = 1000n + 100h + 10w + c for a [2, 2, 3, 2] image batch.
+        var values = new float[2 * 2 * 3 * 2];
+        for (int n = 0, i = 0; n < 2; n++) for (int h = 0; h < 2; h++) for (int w = 0; w < 3; w++) for (int c = 0; c < 2; c++) values[i++] = 1000 * n + 100 * h + 10 * w + c;
+        var y = g.ToChannelsFirst(g.Input(values, new Shape(2, 2, 3, 2)));
+        Assert.Equal(new Shape(2, 2, 2, 3), y.Shape);
+        for (int n = 0; n < 2; n++) for (int c = 0; c < 2; c++) for (int h = 0; h < 2; h++) for (int w = 0; w < 3; w++)
+            Assert.Equal(1000 * n + 100 * h + 10 * w + c, y.Data[((n * 2 + c) * 2 + h) * 3 + w]);
+        Inputs([new Shape(3, 4, 5, 3)], [Uniform(180, -1f, 1f, 11)], (g2, x) => g2.Tanh(g2.ToChannelsFirst(x[0])));
+        Inputs([new Shape(2, 5, 5, 2), new Shape(4, 2, 3, 3)], [Uniform(100, -1f, 1f, 12), Uniform(72, -0.5f, 0.5f, 13)],
+            (g2, x) => g2.Conv2d(g2.ToChannelsFirst(x[0]), x[1], null));
+        Assert.Throws<ArgumentException>(() => g.ToChannelsFirst(g.Zeros(new Shape(2, 3))));
+    }
+
+    [Fact]
     public void SoftmaxIsStableForLargeLogits()
     {
         var g = new Graph();
