@@ -67,7 +67,7 @@ public sealed class A2cUpdate : IOnPolicyUpdate
         opt.ZeroGrad();
         g.Backward(loss);
         if (o.MaxGradNorm > 0) GradientClipping.ClipGradNorm(opt.Parameters, o.MaxGradNorm);
-        if (o.LearningRateLinearDecay) opt.LearningRate = o.LearningRate * Math.Max(0.0, 1.0 - progress);
+        if (o.LearningRateLinearDecay) opt.LearningRate = o.LearningRateSchedule.ValueAt(progress);
         opt.Step();
         ActorCriticMetrics.Record(context.Metrics, policyLoss.Item(), valueLoss.Item(), entropy.Item(), Mean(ro.Values));
         return true;

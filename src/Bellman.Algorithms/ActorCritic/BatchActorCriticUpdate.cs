@@ -1,5 +1,6 @@
 using Bellman.Algorithms.Training;
 using Bellman.Core.Random;
+using Bellman.Core.Schedules;
 using Bellman.Nn;
 using Bellman.Nn.Optimizers;
 
@@ -52,14 +53,13 @@ public sealed class BatchActorCriticUpdate : IOnPolicyUpdate
         var net = Agent.Network;
         var g = _graph;
         var shape = ro.BatchShape;
-        double decay = o.LearningRateLinearDecay ? Math.Max(0.0, 1.0 - progress) : 1.0;
 
         // 2. Fit V̂_φ.
         if (!o.BootstrapTargets)
             for (int e = 0; e < ro.Envs; e++)
                 Returns.NStepReturns(ro.Rewards.AsSpan(e * T, T), ro.NextValues.AsSpan(e * T, T), ro.Terminated.AsSpan(e * T, T), ro.Ended.AsSpan(e * T, T), gamma, _targets.AsSpan(e * T, T));
         var critic = Agent.CriticOptimizer!;
-        critic.LearningRate = o.CriticLearningRate * decay;
+        critic.LearningRate = (o.LearningRateLinearDecay ? Schedule.LinearDecay(o.CriticLearningRate) : Schedule.Constant(o.CriticLearningRate)).ValueAt(progress);
         double valueLoss = 0;
         for (int k = 0; k < o.CriticSteps; k++)
         {
@@ -101,7 +101,7 @@ public sealed class BatchActorCriticUpdate : IOnPolicyUpdate
         actor.ZeroGrad();
         g.Backward(total);
         if (o.MaxGradNorm > 0) GradientClipping.ClipGradNorm(actor.Parameters, o.MaxGradNorm);
-        actor.LearningRate = o.LearningRate * decay;
+        actor.LearningRate = o.LearningRateSchedule.ValueAt(progress);
         actor.Step();
         ActorCriticMetrics.Record(context.Metrics, policyLoss.Item(), valueLoss, entropy.Item(), meanV / B);
         return true;

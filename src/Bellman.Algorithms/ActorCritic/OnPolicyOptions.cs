@@ -1,3 +1,4 @@
+using Bellman.Core.Schedules;
 using Bellman.Algorithms.Configuration;
 using Bellman.Algorithms.Training;
 using Bellman.Algorithms.ValueBased;
@@ -35,6 +36,9 @@ public abstract record OnPolicyOptions : TrainingOptions
     [Option("learning_rate", "optimizer learning rate")] public double LearningRate { get; init; } = 7e-4;
     /// <summary>Anneal the learning rate linearly to 0.</summary>
     [Option("lr_linear_decay", "decay the learning rate linearly to 0 (the zoo's lin_ schedules)")] public bool LearningRateLinearDecay { get; init; }
+    /// <summary>The learning rate over training: constant, or linear decay to 0 (<c>lr_linear_decay</c>).</summary>
+    public Schedule LearningRateSchedule => LearningRateLinearDecay ? Schedule.LinearDecay(LearningRate) : Schedule.Constant(LearningRate);
+
     /// <summary>Entropy bonus coefficient.</summary>
     [Option("ent_coef", "entropy bonus coefficient")] public double EntCoef { get; init; }
     /// <summary>Gradient-norm clip (0 disables).</summary>

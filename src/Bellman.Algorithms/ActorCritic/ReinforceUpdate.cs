@@ -92,7 +92,7 @@ public sealed class ReinforceUpdate : IOnPolicyUpdate
         opt.ZeroGrad();
         g.Backward(loss);
         if (o.MaxGradNorm > 0) GradientClipping.ClipGradNorm(opt.Parameters, o.MaxGradNorm);
-        if (o.LearningRateLinearDecay) opt.LearningRate = o.LearningRate * Math.Max(0.0, 1.0 - progress);
+        if (o.LearningRateLinearDecay) opt.LearningRate = o.LearningRateSchedule.ValueAt(progress);
         opt.Step();
         if (valueLoss is null) ActorCriticMetrics.Record(context.Metrics, policyLoss.Item(), entropy.Item());
         else ActorCriticMetrics.Record(context.Metrics, policyLoss.Item(), valueLoss.Item(), entropy.Item(), A2cUpdate.Mean(ro.Values));

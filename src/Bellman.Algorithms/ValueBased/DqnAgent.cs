@@ -187,7 +187,7 @@ public sealed class DqnAgent : IOffPolicyAgent
         Optimizer.ZeroGrad();
         g.Backward(loss);
         if (_options.MaxGradNorm > 0) GradientClipping.ClipGradNorm(Q.Parameters(), _options.MaxGradNorm);
-        if (_options.LearningRateLinearDecay) Optimizer.LearningRate = _options.LearningRate * Math.Max(0.0, 1.0 - context.Progress);
+        if (_options.LearningRateLinearDecay) Optimizer.LearningRate = _options.LearningRateSchedule.ValueAt(context.Progress);
         Optimizer.Step();
 
         ReadOnlySpan<float> qaData = qa.Data;

@@ -1,3 +1,4 @@
+using Bellman.Core.Schedules;
 using Bellman.Algorithms.Configuration;
 using Bellman.Algorithms.Training;
 
@@ -43,6 +44,9 @@ public sealed record DqnOptions : OffPolicyOptions
     [Option("learning_rate", "optimizer learning rate")] public double LearningRate { get; init; } = 1e-4;
     /// <summary>Anneal the learning rate linearly to 0 over training.</summary>
     [Option("lr_linear_decay", "decay the learning rate linearly to 0")] public bool LearningRateLinearDecay { get; init; }
+    /// <summary>The learning rate over training: constant, or linear decay to 0 (<c>lr_linear_decay</c>).</summary>
+    public Schedule LearningRateSchedule => LearningRateLinearDecay ? Schedule.LinearDecay(LearningRate) : Schedule.Constant(LearningRate);
+
     /// <summary>Bootstrap from a target network φ' (false: from φ itself, the lecture's moving target).</summary>
     [Option("target_network", "bootstrap from a target network (false: from the online network itself)")] public bool TargetNetwork { get; init; } = true;
     /// <summary>Environment steps between target-network updates.</summary>

@@ -18,6 +18,9 @@ public abstract record Schedule
     /// <summary>Linear from <paramref name="start"/> to <paramref name="end"/> over the first <paramref name="fraction"/> of training, then constant (SB3's <c>get_linear_fn</c>).</summary>
     public static Schedule Linear(double start, double end, double fraction = 1.0) => new LinearSchedule(start, end, fraction);
 
+    /// <summary>Linear decay to 0 over training, <c>start × (1 − progress)</c>: Stable-Baselines3's <c>linear_schedule</c> (the zoo's <c>lin_</c> values).</summary>
+    public static Schedule LinearDecay(double start) => new LinearDecaySchedule(start);
+
     /// <summary>Exponential decay from <paramref name="start"/> toward <paramref name="end"/> with the given half-life in progress units.</summary>
     public static Schedule Exponential(double start, double end, double halfLife) => new ExponentialSchedule(start, end, halfLife);
 }
@@ -43,6 +46,14 @@ public sealed record LinearSchedule(double Start, double End, double Fraction) :
         if (Fraction <= 0 || progress >= Fraction) return End;
         return Start + (End - Start) * (progress / Fraction);
     }
+}
+
+/// <summary><paramref name="Start"/> × (1 − progress): linear decay to 0 at the end of training.</summary>
+/// <param name="Start">The value at progress 0.</param>
+public sealed record LinearDecaySchedule(double Start) : Schedule
+{
+    /// <inheritdoc/>
+    public override double ValueAt(double progress) => Start * Math.Max(0.0, 1.0 - Math.Max(0.0, progress));
 }
 
 /// <summary>Exponential approach from <paramref name="Start"/> to <paramref name="End"/>.</summary>

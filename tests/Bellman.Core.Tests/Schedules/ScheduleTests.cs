@@ -16,6 +16,18 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void LinearDecayIsStableBaselines3sLinearSchedule()
+    {
+        var s = Schedule.LinearDecay(7e-4);
+        Assert.Equal(7e-4, s.ValueAt(0.0));
+        Assert.Equal(7e-4 * (1.0 - 0.3), s.ValueAt(0.3)); // progress_remaining × initial value, bit for bit
+        Assert.Equal(0.0, s.ValueAt(1.0));
+        Assert.Equal(0.0, s.ValueAt(1.5));
+        Assert.Equal(7e-4, s.ValueAt(-0.2));
+        Assert.Equal(s.ValueAt(0.25), s.ValueAt(250, 1000));
+    }
+
+    [Fact]
     public void ConstantAndExponential()
     {
         Assert.Equal(3.0, Schedule.Constant(3).ValueAt(0.4));
