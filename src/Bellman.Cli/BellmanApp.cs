@@ -14,6 +14,22 @@ public static class BellmanApp
         ? a.Message.Replace($" (Parameter '{a.ParamName}')", "", StringComparison.Ordinal)
         : e.Message;
 
+    /// <summary>
+    /// Spectre's "Failed to convert 'abc' to Nullable`1." names neither the option nor the expected type:
+    /// find the option the value was given to and say what it takes.
+    /// </summary>
+    private static string? ConversionFailure(string message, string[] args)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, "^Failed to convert '(.*)' to (.*)\\.$");
+        if (!m.Success) return null;
+        string value = m.Groups[1].Value;
+        int i = Array.IndexOf(args, value);
+        string option = i > 0 && args[i - 1].StartsWith('-') ? args[i - 1] : i >= 0 ? "an argument" : "an option";
+        var inline = args.FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal) && a.EndsWith("=" + value, StringComparison.Ordinal));
+        if (inline is not null) option = inline[..inline.IndexOf('=')];
+        return $"{option} = '{value}' is not a valid value: it takes a number (see `--help`).";
+    }
+
     /// <summary>The informational version of this build (<c>bellman --version</c>).</summary>
     public static string Version { get; } =
         typeof(BellmanApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false) is [System.Reflection.AssemblyInformationalVersionAttribute v, ..]
@@ -22,6 +38,9 @@ public static class BellmanApp
     /// <summary>Runs the CLI with <paramref name="args"/>, writing through <paramref name="io"/>; returns the exit code.</summary>
     public static int Run(string[] args, CliIO io, CancellationToken cancellation = default)
     {
+        // --verbose anywhere shows the stack trace of an unexpected error; it is not a command option.
+        bool verbose = args.Contains("--verbose");
+        args = [.. args.Where(a => a != "--verbose")];
         var registrar = new TypeRegistrar();
         registrar.RegisterInstance(typeof(CliIO), io);
         var app = new CommandApp(registrar);
@@ -74,10 +93,24 @@ public static class BellmanApp
         {
             return app.Run(args, cancellation);
         }
-        catch (Exception e) when (e is CliException or Bellman.Nn.Serialization.CheckpointMismatchException or InvalidDataException or ArgumentException or InvalidOperationException or FormatException or IOException or CommandAppException or NotSupportedException)
+        catch (CommandRuntimeException e) when (ConversionFailure(e.Message, args) is string message)
+        {
+            io.Error.WriteLine($"error: {message}");
+            return 2;
+        }
+        catch (Exception e) when (e is CliException or Bellman.Nn.Serialization.CheckpointMismatchException or InvalidDataException or ArgumentException or InvalidOperationException or FormatException or IOException or CommandAppException or NotSupportedException or UnauthorizedAccessException)
         {
             io.Error.WriteLine($"error: {MessageOf(e)}");
+            if (verbose) io.Error.WriteLine(e.ToString());
             return 2;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else is a bug: one line, the way to see more, and where to report it.
+            io.Error.WriteLine($"error: unexpected {e.GetType().Name}: {MessageOf(e)}");
+            if (verbose) io.Error.WriteLine(e.ToString());
+            else io.Error.WriteLine("This is a bug in Bellman; run again with --verbose for the stack trace and please report it.");
+            return 70;
         }
     }
 }

@@ -38,7 +38,9 @@ public static class OptionBinder
         {
             if (!props.TryGetValue(key, out var prop))
             {
-                string hint = Suggestions.DidYouMean(key, props.Keys, 1);
+                string hint = Aliases.TryGetValue(key, out var meant) && props.ContainsKey(meant) ? $"did you mean '{meant}'?"
+                    : key is "seed" or "env" ? $"'{key}' is not an option of the algorithm: give it with --{key}."
+                    : Suggestions.DidYouMean(key, props.Keys, 1);
                 throw new OptionException($"{source}: unknown key '{key}' for {Name(options.GetType())}; {hint}");
             }
             prop.Property.SetValue(copy, Parse(key, text, prop.Property.PropertyType, source));
@@ -136,6 +138,18 @@ public static class OptionBinder
         }
         return sb.ToString();
     }
+
+    /// <summary>Names people use for a key by meaning (from other libraries and papers), matched before spelling.</summary>
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["lr"] = "learning_rate", ["alpha"] = "learning_rate", ["learningrate"] = "learning_rate", ["step_size"] = "learning_rate",
+        ["discount"] = "gamma", ["discount_factor"] = "gamma", ["steps"] = "total_steps", ["timesteps"] = "total_steps",
+        ["total_timesteps"] = "total_steps", ["n_timesteps"] = "total_steps", ["batch"] = "batch_size", ["minibatch_size"] = "batch_size",
+        ["replay_size"] = "buffer_size", ["memory_size"] = "buffer_size", ["hidden"] = "net_arch", ["hidden_sizes"] = "net_arch",
+        ["layers"] = "net_arch", ["epsilon"] = "exploration_final_eps", ["eps"] = "exploration_final_eps", ["target_update"] = "target_update_interval",
+        ["num_envs"] = "n_envs", ["envs"] = "n_envs", ["double"] = "double_q", ["ddqn"] = "double_q", ["per"] = "prioritized",
+        ["entropy_coef"] = "ent_coef", ["value_coef"] = "vf_coef", ["lambda"] = "gae_lambda", ["clip_grad"] = "max_grad_norm", ["grad_clip"] = "max_grad_norm",
+    };
 
     /// <summary>A readable name of an option's type: integer, number, bool, text, list of integers, or its choices.</summary>
     public static string TypeName(Type type)

@@ -97,8 +97,12 @@ public sealed class EnvRolloutCommand(CliIO io) : Command<EnvRolloutCommand.Sett
             if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new CliException("--actions must be a JSON array, e.g. [0,1,1] or [[0.5],[-2.0]].");
             var result = new List<float[]>();
             int index = 0;
+            bool discrete = env.ActionSpace is Core.Spaces.Discrete;
             foreach (var item in doc.RootElement.EnumerateArray())
             {
+                // A Discrete space takes whole numbers only: 0.5, 1.9 or [1] are errors, not silently truncated.
+                if (discrete && (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out _)))
+                    throw new CliException($"--actions element {index} is {item.GetRawText()}, but {env.Name}'s action space {env.ActionSpace} takes whole numbers such as 0 or 1.");
                 result.Add(item.ValueKind switch
                 {
                     JsonValueKind.Number => [ToFloat(item, index)],

@@ -152,6 +152,11 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
             RunFolder.WriteAtomic(folder.Config, config.ToYaml());
             return (config, options, folder, algorithm, false);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            algorithm.Dispose();
+            throw new CliException($"cannot create the run folder '{settings.Out ?? "runs/"}': {e.Message} Choose a writable --out.");
+        }
         catch
         {
             algorithm.Dispose();
@@ -170,8 +175,8 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         string envId = values.GetValueOrDefault("env") ?? throw new CliException($"{folder.Config} has no env.");
         int seed = ParseInt(values.GetValueOrDefault("seed") ?? "0", "seed", folder.Config);
         string? preset = values.GetValueOrDefault("preset");
+        if (values.TryGetValue("algo", out var algo) && algo != spec.Name) throw new CliException($"'{settings.Resume}' is a {algo} run; resume it with `bellman train {algo} --resume {settings.Resume}`.");
         foreach (var key in RunConfig.RunKeys) values.Remove(key);
-        if (values.Remove("algo", out var algo) && algo != spec.Name) throw new CliException($"'{settings.Resume}' is a {algo} run; resume it with `bellman train {algo} --resume {settings.Resume}`.");
         var options = WithSteps(spec, spec.Bind(spec.Defaults, values, folder.Config), settings.Steps);
         options.Validate();
         var meta = Algorithm.ReadMetadata(folder.Latest);

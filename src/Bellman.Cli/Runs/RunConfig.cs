@@ -54,7 +54,12 @@ public sealed record RunConfig(string Algorithm, string EnvId, int Seed, string?
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            throw new CliException($"'{path}' is not valid YAML: {e.Message}");
+            throw new CliException($"'{path}' is not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet reports some malformed documents (an unclosed flow sequence, say) this way, without a position.
+            throw new CliException($"'{path}' is not valid YAML (an unclosed [ or {{, or a key without a value?); it must be key: value lines.");
         }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var envOptions = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -62,7 +67,8 @@ public sealed record RunConfig(string Algorithm, string EnvId, int Seed, string?
         if (stream.Documents[0].RootNode is not YamlMappingNode root) throw new CliException($"'{path}' must be a mapping of key: value lines.");
         foreach (var (keyNode, valueNode) in root.Children)
         {
-            string key = ((YamlScalarNode)keyNode).Value ?? "";
+            string key = keyNode is YamlScalarNode scalarKey ? scalarKey.Value ?? ""
+                : throw new CliException($"'{path}' line {keyNode.Start.Line}: a key must be a plain name, not {keyNode.NodeType}.");
             if (key == "env_options")
             {
                 if (valueNode is YamlMappingNode map)
