@@ -91,6 +91,11 @@ public static class AgentCheckpoint
         var (tensorsPath, sidecarPath) = PathsFor(prefix);
         if (!File.Exists(tensorsPath)) throw new FileNotFoundException($"Checkpoint file '{tensorsPath}' does not exist.", tensorsPath);
         var sidecar = ReadSidecar(sidecarPath);
+        // A checkpoint may come from anywhere: it names only the tensors file beside it, which must be a plain file.
+        if (sidecar["tensors"] is JsonNode named && (string?)named is string tensorsName && tensorsName != Path.GetFileName(tensorsPath))
+            throw new InvalidDataException($"'{sidecarPath}' names its tensors '{tensorsName}', but a checkpoint may only use the file beside it, '{Path.GetFileName(tensorsPath)}'.");
+        if (new FileInfo(tensorsPath).LinkTarget is string target)
+            throw new InvalidDataException($"'{tensorsPath}' is a symbolic link (to '{target}'); a checkpoint's files must be plain files in its folder.");
         byte[] bytes = File.ReadAllBytes(tensorsPath);
         if ((string?)sidecar["sha256"] != Convert.ToHexStringLower(SHA256.HashData(bytes)))
             throw new InvalidDataException($"'{sidecarPath}' does not describe '{tensorsPath}' (SHA-256 mismatch): the files come from different saves or one is corrupt.");
