@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Bellman.Algorithms.Protobuf;
@@ -55,21 +54,6 @@ internal sealed class ProtoWriter
         WriteVarint((ulong)value.Length);
         _buffer.Write(value);
         return this;
-    }
-
-    /// <summary>A packed repeated float field, the values as little-endian fixed32.</summary>
-    public ProtoWriter PackedFloats(int field, ReadOnlySpan<float> values)
-    {
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Protobuf float packing assumes a little-endian machine.");
-        return Bytes(field, MemoryMarshal.AsBytes(values));
-    }
-
-    /// <summary>A packed repeated int64 field (varints).</summary>
-    public ProtoWriter PackedInt64s(int field, ReadOnlySpan<long> values)
-    {
-        var inner = new ProtoWriter();
-        foreach (long v in values) inner.WriteVarint((ulong)v);
-        return Bytes(field, inner.WrittenSpan);
     }
 
     /// <summary>An embedded message field.</summary>
