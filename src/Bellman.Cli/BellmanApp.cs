@@ -50,6 +50,7 @@ public static class BellmanApp
             config.AddCommand<ValueFitCommand>("value-fit").WithDescription("Compare fitting V to Monte Carlo vs bootstrapped targets on the same data (error, bias, variance against V^pi).");
             config.AddCommand<PresetsCommand>("presets").WithDescription("List the built-in presets and their options.");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a run's (or a checkpoint's) greedy policy.");
+            config.AddCommand<RenderCommand>("render").WithDescription("Draw episodes (random policy) as Gymnasium's rgb_array into a GIF, a PNG strip or a folder of PNGs.");
             config.AddCommand<PlotCommand>("plot").WithDescription("Overlay the learning curves of several runs into one PNG.");
             config.AddBranch("bench", bench =>
             {
