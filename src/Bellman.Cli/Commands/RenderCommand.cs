@@ -12,7 +12,7 @@ namespace Bellman.Cli.Commands;
 /// <summary>
 /// <c>bellman render</c>: draws episodes as Gymnasium's <c>rgb_array</c> mode does, with the step, the return
 /// so far and the action in the corner, into a GIF, a PNG strip or a folder of PNGs. The policy is uniformly
-/// random (seeded); an agent's policy plugs into <see cref="Record"/>.
+/// random (seeded); an agent's policy plugs into <see cref="EpisodeVideo.Write"/>.
 /// </summary>
 public sealed class RenderCommand(CliIO io) : Command<RenderCommand.Settings>
 {
@@ -67,30 +67,11 @@ public sealed class RenderCommand(CliIO io) : Command<RenderCommand.Settings>
         if (!EnvironmentRenderers.CanRender(env))
             throw new CliException($"{id} cannot be drawn; environments with a renderer: {string.Join(", ", EnvironmentRenderers.Supported)}.");
         var rng = new Rng(Rng.DeriveSeed((ulong)settings.Seed, 1));
-        var recorder = new EpisodeRecorder(env);
-        using var writer = FrameWriter.For(output, EnvironmentRenderers.Create(env).FramesPerSecond, settings.StripFrames);
-        var returns = Record(recorder, (_, action) => env.ActionSpace.Sample(rng, action), settings.Episodes, settings.Seed, writer, settings.Every, settings.MaxSteps, cancellationToken);
-        for (int k = 0; k < returns.Count; k++)
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1}: return {returns[k]:0.###}"));
-        io.Out.WriteLine(writer.Complete());
+        var result = EpisodeVideo.Write(env, (_, action) => env.ActionSpace.Sample(rng, action), output, settings.Episodes, settings.Seed,
+            settings.Every, settings.MaxSteps, settings.StripFrames, cancellationToken);
+        for (int k = 0; k < result.Returns.Count; k++)
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1}: return {result.Returns[k]:0.###}"));
+        io.Out.WriteLine(result.Summary);
         return 0;
-    }
-
-    /// <summary>
-    /// Records episodes of <paramref name="policy"/> with the corner text into <paramref name="writer"/>,
-    /// keeping every <paramref name="every"/>-th frame and each episode's last; returns the episodes' returns.
-    /// The run folder's end-of-training GIF and a checkpoint's render call this with the agent's greedy policy.
-    /// </summary>
-    public static IReadOnlyList<double> Record(EpisodeRecorder recorder, Action<ReadOnlySpan<float>, Span<float>> policy, int episodes, int seed,
-        FrameWriter writer, int every = 1, int maxSteps = 1000, CancellationToken cancellation = default)
-    {
-        ArgumentNullException.ThrowIfNull(recorder);
-        ArgumentNullException.ThrowIfNull(writer);
-        return recorder.Record(policy, episodes, seed, frame =>
-        {
-            if (frame.Step % every != 0 && !frame.Terminated && !frame.Truncated) return;
-            FrameOverlay.Draw(frame);
-            writer.Add(frame.Frame);
-        }, maxSteps, cancellation);
     }
 }

@@ -36,6 +36,9 @@ public sealed class EpisodeRecorder
     /// <summary>The frame height.</summary>
     public int Height => _renderer.Height;
 
+    /// <summary>The environment's playback speed (Gymnasium's <c>render_fps</c>).</summary>
+    public int FramesPerSecond => _renderer.FramesPerSecond;
+
     /// <summary>
     /// Plays <paramref name="episodes"/> episodes, each cut after <paramref name="maxSteps"/> steps, calling
     /// <paramref name="onFrame"/> with every frame (a fresh <see cref="RgbFrame"/> each time, which the callee

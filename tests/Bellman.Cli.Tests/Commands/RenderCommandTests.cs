@@ -34,7 +34,6 @@ public sealed class RenderCommandTests : IDisposable
         // The corner text is drawn: dark pixels in the top-left box, where CartPole's scene is white.
         Assert.Contains(Enumerable.Range(0, 40), x => image.Frames.RootFrame[x, 6].R < 100);
         // Frames differ as the pole moves.
-        Assert.NotEqual(image.Frames.RootFrame[300, 250], default);
         Assert.True(FramesDiffer(image, 0, expectedFrames / 2));
         Assert.Contains($"({expectedFrames} frames", r.Out);
     }
