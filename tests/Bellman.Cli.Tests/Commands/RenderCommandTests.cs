@@ -33,6 +33,9 @@ public sealed class RenderCommandTests : IDisposable
         Assert.False(File.Exists(gif + ".tmp"));
         // The corner text is drawn: dark pixels in the top-left box, where CartPole's scene is white.
         Assert.Contains(Enumerable.Range(0, 40), x => image.Frames.RootFrame[x, 6].R < 100);
+        // Gymnasium's colours survive the GIF palette: the pole's tan above the axle, the black cart below it.
+        Assert.Contains(Enumerable.Range(280, 40), x => image.Frames.RootFrame[x, 250] == new Rgb24(202, 152, 101));
+        Assert.Equal(new Rgb24(0, 0, 0), image.Frames.RootFrame[300, 310]);
         // Frames differ as the pole moves.
         Assert.True(FramesDiffer(image, 0, expectedFrames / 2));
         Assert.Contains($"({expectedFrames} frames", r.Out);
