@@ -74,6 +74,7 @@ public static class BellmanApp
             config.AddCommand<OptionsCommand>("options").WithDescription("List every option key of an algorithm with its type, default and description.")
                 .WithExample("options", "dqn");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a run's (or a checkpoint's) greedy policy.");
+            config.AddCommand<RenderCommand>("render").WithDescription("Draw episodes (random policy) as Gymnasium's rgb_array into a GIF, a PNG strip or a folder of PNGs.");
             config.AddCommand<PlotCommand>("plot").WithDescription("Overlay the learning curves of several runs into one PNG.");
             config.AddBranch("bench", bench =>
             {

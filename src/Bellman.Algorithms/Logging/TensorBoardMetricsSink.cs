@@ -1,0 +1,50 @@
+using Bellman.Algorithms.Training;
+
+namespace Bellman.Algorithms.Logging;
+
+/// <summary>
+/// Forwards a trainer's reports to a <see cref="TensorBoardWriter"/> under SB3's tags: per snapshot
+/// rollout/ep_rew_mean, rollout/ep_len_mean (last 100 episodes), rollout/exploration_rate, train/loss and
+/// time/fps; per evaluation eval/mean_reward. NaN values (no episode or update yet) are left out, as SB3
+/// logs nothing before the first episode. Does not own the writer.
+/// </summary>
+public sealed class TensorBoardMetricsSink(TensorBoardWriter writer) : IMetricsSink
+{
+    private const int Window = 100;
+    private readonly TensorBoardWriter _writer = writer ?? throw new ArgumentNullException(nameof(writer));
+    private readonly Queue<int> _lengths = new(Window);
+    private long _lengthSum;
+
+    /// <inheritdoc/>
+    public void OnEpisode(in EpisodeRecord episode)
+    {
+        if (_lengths.Count == Window) _lengthSum -= _lengths.Dequeue();
+        _lengths.Enqueue(episode.Length);
+        _lengthSum += episode.Length;
+    }
+
+    /// <inheritdoc/>
+    public void OnSnapshot(in TrainingSnapshot snapshot)
+    {
+        long step = snapshot.Step;
+        Add(TensorBoardTags.EpisodeRewardMean, step, snapshot.MeanReturn);
+        if (_lengths.Count > 0) Add(TensorBoardTags.EpisodeLengthMean, step, (double)_lengthSum / _lengths.Count);
+        Add(TensorBoardTags.ExplorationRate, step, snapshot.Exploration);
+        Add(TensorBoardTags.Loss, step, snapshot.Loss);
+        Add(TensorBoardTags.Fps, step, snapshot.StepsPerSecond);
+        _writer.Flush();
+    }
+
+    /// <inheritdoc/>
+    public void OnEvaluation(EvaluationRecord evaluation)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        Add(TensorBoardTags.EvalMeanReward, evaluation.Step, evaluation.MeanReturn);
+        _writer.Flush();
+    }
+
+    private void Add(string tag, long step, double value)
+    {
+        if (double.IsFinite(value)) _writer.AddScalar(tag, step, (float)value);
+    }
+}
