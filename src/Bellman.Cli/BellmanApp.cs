@@ -74,7 +74,9 @@ public static class BellmanApp
             config.AddCommand<OptionsCommand>("options").WithDescription("List every option key of an algorithm with its type, default and description.")
                 .WithExample("options", "dqn");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a run's (or a checkpoint's) greedy policy.");
-            config.AddCommand<RenderCommand>("render").WithDescription("Draw episodes (random policy) as Gymnasium's rgb_array into a GIF, a PNG strip or a folder of PNGs.");
+            config.AddCommand<RenderCommand>("render").WithDescription("Draw episodes of a run's greedy policy (or of a random policy on --env) as Gymnasium's rgb_array into a GIF, a PNG strip or a folder of PNGs.");
+            config.AddCommand<ExportCommand>("export").WithDescription("Export a run's greedy policy as an ONNX model (ONNX Runtime, Unity Sentis, Godot).")
+                .WithExample("export", "runs/dqn-CartPole-v1-s0", "--onnx", "policy.onnx");
             config.AddCommand<PlotCommand>("plot").WithDescription("Overlay the learning curves of several runs into one PNG.");
             config.AddBranch("bench", bench =>
             {

@@ -4,8 +4,9 @@ namespace Bellman.Algorithms.Logging;
 
 /// <summary>
 /// Forwards a trainer's reports to a <see cref="TensorBoardWriter"/> under SB3's tags: per snapshot
-/// rollout/ep_rew_mean, rollout/ep_len_mean (last 100 episodes), rollout/exploration_rate, train/loss and
-/// time/fps; per evaluation eval/mean_reward. NaN values (no episode or update yet) are left out, as SB3
+/// rollout/ep_rew_mean, rollout/ep_len_mean (last 100 episodes), every metric the algorithm records
+/// (<see cref="TensorBoardTags.ForMetric"/>: rollout/exploration_rate, train/loss, train/policy_loss, …) and
+/// time/fps; per evaluation eval/mean_reward and eval/mean_ep_length. NaN values (no episode or update yet) are left out, as SB3
 /// logs nothing before the first episode. Does not own the writer.
 /// </summary>
 public sealed class TensorBoardMetricsSink(TensorBoardWriter writer) : IMetricsSink
@@ -24,13 +25,13 @@ public sealed class TensorBoardMetricsSink(TensorBoardWriter writer) : IMetricsS
     }
 
     /// <inheritdoc/>
-    public void OnSnapshot(in TrainingSnapshot snapshot)
+    public void OnSnapshot(TrainingSnapshot snapshot)
     {
+        ArgumentNullException.ThrowIfNull(snapshot);
         long step = snapshot.Step;
         Add(TensorBoardTags.EpisodeRewardMean, step, snapshot.MeanReturn);
         if (_lengths.Count > 0) Add(TensorBoardTags.EpisodeLengthMean, step, (double)_lengthSum / _lengths.Count);
-        Add(TensorBoardTags.ExplorationRate, step, snapshot.Exploration);
-        Add(TensorBoardTags.Loss, step, snapshot.Loss);
+        for (int i = 0; i < snapshot.Metrics.Count; i++) Add(TensorBoardTags.ForMetric(snapshot.Metrics[i].Key), step, snapshot.Values[i]);
         Add(TensorBoardTags.Fps, step, snapshot.StepsPerSecond);
         _writer.Flush();
     }

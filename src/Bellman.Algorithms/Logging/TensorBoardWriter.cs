@@ -148,4 +148,13 @@ public static class TensorBoardTags
     public const string EvalMeanEpisodeLength = "eval/mean_ep_length";
     /// <summary>Environment steps per second.</summary>
     public const string Fps = "time/fps";
+
+    private static readonly Dictionary<string, string> ByMetric = new(StringComparer.Ordinal)
+    {
+        ["exploration_rate"] = ExplorationRate, ["loss"] = Loss, ["policy_loss"] = PolicyLoss, ["value_loss"] = ValueLoss,
+        ["actor_loss"] = ActorLoss, ["critic_loss"] = CriticLoss, ["alpha"] = EntropyCoefficient, ["learning_rate"] = LearningRate,
+    };
+
+    /// <summary>The tag of an algorithm's metric: SB3's name where SB3 logs the same value, else <c>train/KEY</c>.</summary>
+    public static string ForMetric(string key) => ByMetric.TryGetValue(key, out var tag) ? tag : "train/" + key;
 }

@@ -134,6 +134,28 @@ public interface IMetricsSink
     void OnEvaluation(EvaluationRecord evaluation);
 }
 
+/// <summary>Several sinks as one: every report goes to each, in order (CSV files and TensorBoard, say).</summary>
+public sealed class CompositeMetricsSink(params IMetricsSink[] sinks) : IMetricsSink
+{
+    /// <inheritdoc/>
+    public void OnEpisode(in EpisodeRecord episode)
+    {
+        foreach (var sink in sinks) sink.OnEpisode(episode);
+    }
+
+    /// <inheritdoc/>
+    public void OnSnapshot(TrainingSnapshot snapshot)
+    {
+        foreach (var sink in sinks) sink.OnSnapshot(snapshot);
+    }
+
+    /// <inheritdoc/>
+    public void OnEvaluation(EvaluationRecord evaluation)
+    {
+        foreach (var sink in sinks) sink.OnEvaluation(evaluation);
+    }
+}
+
 /// <summary>A sink that discards everything.</summary>
 public sealed class NullMetricsSink : IMetricsSink
 {

@@ -64,7 +64,8 @@ public sealed class EvalCommand(CliIO io) : Command<EvalCommand.Settings>
         return 0;
     }
 
-    private static string ResolveCheckpoint(string target)
+    /// <summary>The checkpoint prefix of a run folder (best, else latest) or of a checkpoint path; a clear error otherwise.</summary>
+    internal static string ResolveCheckpoint(string target)
     {
         if (Directory.Exists(target) && File.Exists(Path.Combine(target, "config.yaml")))
         {

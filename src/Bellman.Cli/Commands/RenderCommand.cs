@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
+using Bellman.Algorithms.Training;
 using Bellman.Cli.Infrastructure;
+using Bellman.Core.Environments;
 using Bellman.Cli.Rendering;
 using Bellman.Core.Random;
 using Bellman.Environments;
@@ -19,6 +21,11 @@ public sealed class RenderCommand(CliIO io) : Command<RenderCommand.Settings>
     /// <summary>Settings of <c>render</c>.</summary>
     public sealed class Settings : EnvSettings
     {
+        /// <summary>A run folder or checkpoint whose greedy policy to draw (else a random policy on --env).</summary>
+        [CommandArgument(0, "[RUN_OR_CHECKPOINT]")]
+        [Description("A run folder (its best, else latest checkpoint) or a checkpoint: draws that agent's greedy policy on its own environment. Without it, a random policy on --env.")]
+        public string? Target { get; init; }
+
         /// <summary>The number of episodes.</summary>
         [CommandOption("--episodes <N>")]
         [Description("Number of episodes (default 1).")]
@@ -61,13 +68,24 @@ public sealed class RenderCommand(CliIO io) : Command<RenderCommand.Settings>
     /// <inheritdoc/>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        string id = settings.RequireEnv();
         string output = string.IsNullOrWhiteSpace(settings.Out) ? throw new CliException("--out is required: episode.gif, strip.png or a folder name.") : settings.Out;
-        var env = EnvRegistry.Default.Make(id, settings.ParseOptions());
+        Algorithm? agent = null;
+        IEnvironment env;
+        if (settings.Target is not null)
+        {
+            if (settings.Env is not null) throw new CliException("A run or checkpoint brings its own environment; leave out --env.");
+            string prefix = EvalCommand.ResolveCheckpoint(settings.Target);
+            var meta = Algorithm.ReadMetadata(prefix);
+            agent = Algorithm.Load(prefix);
+            env = EnvRegistry.Default.Make(meta.Env, meta.EnvOptions);
+        }
+        else env = EnvRegistry.Default.Make(settings.RequireEnv(), settings.ParseOptions());
+        using var _ = agent;
         if (!EnvironmentRenderers.CanRender(env))
-            throw new CliException($"{id} cannot be drawn; environments with a renderer: {string.Join(", ", EnvironmentRenderers.Supported)}.");
+            throw new CliException($"{env.Name} cannot be drawn; environments with a renderer: {string.Join(", ", EnvironmentRenderers.Supported)}.");
         var rng = new Rng(Rng.DeriveSeed((ulong)settings.Seed, 1));
-        var result = EpisodeVideo.Write(env, (_, action) => env.ActionSpace.Sample(rng, action), output, settings.Episodes, settings.Seed,
+        Action<ReadOnlySpan<float>, Span<float>> policy = agent is null ? (_, action) => env.ActionSpace.Sample(rng, action) : agent.Agent.Greedy;
+        var result = EpisodeVideo.Write(env, policy, output, settings.Episodes, settings.Seed,
             settings.Every, settings.MaxSteps, settings.StripFrames, cancellationToken);
         for (int k = 0; k < result.Returns.Count; k++)
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1}: return {result.Returns[k]:0.###}"));

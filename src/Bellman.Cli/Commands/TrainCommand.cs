@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Bellman.Algorithms;
 using Bellman.Algorithms.Configuration;
+using Bellman.Algorithms.Logging;
 using Bellman.Algorithms.Training;
 using Bellman.Cli.Infrastructure;
 using Bellman.Cli.Runs;
@@ -48,14 +49,17 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
             });
         string status;
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        // TensorBoard event files beside the CSVs (under SB3's tags), unless --no-tensorboard.
+        using var tensorboard = settings.NoTensorBoard ? null : new TensorBoardWriter(Path.Combine(folder.Path, "tensorboard"));
+        IMetricsSink sink = tensorboard is null ? recorder : new CompositeMetricsSink(recorder, new TensorBoardMetricsSink(tensorboard));
         using (recorder)
         using (algorithm)
         {
             if (!resumed) algorithm.Save(folder.Latest); // a loadable checkpoint exists from the first step on
             try
             {
-                if (io.IsInteractive) RunWithProgress(algorithm, options.TotalSteps, recorder, cancellationToken);
-                else algorithm.Run(options.TotalSteps, recorder, cancellationToken);
+                if (io.IsInteractive) RunWithProgress(algorithm, options.TotalSteps, sink, cancellationToken);
+                else algorithm.Run(options.TotalSteps, sink, cancellationToken);
                 status = cancellationToken.IsCancellationRequested ? "interrupted" : "completed";
                 algorithm.Save(folder.Latest);
             }
@@ -71,10 +75,11 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
             {
                 // The final evaluation counts toward the best like every other: checkpoints/best and the summary agree.
                 lastEval = algorithm.Evaluate(cancellationToken);
-                recorder.OnEvaluation(lastEval);
+                sink.OnEvaluation(lastEval);
                 best = Math.Max(best, lastEval.MeanReturn);
             }
             WriteSummary(spec, folder, config, algorithm.State, best, status, lastEval, clock.Elapsed);
+            if (settings.Video && status == "completed") WriteVideo(algorithm, folder, config, cancellationToken);
         }
         try
         {
@@ -254,6 +259,19 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         return left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
     }
 
+    private void WriteVideo(Algorithm algorithm, RunFolder folder, RunConfig config, CancellationToken cancellation)
+    {
+        var env = Environments.EnvRegistry.Default.Make(config.EnvId, config.EnvOptions);
+        if (!Environments.Rendering.EnvironmentRenderers.CanRender(env))
+        {
+            io.Error.WriteLine($"warning: {config.EnvId} cannot be drawn; no episode.gif.");
+            return;
+        }
+        string path = Path.Combine(folder.Path, "episode.gif");
+        var result = Rendering.EpisodeVideo.Write(env, algorithm.Agent.Greedy, path, episodes: 1, seed: Evaluation.SeedFor(config.Seed), every: 2, cancellation: cancellation);
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"video: {path} (greedy policy, return {result.Returns[0]:0.##})"));
+    }
+
     private static void WriteSummary(AlgorithmInfo spec, RunFolder folder, RunConfig config, RunState s, double best, string status, EvaluationRecord? eval, TimeSpan elapsed)
     {
         var summary = new Dictionary<string, object?>
@@ -314,6 +332,16 @@ public sealed class TrainSettings : EnvSettings
     [CommandOption("--out <DIR>")]
     [Description("Run folder (default runs/ALGO-ENV-sSEED, suffixed -2, -3 when taken).")]
     public string? Out { get; init; }
+
+    /// <summary>No TensorBoard event files.</summary>
+    [CommandOption("--no-tensorboard")]
+    [Description("Do not write TensorBoard event files (by default the run folder gets tensorboard/events.out.tfevents.*; `tensorboard --logdir RUN`).")]
+    public bool NoTensorBoard { get; init; }
+
+    /// <summary>Draw the final greedy policy.</summary>
+    [CommandOption("--video")]
+    [Description("At the end, draw one episode of the greedy policy into RUN/episode.gif (every second frame; about 13 ms a frame).")]
+    public bool Video { get; init; }
 
     /// <summary>A run to continue.</summary>
     [CommandOption("--resume <RUN>")]

@@ -107,10 +107,11 @@ public sealed class TensorBoardWriterTests(ITestOutputHelper output) : IDisposab
         {
             path = writer.FilePath;
             var sink = new TensorBoardMetricsSink(writer);
-            sink.OnSnapshot(new TrainingSnapshot(10, 100, 0, double.NaN, 1.0, double.NaN, double.NaN, 0, 500, TimeSpan.Zero));
+            MetricDefinition[] metrics = [new("exploration_rate", "eps", MetricAggregation.Last), new("loss", "loss"), new("q", "Q")];
+            sink.OnSnapshot(new TrainingSnapshot(10, 100, 0, double.NaN, 0, 500, TimeSpan.Zero, metrics, [1.0, double.NaN, double.NaN]));
             sink.OnEpisode(new EpisodeRecord(20, 1, 20, 20));
             sink.OnEpisode(new EpisodeRecord(50, 2, 30, 30));
-            sink.OnSnapshot(new TrainingSnapshot(50, 100, 2, 25, 0.5, 0.75, 1, 5, 400, TimeSpan.FromSeconds(1)));
+            sink.OnSnapshot(new TrainingSnapshot(50, 100, 2, 25, 5, 400, TimeSpan.FromSeconds(1), metrics, [0.5, 0.75, 1]));
             sink.OnEvaluation(new EvaluationRecord(50, 42, 0, [42.0]));
         }
         var scalars = EventFileReader.ReadEvents(path).Skip(1).SelectMany(e => e.Values.Select(v => (e.Step, v.Tag, v.Value))).ToList();
@@ -118,7 +119,7 @@ public sealed class TensorBoardWriterTests(ITestOutputHelper output) : IDisposab
         [
             (10L, "rollout/exploration_rate", 1f), (10L, "time/fps", 500f),
             (50L, "rollout/ep_rew_mean", 25f), (50L, "rollout/ep_len_mean", 25f), (50L, "rollout/exploration_rate", 0.5f),
-            (50L, "train/loss", 0.75f), (50L, "time/fps", 400f), (50L, "eval/mean_reward", 42f),
+            (50L, "train/loss", 0.75f), (50L, "train/q", 1f), (50L, "time/fps", 400f), (50L, "eval/mean_reward", 42f),
         ], scalars);
     }
 
