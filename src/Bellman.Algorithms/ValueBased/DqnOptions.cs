@@ -1,5 +1,6 @@
 using Bellman.Algorithms.Configuration;
 using Bellman.Algorithms.Training;
+using Bellman.Nn.Optimizers;
 
 namespace Bellman.Algorithms.ValueBased;
 
@@ -19,17 +20,6 @@ public enum ExplorationKind
     EpsilonGreedy,
     /// <summary>Boltzmann: softmax over Q / temperature, with the temperature annealed linearly.</summary>
     Boltzmann,
-}
-
-/// <summary>The optimizer used for Q-networks.</summary>
-public enum OptimizerKind
-{
-    /// <summary>Adam (PyTorch's formula).</summary>
-    Adam,
-    /// <summary>RMSprop (as in the Nature DQN and MinAtar; centered optional).</summary>
-    Rmsprop,
-    /// <summary>Plain SGD.</summary>
-    Sgd,
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Bellman.Algorithms.Training;
 using Bellman.Algorithms.ValueBased;
+using Bellman.Nn.Optimizers;
 
 namespace Bellman.Algorithms.Tests.ValueBased;
 
