@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -7,9 +6,9 @@ namespace Bellman.Cli.Diagnostics;
 /// <summary>
 /// The float32 peak of the core this thread runs on, measured in managed code: twelve independent chains of fused
 /// multiply-adds a ← a·x + y at the widest accelerated vector width (Vector512, else Vector256), enough chains to
-/// cover the FMA latency on every current core, 2 FLOPs per lane per FMA. The best of several short runs, so that
-/// another process taking the core lowers the figure only if it takes every run. The same measurement as the C
-/// program ../shared/tools/peak.c (gcc -O2 -march=native), within a few percent.
+/// cover the FMA latency on every current core, 2 FLOPs per lane per FMA, timed by <see cref="ThreadClock"/> (the
+/// thread's CPU time on Linux, so other processes on the core do not lower it). The best of several short runs. The
+/// same measurement as the C program ../shared/tools/peak.c (gcc -O2 -march=native; FLOPs over its user CPU time).
 /// </summary>
 public static class CorePeak
 {
@@ -26,7 +25,7 @@ public static class CorePeak
 
     private static double Run()
     {
-        long start = Stopwatch.GetTimestamp();
+        double start = ThreadClock.Seconds();
         float sink;
         int lanes;
         if (Vector512.IsHardwareAccelerated)
@@ -40,7 +39,7 @@ public static class CorePeak
             lanes = Vector256<float>.Count;
         }
         else return 0;
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        double seconds = ThreadClock.Seconds() - start;
         GC.KeepAlive(sink);
         return Iterations * 12 * 2 * lanes / seconds / 1e9;
     }

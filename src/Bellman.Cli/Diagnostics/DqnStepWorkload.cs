@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bellman.Nn;
 using Bellman.Nn.Layers;
 using Bellman.Nn.Optimizers;
@@ -101,25 +100,28 @@ public sealed class DqnStepWorkload
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++) w.GradStep();
         long allocated = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
-        double grad = MedianMicroseconds(gradSteps, 10, () => w.GradStep());
-        double greedy = MedianMicroseconds(greedyActions, 1000, () => w.GreedyAction());
+        var (grad, gradBest) = MedianMicroseconds(gradSteps, 10, () => w.GradStep());
+        var (greedy, greedyBest) = MedianMicroseconds(greedyActions, 1000, () => w.GreedyAction());
         return new NnBenchResult(grad, greedy, GradStepFlops / grad / 1e3, GreedyFlops / greedy / 1e3, allocated,
-            peak, GradStepFlops / peak / 1e3, GreedyFlops / peak / 1e3);
+            peak, GradStepFlops / peak / 1e3, GreedyFlops / peak / 1e3, gradBest, greedyBest);
     }
 
-    /// <summary>The median over batches of <paramref name="perBatch"/> calls of the mean time per call.</summary>
-    private static double MedianMicroseconds(int calls, int perBatch, Action action)
+    /// <summary>
+    /// The median and the fastest, over batches of <paramref name="perBatch"/> calls, of the mean time per call
+    /// (<see cref="ThreadClock"/>). On a core shared with other work the fastest batch is the one least disturbed.
+    /// </summary>
+    private static (double Median, double Best) MedianMicroseconds(int calls, int perBatch, Action action)
     {
         int batches = Math.Max(5, calls / perBatch);
         var times = new double[batches];
         for (int b = 0; b < batches; b++)
         {
-            long start = Stopwatch.GetTimestamp();
+            double start = ThreadClock.Seconds();
             for (int i = 0; i < perBatch; i++) action();
-            times[b] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / perBatch;
+            times[b] = (ThreadClock.Seconds() - start) * 1e6 / perBatch;
         }
         Array.Sort(times);
-        return times[batches / 2];
+        return (times[batches / 2], times[0]);
     }
 
     private static double ComputeFlops(int batch, int[] sizes)
@@ -141,8 +143,11 @@ public sealed class DqnStepWorkload
 /// <param name="PeakGflops">The core's measured float32 multiply-add peak (<see cref="CorePeak"/>).</param>
 /// <param name="GradStepFloorMicroseconds">The gradient step's floor: its FLOPs at the peak.</param>
 /// <param name="GreedyActionFloorMicroseconds">The greedy action's floor: its FLOPs at the peak.</param>
+/// <param name="GradStepBestMicroseconds">The fastest batch's microseconds per gradient step.</param>
+/// <param name="GreedyActionBestMicroseconds">The fastest batch's microseconds per greedy action.</param>
 public sealed record NnBenchResult(double GradStepMicroseconds, double GreedyActionMicroseconds, double GradStepGflops, double GreedyActionGflops,
-    long BytesAllocatedPerGradStep, double PeakGflops, double GradStepFloorMicroseconds, double GreedyActionFloorMicroseconds)
+    long BytesAllocatedPerGradStep, double PeakGflops, double GradStepFloorMicroseconds, double GreedyActionFloorMicroseconds,
+    double GradStepBestMicroseconds, double GreedyActionBestMicroseconds)
 {
     /// <summary>Measured gradient-step time over its floor (1 = at the core's peak).</summary>
     public double GradStepRatioToFloor => GradStepMicroseconds / GradStepFloorMicroseconds;
