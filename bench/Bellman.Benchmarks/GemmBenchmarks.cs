@@ -112,8 +112,9 @@ public sealed class GflopsConfig : ManualConfig
 }
 
 /// <summary>
-/// A quick Stopwatch measurement (seconds, not minutes): per shape, the median over 21 timed batches of calls, after
-/// 0.4 s of warm-up so the JIT has tiered up. Reports GFLOP/s = 2·m·n·k / median time and ns per call.
+/// A quick measurement (seconds, not minutes): per shape, the median over 21 timed batches of calls by the thread's CPU
+/// time (<see cref="Bellman.Cli.Diagnostics.ThreadClock"/>, so other processes on the core do not count), after 0.4 s
+/// of warm-up so the JIT has tiered up. Reports GFLOP/s = 2·m·n·k / median time and ns per call.
 /// </summary>
 public static class GemmQuickBench
 {
@@ -131,7 +132,7 @@ public static class GemmQuickBench
     {
         GemmShape[] extra = [new(256, 256, 256), new(512, 512, 512)];
         output.WriteLine($"Vector512 accelerated: {Vector512.IsHardwareAccelerated}, cores: {Environment.ProcessorCount}, " +
-            $"measured one-core FMA peak: {PeakGflops():F1} GFLOP/s");
+            $"measured one-core FMA peak: {Bellman.Cli.Diagnostics.CorePeak.MeasureGflops():F1} GFLOP/s");
         output.WriteLine($"{"shape (m x n x k, op)",-22} {"threads",7} {"GFLOP/s",9} {"ns/call",11}");
         foreach (GemmShape shape in GemmShape.RlShapes.Concat(extra).Where(s => filter is null || s.ToString().Contains(filter)))
         {
@@ -145,64 +146,6 @@ public static class GemmQuickBench
         Gemm.MaxThreads = 1;
     }
 
-    /// <summary>
-    /// The machine's one-core float32 peak as this runtime reaches it: 12 independent Vector512 (else Vector256)
-    /// fused multiply-add chains, enough to cover FMA latency × throughput; the best of five runs of about 0.1 s.
-    /// </summary>
-    public static double PeakGflops()
-    {
-        double best = 0;
-        for (int run = 0; run < 5; run++) best = Math.Max(best, PeakRun());
-        return best;
-    }
-
-    private static double PeakRun()
-    {
-        const long iterations = 3_000_000;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var sw = Stopwatch.StartNew();
-            float sum = Vector512.Sum(PeakChains(Vector512.Create(0.999999f), Vector512.Create(1e-7f), iterations));
-            return iterations * 12 * 2 * Vector512<float>.Count / sw.Elapsed.TotalSeconds / 1e9 + 0 * sum;
-        }
-        else
-        {
-            var sw = Stopwatch.StartNew();
-            float sum = Vector256.Sum(PeakChains(Vector256.Create(0.999999f), Vector256.Create(1e-7f), iterations));
-            return iterations * 12 * 2 * Vector256<float>.Count / sw.Elapsed.TotalSeconds / 1e9 + 0 * sum;
-        }
-    }
-
-    private static Vector512<float> PeakChains(Vector512<float> x, Vector512<float> y, long iterations)
-    {
-        Vector512<float> a0 = Vector512<float>.One, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (long i = 0; i < iterations; i++)
-        {
-            a0 = Vector512.FusedMultiplyAdd(a0, x, y); a1 = Vector512.FusedMultiplyAdd(a1, x, y);
-            a2 = Vector512.FusedMultiplyAdd(a2, x, y); a3 = Vector512.FusedMultiplyAdd(a3, x, y);
-            a4 = Vector512.FusedMultiplyAdd(a4, x, y); a5 = Vector512.FusedMultiplyAdd(a5, x, y);
-            a6 = Vector512.FusedMultiplyAdd(a6, x, y); a7 = Vector512.FusedMultiplyAdd(a7, x, y);
-            a8 = Vector512.FusedMultiplyAdd(a8, x, y); a9 = Vector512.FusedMultiplyAdd(a9, x, y);
-            a10 = Vector512.FusedMultiplyAdd(a10, x, y); a11 = Vector512.FusedMultiplyAdd(a11, x, y);
-        }
-        return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
-    }
-
-    private static Vector256<float> PeakChains(Vector256<float> x, Vector256<float> y, long iterations)
-    {
-        Vector256<float> a0 = Vector256<float>.One, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (long i = 0; i < iterations; i++)
-        {
-            a0 = Vector256.FusedMultiplyAdd(a0, x, y); a1 = Vector256.FusedMultiplyAdd(a1, x, y);
-            a2 = Vector256.FusedMultiplyAdd(a2, x, y); a3 = Vector256.FusedMultiplyAdd(a3, x, y);
-            a4 = Vector256.FusedMultiplyAdd(a4, x, y); a5 = Vector256.FusedMultiplyAdd(a5, x, y);
-            a6 = Vector256.FusedMultiplyAdd(a6, x, y); a7 = Vector256.FusedMultiplyAdd(a7, x, y);
-            a8 = Vector256.FusedMultiplyAdd(a8, x, y); a9 = Vector256.FusedMultiplyAdd(a9, x, y);
-            a10 = Vector256.FusedMultiplyAdd(a10, x, y); a11 = Vector256.FusedMultiplyAdd(a11, x, y);
-        }
-        return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
-    }
-
     private static double MedianSeconds(GemmShape s)
     {
         var (a, b, c) = Operands(s);
@@ -213,9 +156,9 @@ public static class GemmQuickBench
         var times = new double[21];
         for (int t = 0; t < times.Length; t++)
         {
-            long start = Stopwatch.GetTimestamp();
+            double start = Bellman.Cli.Diagnostics.ThreadClock.Seconds();
             for (int i = 0; i < reps; i++) Gemm.Multiply(a, b, c, s.M, s.N, s.K, s.TransposeA, s.TransposeB);
-            times[t] = Stopwatch.GetElapsedTime(start).TotalSeconds / reps;
+            times[t] = (Bellman.Cli.Diagnostics.ThreadClock.Seconds() - start) / reps;
         }
         Array.Sort(times);
         return times[times.Length / 2];

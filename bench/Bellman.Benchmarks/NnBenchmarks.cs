@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Bellman.Nn.Diagnostics;
+using Bellman.Cli.Diagnostics;
 
 namespace Bellman.Benchmarks;
 

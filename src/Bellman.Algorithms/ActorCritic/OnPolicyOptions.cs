@@ -3,6 +3,7 @@ using Bellman.Algorithms.Configuration;
 using Bellman.Algorithms.Training;
 using Bellman.Algorithms.ValueBased;
 using Bellman.Nn.Layers;
+using Bellman.Nn.Optimizers;
 
 namespace Bellman.Algorithms.ActorCritic;
 

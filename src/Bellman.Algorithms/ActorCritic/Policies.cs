@@ -47,7 +47,7 @@ public sealed class CategoricalDistribution(int actionCount) : IPolicyDistributi
     public void Sample(ReadOnlySpan<float> head, Span<float> action, Rng rng) => action[0] = SampleIndex(head, rng.NextDouble());
 
     /// <inheritdoc/>
-    public void Greedy(ReadOnlySpan<float> head, Span<float> action) => action[0] = head.IndexOf(System.Numerics.Tensors.TensorPrimitives.Max(head));
+    public void Greedy(ReadOnlySpan<float> head, Span<float> action) => action[0] = Bellman.Nn.Numerics.ArgMax(head);
 
     /// <summary>The index k with F(k−1) ≤ u &lt; F(k), F the cumulative softmax of <paramref name="logits"/>.</summary>
     public static int SampleIndex(ReadOnlySpan<float> logits, double u)

@@ -1,6 +1,7 @@
 using Bellman.Core.Schedules;
 using Bellman.Algorithms.Configuration;
 using Bellman.Algorithms.Training;
+using Bellman.Nn.Optimizers;
 
 namespace Bellman.Algorithms.ValueBased;
 
@@ -20,17 +21,6 @@ public enum ExplorationKind
     EpsilonGreedy,
     /// <summary>Boltzmann: softmax over Q / temperature, with the temperature annealed linearly.</summary>
     Boltzmann,
-}
-
-/// <summary>The optimizer used for Q-networks.</summary>
-public enum OptimizerKind
-{
-    /// <summary>Adam (PyTorch's formula).</summary>
-    Adam,
-    /// <summary>RMSprop (as in the Nature DQN and MinAtar; centered optional).</summary>
-    Rmsprop,
-    /// <summary>Plain SGD.</summary>
-    Sgd,
 }
 
 /// <summary>

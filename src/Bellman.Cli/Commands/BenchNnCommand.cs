@@ -1,14 +1,15 @@
 using System.ComponentModel;
 using System.Globalization;
 using Bellman.Cli.Infrastructure;
-using Bellman.Nn.Diagnostics;
+using Bellman.Cli.Diagnostics;
 using Spectre.Console.Cli;
 
 namespace Bellman.Cli.Commands;
 
 /// <summary>
 /// <c>bellman bench nn</c>: times, on this machine, one DQN gradient step (batch 64, MLP 4-256-256-2,
-/// Huber vs target max, clip 10, Adam) and one greedy action, after warm-up; reports medians and GFLOP/s.
+/// Huber vs target max, clip 10, Adam) and one greedy action, after warm-up; reports medians and GFLOP/s, the
+/// core's measured float32 peak (<see cref="CorePeak"/>) and each figure's ratio to its floor (FLOPs at that peak).
 /// </summary>
 public sealed class BenchNnCommand(CliIO io) : Command<BenchNnCommand.Settings>
 {
@@ -34,14 +35,19 @@ public sealed class BenchNnCommand(CliIO io) : Command<BenchNnCommand.Settings>
         if (settings.Json)
         {
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"grad_step_us\":{r.GradStepMicroseconds:0.###},\"grad_step_gflops\":{r.GradStepGflops:0.##},\"greedy_action_us\":{r.GreedyActionMicroseconds:0.####},\"greedy_action_gflops\":{r.GreedyActionGflops:0.##},\"grad_step_bytes_allocated\":{r.BytesAllocatedPerGradStep},\"vector_width_bits\":{VectorBits()}}}"));
+                $"{{\"grad_step_us\":{r.GradStepMicroseconds:0.###},\"grad_step_gflops\":{r.GradStepGflops:0.##},\"grad_step_floor_us\":{r.GradStepFloorMicroseconds:0.###},\"grad_step_ratio_to_floor\":{r.GradStepRatioToFloor:0.###},\"grad_step_best_us\":{r.GradStepBestMicroseconds:0.###},") +
+                string.Create(CultureInfo.InvariantCulture,
+                $"\"greedy_action_us\":{r.GreedyActionMicroseconds:0.####},\"greedy_action_gflops\":{r.GreedyActionGflops:0.##},\"greedy_action_floor_us\":{r.GreedyActionFloorMicroseconds:0.####},\"greedy_action_ratio_to_floor\":{r.GreedyActionRatioToFloor:0.###},\"greedy_action_best_us\":{r.GreedyActionBestMicroseconds:0.####},") +
+                string.Create(CultureInfo.InvariantCulture,
+                $"\"grad_step_bytes_allocated\":{r.BytesAllocatedPerGradStep},\"core_peak_gflops\":{r.PeakGflops:0.#},\"vector_width_bits\":{VectorBits()},\"clock\":\"{ThreadClock.Name}\"}}"));
             return 0;
         }
         io.Out.WriteLine("DQN gradient step (batch 64, MLP 4-256-256-2, Huber vs target max, clip 10, Adam):");
         io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {r.GradStepMicroseconds:0.0} µs  ({r.GradStepGflops:0.0} GFLOP/s, {DqnStepWorkload.GradStepFlops / 1e6:0.0} MFLOP), {r.BytesAllocatedPerGradStep} bytes allocated per step"));
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  floor {r.GradStepFloorMicroseconds:0.0} µs at the core's peak: {r.GradStepRatioToFloor:0.00}× the floor (fastest batch {r.GradStepBestMicroseconds:0.0} µs)"));
         io.Out.WriteLine("Greedy action (batch 1, same network):");
-        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {r.GreedyActionMicroseconds:0.000} µs  ({r.GreedyActionGflops:0.0} GFLOP/s)"));
-        io.Out.WriteLine($"SIMD: {VectorBits()}-bit vectors, single thread.");
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {r.GreedyActionMicroseconds:0.000} µs  ({r.GreedyActionGflops:0.0} GFLOP/s), floor {r.GreedyActionFloorMicroseconds:0.000} µs: {r.GreedyActionRatioToFloor:0.0}× the floor (fastest batch {r.GreedyActionBestMicroseconds:0.000} µs)"));
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Core peak (measured, float32 FMA chains): {r.PeakGflops:0.0} GFLOP/s; SIMD: {VectorBits()}-bit vectors, single thread; times are {ThreadClock.Name} time."));
         return 0;
     }
 

@@ -86,8 +86,8 @@ public sealed partial class Graph
     }
 
     /// <summary>
-    /// The maximum over <paramref name="axis"/> (max_a Q(s, a) for a DQN target). The gradient flows to the
-    /// first position holding the maximum.
+    /// The maximum over <paramref name="axis"/> (max_a Q(s, a) for a DQN target), taken at <see cref="Numerics.ArgMax"/>'s
+    /// position (the first maximum; NaN propagates), where the gradient flows.
     /// </summary>
     public Tensor Max(Tensor x, int axis, bool keepDim = false)
     {
@@ -103,19 +103,10 @@ public sealed partial class Graph
         {
             for (int i = 0; i < inner; i++)
             {
-                int baseIndex = o * len * inner + i, best = 0;
-                float bestValue = xs[baseIndex];
-                for (int j = 1; j < len; j++)
-                {
-                    float v = xs[baseIndex + j * inner];
-                    if (v > bestValue || float.IsNaN(bestValue))
-                    {
-                        bestValue = v;
-                        best = j;
-                    }
-                }
-                ys[o * inner + i] = bestValue;
-                if (track) arg[o * inner + i] = baseIndex + best * inner;
+                int baseIndex = o * len * inner + i;
+                int at = baseIndex + Numerics.ArgMaxStrided(xs[baseIndex..], len, inner) * inner;
+                ys[o * inner + i] = xs[at];
+                if (track) arg[o * inner + i] = at;
             }
         }
         if (track) Record(OpCode.MaxAxis, y, x);
@@ -144,7 +135,8 @@ public sealed partial class Graph
 
     /// <summary>
     /// Writes the position along <paramref name="axis"/> of the largest value for every other index, in
-    /// row-major order of the reduced shape (the first maximum on ties). Not an op: nothing is recorded.
+    /// row-major order of the reduced shape, by <see cref="Numerics.ArgMax"/>'s rule (the first maximum on ties, the first NaN
+    /// if any). Not an op: nothing is recorded.
     /// </summary>
     public static void ArgMax(Tensor x, int axis, Span<int> destination)
     {
@@ -158,18 +150,8 @@ public sealed partial class Graph
         {
             for (int i = 0; i < inner; i++)
             {
-                int baseIndex = o * len * inner + i, best = 0;
-                float bestValue = xs[baseIndex];
-                for (int j = 1; j < len; j++)
-                {
-                    float v = xs[baseIndex + j * inner];
-                    if (v > bestValue || float.IsNaN(bestValue))
-                    {
-                        bestValue = v;
-                        best = j;
-                    }
-                }
-                destination[o * inner + i] = best;
+                int baseIndex = o * len * inner + i;
+                destination[o * inner + i] = Numerics.ArgMaxStrided(xs[baseIndex..], len, inner);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Bellman.Nn.Kernels;
 
 namespace Bellman.Nn.Optimizers;
 
@@ -61,10 +62,13 @@ public readonly record struct RmsPropCoefficients(float LearningRate, float Alph
 }
 
 /// <summary>
-/// The elementwise update rules of the optimizers, as static functions over spans. Each has a SIMD version
-/// (Vector512 or Vector256, chosen at run time) and a scalar reference that performs the same float32
-/// operations in the same order, so the two agree bit for bit. Operation order follows PyTorch's CPU kernels
-/// (e.g. addcdiv computes θ + (value·t₁)/t₂).
+/// The elementwise update rules of the optimizers, as static functions over spans. Each rule is written once as a
+/// generic SIMD kernel over the vector width (<see cref="ISimdFloat{TSelf}"/>: Vector512, Vector256 or Vector128, the
+/// widest accelerated one chosen at run time) followed by a scalar tail, and has a scalar reference that performs the
+/// same float32 operations in the same order, so every width agrees with the reference bit for bit. Operation order
+/// follows PyTorch's CPU kernels (e.g. addcdiv computes θ + (value·t₁)/t₂). The kernels are compiled fully optimised
+/// on first call (<see cref="MethodImplOptions.AggressiveOptimization"/>): no tier-0 code, and no Dynamic PGO
+/// re-compilation, whose code for Adam spilled the vector temporaries every iteration (2.7× slower).
 /// </summary>
 public static class OptimizerMath
 {
@@ -74,40 +78,35 @@ public static class OptimizerMath
     /// </summary>
     public static void SgdStep(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, in SgdCoefficients c)
     {
+        if (Vector512.IsHardwareAccelerated) SgdStep<Simd512>(param, grad, momentumBuffer, c);
+        else if (Vector256.IsHardwareAccelerated) SgdStep<Simd256>(param, grad, momentumBuffer, c);
+        else if (Vector128.IsHardwareAccelerated) SgdStep<Simd128>(param, grad, momentumBuffer, c);
+        else SgdStepReference(param, grad, momentumBuffer, c);
+    }
+
+    /// <summary><see cref="SgdStep"/> at the vector width <typeparamref name="TV"/> (tests run every width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void SgdStep<TV>(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, in SgdCoefficients c)
+        where TV : struct, ISimdFloat<TV>
+    {
         CheckLengths(param, grad, momentumBuffer, c.Momentum != 0, "momentum buffer");
-        float negLr = -c.LearningRate, wd = c.WeightDecay, mu = c.Momentum, oneMinusDamp = c.OneMinusDampening;
-        bool useMomentum = mu != 0, first = c.FirstStep, nesterov = c.Nesterov;
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        TV negLr = TV.Broadcast(-c.LearningRate), wd = TV.Broadcast(c.WeightDecay), mu = TV.Broadcast(c.Momentum);
+        TV oneMinusDamp = TV.Broadcast(c.OneMinusDampening);
+        bool decay = c.WeightDecay != 0, useMomentum = c.Momentum != 0, first = c.FirstStep, nesterov = c.Nesterov;
+        int n = TV.Count, i = 0;
+        fixed (float* pp = param, pg = grad, pb = momentumBuffer)
         {
-            for (; i <= param.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            for (; i <= param.Length - n; i += n)
             {
-                var p = Vector512.Create(param.Slice(i, Vector512<float>.Count));
-                var d = Vector512.Create(grad.Slice(i, Vector512<float>.Count));
-                if (wd != 0) d += wd * p;
+                TV p = TV.Load(pp + i), d = TV.Load(pg + i);
+                if (decay) d = TV.Add(d, TV.Multiply(wd, p));
                 if (useMomentum)
                 {
-                    var b = first ? d : Vector512.Create(momentumBuffer.Slice(i, Vector512<float>.Count)) * mu + oneMinusDamp * d;
-                    b.CopyTo(momentumBuffer.Slice(i));
-                    d = nesterov ? d + mu * b : b;
+                    TV b = first ? d : TV.Add(TV.Multiply(TV.Load(pb + i), mu), TV.Multiply(oneMinusDamp, d));
+                    TV.Store(b, pb + i);
+                    d = nesterov ? TV.Add(d, TV.Multiply(mu, b)) : b;
                 }
-                (p + negLr * d).CopyTo(param.Slice(i));
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= param.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var p = Vector256.Create(param.Slice(i, Vector256<float>.Count));
-                var d = Vector256.Create(grad.Slice(i, Vector256<float>.Count));
-                if (wd != 0) d += wd * p;
-                if (useMomentum)
-                {
-                    var b = first ? d : Vector256.Create(momentumBuffer.Slice(i, Vector256<float>.Count)) * mu + oneMinusDamp * d;
-                    b.CopyTo(momentumBuffer.Slice(i));
-                    d = nesterov ? d + mu * b : b;
-                }
-                (p + negLr * d).CopyTo(param.Slice(i));
+                TV.Store(TV.Add(p, TV.Multiply(negLr, d)), pp + i);
             }
         }
         SgdScalar(param, grad, momentumBuffer, c, i);
@@ -141,56 +140,46 @@ public static class OptimizerMath
     /// Adam / AdamW (torch.optim.Adam, torch.optim.AdamW): θ ← θ·(1 − γλ_decoupled); g ← g + λθ;
     /// m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; with AMSGrad v_max ← max(v_max, v) replaces v below;
     /// denom ← √v / √(1 − β₂ᵗ) + ε; θ ← θ − (γ/(1 − β₁ᵗ))·m / denom. <paramref name="maxExpAvgSq"/> may be empty without AMSGrad.
+    /// One pass reads θ, g, m, v and writes θ, m, v. Its cost is set by the divider (two divisions and a square
+    /// root per element, needed for PyTorch's bits), not by memory.
     /// </summary>
     public static void AdamStep(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, Span<float> maxExpAvgSq, in AdamCoefficients c)
     {
-        CheckLengths(param, grad, expAvg, true, "exp_avg");
-        CheckLengths(param, grad, expAvgSq, true, "exp_avg_sq");
-        CheckLengths(param, grad, maxExpAvgSq, c.AmsGrad, "max_exp_avg_sq");
-        float b1 = c.Beta1, b2 = c.Beta2, omb1 = c.OneMinusBeta1, omb2 = c.OneMinusBeta2, eps = c.Eps, wd = c.WeightDecay;
-        float decay = c.DecayFactor, negStep = -c.StepSize, bc2 = c.BiasCorrection2Sqrt;
-        bool ams = c.AmsGrad;
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated) AdamStep<Simd512>(param, grad, expAvg, expAvgSq, maxExpAvgSq, c);
+        else if (Vector256.IsHardwareAccelerated) AdamStep<Simd256>(param, grad, expAvg, expAvgSq, maxExpAvgSq, c);
+        else if (Vector128.IsHardwareAccelerated) AdamStep<Simd128>(param, grad, expAvg, expAvgSq, maxExpAvgSq, c);
+        else AdamStepReference(param, grad, expAvg, expAvgSq, maxExpAvgSq, c);
+    }
+
+    /// <summary><see cref="AdamStep"/> at the vector width <typeparamref name="TV"/> (tests run every width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void AdamStep<TV>(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, Span<float> maxExpAvgSq, in AdamCoefficients c)
+        where TV : struct, ISimdFloat<TV>
+    {
+        CheckAdamLengths(param, grad, expAvg, expAvgSq, maxExpAvgSq, c.AmsGrad);
+        TV b1 = TV.Broadcast(c.Beta1), b2 = TV.Broadcast(c.Beta2), omb1 = TV.Broadcast(c.OneMinusBeta1), omb2 = TV.Broadcast(c.OneMinusBeta2);
+        TV eps = TV.Broadcast(c.Eps), wd = TV.Broadcast(c.WeightDecay), decay = TV.Broadcast(c.DecayFactor);
+        TV negStep = TV.Broadcast(-c.StepSize), bc2 = TV.Broadcast(c.BiasCorrection2Sqrt);
+        bool l2 = c.WeightDecay != 0, ams = c.AmsGrad;
+        int n = TV.Count, i = 0;
+        fixed (float* pp = param, pg = grad, pm = expAvg, pv = expAvgSq, px = maxExpAvgSq)
         {
-            const int n = 16;
             for (; i <= param.Length - n; i += n)
             {
-                var p = Vector512.Create(param.Slice(i, n)) * decay;
-                var g = Vector512.Create(grad.Slice(i, n));
-                if (wd != 0) g += wd * p;
-                var m = Vector512.Create(expAvg.Slice(i, n)) * b1 + omb1 * g;
-                var v = Vector512.Create(expAvgSq.Slice(i, n)) * b2 + omb2 * g * g;
-                m.CopyTo(expAvg.Slice(i));
-                v.CopyTo(expAvgSq.Slice(i));
+                TV p = TV.Multiply(TV.Load(pp + i), decay);
+                TV g = TV.Load(pg + i);
+                if (l2) g = TV.Add(g, TV.Multiply(wd, p));
+                TV m = TV.Add(TV.Multiply(TV.Load(pm + i), b1), TV.Multiply(omb1, g));
+                TV v = TV.Add(TV.Multiply(TV.Load(pv + i), b2), TV.Multiply(TV.Multiply(omb2, g), g));
+                TV.Store(m, pm + i);
+                TV.Store(v, pv + i);
                 if (ams)
                 {
-                    v = Vector512.Max(Vector512.Create(maxExpAvgSq.Slice(i, n)), v);
-                    v.CopyTo(maxExpAvgSq.Slice(i));
+                    v = TV.Max(TV.Load(px + i), v);
+                    TV.Store(v, px + i);
                 }
-                var denom = Vector512.Sqrt(v) / bc2 + Vector512.Create(eps);
-                (p + negStep * m / denom).CopyTo(param.Slice(i));
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            const int n = 8;
-            for (; i <= param.Length - n; i += n)
-            {
-                var p = Vector256.Create(param.Slice(i, n)) * decay;
-                var g = Vector256.Create(grad.Slice(i, n));
-                if (wd != 0) g += wd * p;
-                var m = Vector256.Create(expAvg.Slice(i, n)) * b1 + omb1 * g;
-                var v = Vector256.Create(expAvgSq.Slice(i, n)) * b2 + omb2 * g * g;
-                m.CopyTo(expAvg.Slice(i));
-                v.CopyTo(expAvgSq.Slice(i));
-                if (ams)
-                {
-                    v = Vector256.Max(Vector256.Create(maxExpAvgSq.Slice(i, n)), v);
-                    v.CopyTo(maxExpAvgSq.Slice(i));
-                }
-                var denom = Vector256.Sqrt(v) / bc2 + Vector256.Create(eps);
-                (p + negStep * m / denom).CopyTo(param.Slice(i));
+                TV denom = TV.Add(TV.Divide(TV.Sqrt(v), bc2), eps);
+                TV.Store(TV.Add(p, TV.Divide(TV.Multiply(negStep, m), denom)), pp + i);
             }
         }
         AdamScalar(param, grad, expAvg, expAvgSq, maxExpAvgSq, c, i);
@@ -199,9 +188,7 @@ public static class OptimizerMath
     /// <summary>The scalar reference of <see cref="AdamStep"/>.</summary>
     public static void AdamStepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, Span<float> maxExpAvgSq, in AdamCoefficients c)
     {
-        CheckLengths(param, grad, expAvg, true, "exp_avg");
-        CheckLengths(param, grad, expAvgSq, true, "exp_avg_sq");
-        CheckLengths(param, grad, maxExpAvgSq, c.AmsGrad, "max_exp_avg_sq");
+        CheckAdamLengths(param, grad, expAvg, expAvgSq, maxExpAvgSq, c.AmsGrad);
         AdamScalar(param, grad, expAvg, expAvgSq, maxExpAvgSq, c, 0);
     }
 
@@ -233,64 +220,45 @@ public static class OptimizerMath
     /// </summary>
     public static void RmsPropStep(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg, Span<float> momentumBuffer, in RmsPropCoefficients c)
     {
-        CheckLengths(param, grad, squareAvg, true, "square_avg");
-        CheckLengths(param, grad, gradAvg, c.Centered, "grad_avg");
-        CheckLengths(param, grad, momentumBuffer, c.Momentum != 0, "momentum buffer");
-        float negLr = -c.LearningRate, alpha = c.Alpha, oma = c.OneMinusAlpha, eps = c.Eps, wd = c.WeightDecay, mu = c.Momentum;
-        bool centered = c.Centered, useMomentum = mu != 0, inside = c.EpsInsideSqrt;
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated) RmsPropStep<Simd512>(param, grad, squareAvg, gradAvg, momentumBuffer, c);
+        else if (Vector256.IsHardwareAccelerated) RmsPropStep<Simd256>(param, grad, squareAvg, gradAvg, momentumBuffer, c);
+        else if (Vector128.IsHardwareAccelerated) RmsPropStep<Simd128>(param, grad, squareAvg, gradAvg, momentumBuffer, c);
+        else RmsPropStepReference(param, grad, squareAvg, gradAvg, momentumBuffer, c);
+    }
+
+    /// <summary><see cref="RmsPropStep"/> at the vector width <typeparamref name="TV"/> (tests run every width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void RmsPropStep<TV>(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg, Span<float> momentumBuffer, in RmsPropCoefficients c)
+        where TV : struct, ISimdFloat<TV>
+    {
+        CheckRmsPropLengths(param, grad, squareAvg, gradAvg, momentumBuffer, c);
+        TV negLr = TV.Broadcast(-c.LearningRate), alpha = TV.Broadcast(c.Alpha), oma = TV.Broadcast(c.OneMinusAlpha);
+        TV eps = TV.Broadcast(c.Eps), wd = TV.Broadcast(c.WeightDecay), mu = TV.Broadcast(c.Momentum);
+        bool decay = c.WeightDecay != 0, centered = c.Centered, useMomentum = c.Momentum != 0, inside = c.EpsInsideSqrt;
+        int n = TV.Count, i = 0;
+        fixed (float* pp = param, pg = grad, ps = squareAvg, pa = gradAvg, pb = momentumBuffer)
         {
-            const int n = 16;
             for (; i <= param.Length - n; i += n)
             {
-                var p = Vector512.Create(param.Slice(i, n));
-                var g = Vector512.Create(grad.Slice(i, n));
-                if (wd != 0) g += wd * p;
-                var v = Vector512.Create(squareAvg.Slice(i, n)) * alpha + oma * g * g;
-                v.CopyTo(squareAvg.Slice(i));
+                TV p = TV.Load(pp + i), g = TV.Load(pg + i);
+                if (decay) g = TV.Add(g, TV.Multiply(wd, p));
+                TV v = TV.Add(TV.Multiply(TV.Load(ps + i), alpha), TV.Multiply(TV.Multiply(oma, g), g));
+                TV.Store(v, ps + i);
                 if (centered)
                 {
-                    var ga = Vector512.Create(gradAvg.Slice(i, n)) * alpha + oma * g;
-                    ga.CopyTo(gradAvg.Slice(i));
-                    v += -ga * ga;
+                    TV ga = TV.Add(TV.Multiply(TV.Load(pa + i), alpha), TV.Multiply(oma, g));
+                    TV.Store(ga, pa + i);
+                    v = TV.Subtract(v, TV.Multiply(ga, ga));
                 }
-                var a = inside ? Vector512.Sqrt(v + Vector512.Create(eps)) : Vector512.Sqrt(v) + Vector512.Create(eps);
+                TV a = inside ? TV.Sqrt(TV.Add(v, eps)) : TV.Add(TV.Sqrt(v), eps);
                 if (useMomentum)
                 {
-                    var b = Vector512.Create(momentumBuffer.Slice(i, n)) * mu + g / a;
-                    b.CopyTo(momentumBuffer.Slice(i));
-                    p += negLr * b;
+                    TV b = TV.Add(TV.Multiply(TV.Load(pb + i), mu), TV.Divide(g, a));
+                    TV.Store(b, pb + i);
+                    p = TV.Add(p, TV.Multiply(negLr, b));
                 }
-                else p += negLr * g / a;
-                p.CopyTo(param.Slice(i));
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            const int n = 8;
-            for (; i <= param.Length - n; i += n)
-            {
-                var p = Vector256.Create(param.Slice(i, n));
-                var g = Vector256.Create(grad.Slice(i, n));
-                if (wd != 0) g += wd * p;
-                var v = Vector256.Create(squareAvg.Slice(i, n)) * alpha + oma * g * g;
-                v.CopyTo(squareAvg.Slice(i));
-                if (centered)
-                {
-                    var ga = Vector256.Create(gradAvg.Slice(i, n)) * alpha + oma * g;
-                    ga.CopyTo(gradAvg.Slice(i));
-                    v += -ga * ga;
-                }
-                var a = inside ? Vector256.Sqrt(v + Vector256.Create(eps)) : Vector256.Sqrt(v) + Vector256.Create(eps);
-                if (useMomentum)
-                {
-                    var b = Vector256.Create(momentumBuffer.Slice(i, n)) * mu + g / a;
-                    b.CopyTo(momentumBuffer.Slice(i));
-                    p += negLr * b;
-                }
-                else p += negLr * g / a;
-                p.CopyTo(param.Slice(i));
+                else p = TV.Add(p, TV.Divide(TV.Multiply(negLr, g), a));
+                TV.Store(p, pp + i);
             }
         }
         RmsPropScalar(param, grad, squareAvg, gradAvg, momentumBuffer, c, i);
@@ -299,9 +267,7 @@ public static class OptimizerMath
     /// <summary>The scalar reference of <see cref="RmsPropStep"/>.</summary>
     public static void RmsPropStepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg, Span<float> momentumBuffer, in RmsPropCoefficients c)
     {
-        CheckLengths(param, grad, squareAvg, true, "square_avg");
-        CheckLengths(param, grad, gradAvg, c.Centered, "grad_avg");
-        CheckLengths(param, grad, momentumBuffer, c.Momentum != 0, "momentum buffer");
+        CheckRmsPropLengths(param, grad, squareAvg, gradAvg, momentumBuffer, c);
         RmsPropScalar(param, grad, squareAvg, gradAvg, momentumBuffer, c, 0);
     }
 
@@ -330,6 +296,20 @@ public static class OptimizerMath
             else p += negLr * g / a;
             param[i] = p;
         }
+    }
+
+    private static void CheckAdamLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, Span<float> maxExpAvgSq, bool amsGrad)
+    {
+        CheckLengths(param, grad, expAvg, true, "exp_avg");
+        CheckLengths(param, grad, expAvgSq, true, "exp_avg_sq");
+        CheckLengths(param, grad, maxExpAvgSq, amsGrad, "max_exp_avg_sq");
+    }
+
+    private static void CheckRmsPropLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg, Span<float> momentumBuffer, in RmsPropCoefficients c)
+    {
+        CheckLengths(param, grad, squareAvg, true, "square_avg");
+        CheckLengths(param, grad, gradAvg, c.Centered, "grad_avg");
+        CheckLengths(param, grad, momentumBuffer, c.Momentum != 0, "momentum buffer");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -2,6 +2,7 @@ using Bellman.Algorithms.ActorCritic;
 using Bellman.Algorithms.Configuration;
 using Bellman.Algorithms.Training;
 using Bellman.Algorithms.ValueBased;
+using Bellman.Nn.Optimizers;
 
 namespace Bellman.Algorithms.Tests.ActorCritic;
 

@@ -4,6 +4,7 @@ using Bellman.Algorithms.ValueBased;
 using Bellman.Core.Random;
 using Bellman.Environments;
 using Bellman.Environments.Vector;
+using Bellman.Nn.Optimizers;
 
 namespace Bellman.Algorithms.Tests.ValueBased;
 

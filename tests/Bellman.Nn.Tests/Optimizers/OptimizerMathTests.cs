@@ -1,17 +1,21 @@
 using Xunit;
+using Bellman.Nn.Kernels;
 using Bellman.Nn.Optimizers;
 using static Bellman.Nn.Tests.Optimizers.TestParams;
 
 namespace Bellman.Nn.Tests.Optimizers;
 
-/// <summary>The SIMD kernels agree bit for bit with their scalar references over awkward lengths.</summary>
+/// <summary>
+/// The SIMD kernels agree bit for bit with their scalar references over awkward lengths, at every vector width
+/// (512, 256 and 128 bits, whichever this machine accelerates; 0 = the width the public method picks here).
+/// </summary>
 public class OptimizerMathTests
 {
-    public static TheoryData<int> Lengths => new() { 0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100 };
+    public static TheoryData<int, int> Lengths => SimdWidths.WithLengths([0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100]);
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void SgdMatchesReference(int n)
+    public void SgdMatchesReference(int width, int n)
     {
         foreach (var c in new[]
         {
@@ -24,7 +28,13 @@ public class OptimizerMathTests
             var (p1, p2) = Pair(1, n);
             var g = RandomArray(2, n);
             var (b1, b2) = Pair(3, n);
-            OptimizerMath.SgdStep(p1, g, b1, c);
+            switch (width)
+            {
+                case 512: OptimizerMath.SgdStep<Simd512>(p1, g, b1, c); break;
+                case 256: OptimizerMath.SgdStep<Simd256>(p1, g, b1, c); break;
+                case 128: OptimizerMath.SgdStep<Simd128>(p1, g, b1, c); break;
+                default: OptimizerMath.SgdStep(p1, g, b1, c); break;
+            }
             OptimizerMath.SgdStepReference(p2, g, b2, c);
             Assert.Equal(p2, p1);
             Assert.Equal(b2, b1);
@@ -33,7 +43,7 @@ public class OptimizerMathTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void AdamMatchesReference(int n)
+    public void AdamMatchesReference(int width, int n)
     {
         foreach (var c in new[]
         {
@@ -47,7 +57,13 @@ public class OptimizerMathTests
             var (m1, m2) = Pair(3, n);
             var (v1, v2) = Pair(4, n, positive: true);
             var (x1, x2) = Pair(5, n, positive: true);
-            OptimizerMath.AdamStep(p1, g, m1, v1, x1, c);
+            switch (width)
+            {
+                case 512: OptimizerMath.AdamStep<Simd512>(p1, g, m1, v1, x1, c); break;
+                case 256: OptimizerMath.AdamStep<Simd256>(p1, g, m1, v1, x1, c); break;
+                case 128: OptimizerMath.AdamStep<Simd128>(p1, g, m1, v1, x1, c); break;
+                default: OptimizerMath.AdamStep(p1, g, m1, v1, x1, c); break;
+            }
             OptimizerMath.AdamStepReference(p2, g, m2, v2, x2, c);
             Assert.Equal(p2, p1);
             Assert.Equal(m2, m1);
@@ -58,7 +74,7 @@ public class OptimizerMathTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void RmsPropMatchesReference(int n)
+    public void RmsPropMatchesReference(int width, int n)
     {
         foreach (var c in new[]
         {
@@ -73,7 +89,13 @@ public class OptimizerMathTests
             var (v1, v2) = Pair(3, n, positive: true);
             var (a1, a2) = Pair(4, n, scale: 0.01f);
             var (b1, b2) = Pair(5, n);
-            OptimizerMath.RmsPropStep(p1, g, v1, a1, b1, c);
+            switch (width)
+            {
+                case 512: OptimizerMath.RmsPropStep<Simd512>(p1, g, v1, a1, b1, c); break;
+                case 256: OptimizerMath.RmsPropStep<Simd256>(p1, g, v1, a1, b1, c); break;
+                case 128: OptimizerMath.RmsPropStep<Simd128>(p1, g, v1, a1, b1, c); break;
+                default: OptimizerMath.RmsPropStep(p1, g, v1, a1, b1, c); break;
+            }
             OptimizerMath.RmsPropStepReference(p2, g, v2, a2, b2, c);
             Assert.Equal(p2, p1);
             Assert.Equal(v2, v1);

@@ -1,14 +1,15 @@
-using System.Diagnostics;
+using Bellman.Nn;
 using Bellman.Nn.Layers;
 using Bellman.Nn.Optimizers;
 
-namespace Bellman.Nn.Diagnostics;
+namespace Bellman.Cli.Diagnostics;
 
 /// <summary>
 /// The reference workload for the engine's speed at RL sizes: one DQN gradient step — batch 64, MLP
 /// 4-256-256-2, Huber loss of Q(s, a) against r + γ max_a' Q_target(s', a') (target in no-grad mode),
 /// gradient-norm clip 10, Adam — and one greedy action at batch 1 on the same network.
-/// Used by BenchmarkDotNet (bench/) and by <c>bellman bench nn</c>.
+/// Used by <c>bellman bench nn</c> and, compiled in as a linked source file, by BenchmarkDotNet (bench/): a
+/// workload of the engine's users, so it lives with them and not in the engine.
 /// </summary>
 public sealed class DqnStepWorkload
 {
@@ -86,33 +87,41 @@ public sealed class DqnStepWorkload
         return _greedy[0];
     }
 
-    /// <summary>Medians over repeated timings after a warm-up, in microseconds, with the bytes allocated per step.</summary>
+    /// <summary>
+    /// Medians over repeated timings after a warm-up, in microseconds, with the bytes allocated per step, next to the
+    /// core's measured float32 peak (<see cref="CorePeak"/>) and the floors it implies (FLOPs / peak).
+    /// </summary>
     public static NnBenchResult Measure(int gradSteps = 2000, int greedyActions = 200_000)
     {
+        double peak = CorePeak.MeasureGflops();
         var w = new DqnStepWorkload();
         for (int i = 0; i < 200; i++) w.GradStep();
         for (int i = 0; i < 20_000; i++) w.GreedyAction();
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++) w.GradStep();
         long allocated = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
-        double grad = MedianMicroseconds(gradSteps, 10, () => w.GradStep());
-        double greedy = MedianMicroseconds(greedyActions, 1000, () => w.GreedyAction());
-        return new NnBenchResult(grad, greedy, GradStepFlops / grad / 1e3, GreedyFlops / greedy / 1e3, allocated);
+        var (grad, gradBest) = MedianMicroseconds(gradSteps, 10, () => w.GradStep());
+        var (greedy, greedyBest) = MedianMicroseconds(greedyActions, 1000, () => w.GreedyAction());
+        return new NnBenchResult(grad, greedy, GradStepFlops / grad / 1e3, GreedyFlops / greedy / 1e3, allocated,
+            peak, GradStepFlops / peak / 1e3, GreedyFlops / peak / 1e3, gradBest, greedyBest);
     }
 
-    /// <summary>The median over batches of <paramref name="perBatch"/> calls of the mean time per call.</summary>
-    private static double MedianMicroseconds(int calls, int perBatch, Action action)
+    /// <summary>
+    /// The median and the fastest, over batches of <paramref name="perBatch"/> calls, of the mean time per call
+    /// (<see cref="ThreadClock"/>). On a core shared with other work the fastest batch is the one least disturbed.
+    /// </summary>
+    private static (double Median, double Best) MedianMicroseconds(int calls, int perBatch, Action action)
     {
         int batches = Math.Max(5, calls / perBatch);
         var times = new double[batches];
         for (int b = 0; b < batches; b++)
         {
-            long start = Stopwatch.GetTimestamp();
+            double start = ThreadClock.Seconds();
             for (int i = 0; i < perBatch; i++) action();
-            times[b] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / perBatch;
+            times[b] = (ThreadClock.Seconds() - start) * 1e6 / perBatch;
         }
         Array.Sort(times);
-        return times[batches / 2];
+        return (times[batches / 2], times[0]);
     }
 
     private static double ComputeFlops(int batch, int[] sizes)
@@ -131,4 +140,18 @@ public sealed class DqnStepWorkload
 /// <param name="GradStepGflops">Achieved GFLOP/s of the gradient step.</param>
 /// <param name="GreedyActionGflops">Achieved GFLOP/s of the greedy action.</param>
 /// <param name="BytesAllocatedPerGradStep">Heap bytes allocated per gradient step in steady state.</param>
-public sealed record NnBenchResult(double GradStepMicroseconds, double GreedyActionMicroseconds, double GradStepGflops, double GreedyActionGflops, long BytesAllocatedPerGradStep);
+/// <param name="PeakGflops">The core's measured float32 multiply-add peak (<see cref="CorePeak"/>).</param>
+/// <param name="GradStepFloorMicroseconds">The gradient step's floor: its FLOPs at the peak.</param>
+/// <param name="GreedyActionFloorMicroseconds">The greedy action's floor: its FLOPs at the peak.</param>
+/// <param name="GradStepBestMicroseconds">The fastest batch's microseconds per gradient step.</param>
+/// <param name="GreedyActionBestMicroseconds">The fastest batch's microseconds per greedy action.</param>
+public sealed record NnBenchResult(double GradStepMicroseconds, double GreedyActionMicroseconds, double GradStepGflops, double GreedyActionGflops,
+    long BytesAllocatedPerGradStep, double PeakGflops, double GradStepFloorMicroseconds, double GreedyActionFloorMicroseconds,
+    double GradStepBestMicroseconds, double GreedyActionBestMicroseconds)
+{
+    /// <summary>Measured gradient-step time over its floor (1 = at the core's peak).</summary>
+    public double GradStepRatioToFloor => GradStepMicroseconds / GradStepFloorMicroseconds;
+
+    /// <summary>Measured greedy-action time over its floor.</summary>
+    public double GreedyActionRatioToFloor => GreedyActionMicroseconds / GreedyActionFloorMicroseconds;
+}
