@@ -57,12 +57,23 @@ public abstract class Environment : IEnvironment
     /// <inheritdoc/>
     public ReadOnlySpan<float> Reset(int? seed = null)
     {
-        if (seed is int s) _random = new Rng(s);
+        if (seed is int s)
+        {
+            _random = new Rng(s);
+            OnSeed(s);
+        }
         ResetCore();
         _started = true;
         _terminated = false;
         return _observation;
     }
+
+    /// <summary>
+    /// Called by <see cref="Reset"/> with the seed, after <see cref="Random"/> is reseeded and before
+    /// <see cref="ResetCore"/>, for an environment that must seed a generator of its own the way the
+    /// original does (MinAtar seeds numpy's RandomState with the seed itself).
+    /// </summary>
+    protected virtual void OnSeed(int seed) { }
 
     /// <summary>Starts an episode: sets the internal state from <see cref="Random"/> and writes the observation.</summary>
     protected abstract void ResetCore();
