@@ -175,14 +175,14 @@ public sealed class SpaceInvaders : MinAtarGame
     /// <summary>numpy's <c>roll</c> by (<paramref name="rows"/>, <paramref name="cols"/>): out[r, c] = in[(r − rows) mod 10, (c − cols) mod 10].</summary>
     private void Roll(ref bool[] map, int rows, int cols)
     {
+        int k = ((cols % Size) + Size) % Size;
         for (int r = 0; r < Size; r++)
         {
-            int sr = ((r - rows) % Size + Size) % Size;
-            for (int c = 0; c < Size; c++)
-            {
-                int sc = ((c - cols) % Size + Size) % Size;
-                _scratch[r * Size + c] = map[sr * Size + sc];
-            }
+            int sr = (((r - rows) % Size) + Size) % Size;
+            var source = map.AsSpan(sr * Size, Size);
+            var dest = _scratch.AsSpan(r * Size, Size);
+            source[..(Size - k)].CopyTo(dest[k..]);
+            source[(Size - k)..].CopyTo(dest[..k]);
         }
         (map, _scratch) = (_scratch, map);
     }
