@@ -111,7 +111,7 @@ public sealed class Breakout : MinAtarGame
         Set(state, 9, _pos, 0);
         Set(state, _lastY, _lastX, 2);
         for (int cell = 0; cell < _bricks.Length; cell++)
-            if (_bricks[cell]) Set(state, cell / Size, cell % Size, 3);
+            if (_bricks[cell]) SetCell(state, cell, 3);
     }
 
     private void FillBricks() => _bricks.AsSpan(1 * Size, 3 * Size).Fill(true);

@@ -113,6 +113,9 @@ public abstract class MinAtarGame
         state[((row * Size) + col) * ChannelCount + channel] = 1f;
     }
 
+    /// <summary>Sets flat cell <paramref name="cell"/> = row·10 + col of <paramref name="channel"/>.</summary>
+    protected void SetCell(Span<float> state, int cell, int channel) => state[cell * ChannelCount + channel] = 1f;
+
     /// <summary>Python's floor division ⌊a / b⌋ for b &gt; 0.</summary>
     protected static int FloorDiv(int a, int b) => (int)Math.Floor((double)a / b);
 }

@@ -20,7 +20,7 @@ public sealed class SpaceInvaders : MinAtarGame
     private bool[] _friendly = new bool[Size * Size];
     private bool[] _enemy = new bool[Size * Size];
     private bool[] _scratch = new bool[Size * Size];
-    private int _pos, _alienDir, _moveInterval, _alienMoveTimer, _alienShotTimer, _rampIndex, _shotTimer;
+    private int _alienCount, _pos, _alienDir, _moveInterval, _alienMoveTimer, _alienShotTimer, _rampIndex, _shotTimer;
 
     /// <summary>Creates the game, with or without the difficulty ramp.</summary>
     public SpaceInvaders(bool ramping = true)
@@ -72,7 +72,7 @@ public sealed class SpaceInvaders : MinAtarGame
         if (_aliens[9 * Size + _pos]) Terminal = true;
         if (_alienMoveTimer == 0)
         {
-            _alienMoveTimer = Math.Min(Count(_aliens), _moveInterval);
+            _alienMoveTimer = Math.Min(_alienCount, _moveInterval);
             if ((ColumnHasAlien(0) && _alienDir < 0) || (ColumnHasAlien(9) && _alienDir > 0))
             {
                 _alienDir = -_alienDir;
@@ -97,6 +97,7 @@ public sealed class SpaceInvaders : MinAtarGame
             if (_aliens[cell] && _friendly[cell])
             {
                 reward++;
+                _alienCount--;
                 _aliens[cell] = false;
                 _friendly[cell] = false;
             }
@@ -105,7 +106,7 @@ public sealed class SpaceInvaders : MinAtarGame
         if (_shotTimer > 0) _shotTimer--;
         _alienMoveTimer--;
         _alienShotTimer--;
-        if (Count(_aliens) == 0)
+        if (_alienCount == 0)
         {
             if (_moveInterval > 6 && _ramping)
             {
@@ -124,14 +125,13 @@ public sealed class SpaceInvaders : MinAtarGame
         int direction = _alienDir < 0 ? 2 : 3;
         for (int cell = 0; cell < _aliens.Length; cell++)
         {
-            int row = cell / Size, col = cell % Size;
             if (_aliens[cell])
             {
-                Set(state, row, col, 1);
-                Set(state, row, col, direction);
+                SetCell(state, cell, 1);
+                SetCell(state, cell, direction);
             }
-            if (_friendly[cell]) Set(state, row, col, 4);
-            if (_enemy[cell]) Set(state, row, col, 5);
+            if (_friendly[cell]) SetCell(state, cell, 4);
+            if (_enemy[cell]) SetCell(state, cell, 5);
         }
     }
 
@@ -160,16 +160,11 @@ public sealed class SpaceInvaders : MinAtarGame
         return false;
     }
 
-    private static int Count(bool[] map)
-    {
-        int n = 0;
-        foreach (bool b in map) if (b) n++;
-        return n;
-    }
-
+    /// <summary>Sets the 4×6 block at rows 0..3, columns 2..7 (the map is empty whenever this is called).</summary>
     private void FillAliens()
     {
         for (int row = 0; row < 4; row++) _aliens.AsSpan(row * Size + 2, 6).Fill(true);
+        _alienCount = 24;
     }
 
     /// <summary>numpy's <c>roll</c> by (<paramref name="rows"/>, <paramref name="cols"/>): out[r, c] = in[(r − rows) mod 10, (c − cols) mod 10].</summary>
