@@ -50,6 +50,47 @@ public class MinAtarCommandsTests
         Assert.Contains("sticky_action_prob", r.Out + r.Error);
     }
 
+    [Fact]
+    public void RenderWritesAGifOfTheEpisodeInMinAtarsColours()
+    {
+        string dir = Directory.CreateTempSubdirectory("bellman-render-").FullName;
+        try
+        {
+            string gif = Path.Combine(dir, "breakout.gif");
+            var r = CliRunner.Run("env", "render", "--env", "MinAtar/Breakout-v0", "--seed", "0", "--actions", "[3,3,0]", "--cell", "4", "--out", gif);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("4 frames", r.Out);
+            using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(gif);
+            Assert.Equal(4, image.Frames.Count);
+            Assert.Equal(40, image.Width);
+            // Row 1 is bricks (channel 3, the 4th cubehelix colour of 4); row 0 is empty (black).
+            var brick = Bellman.Environments.MinAtar.MinAtarPalette.Colors(4)[4];
+            var pixel = image.Frames.RootFrame[2, 6];
+            Assert.Equal((brick.R, brick.G, brick.B), (pixel.R, pixel.G, pixel.B));
+            var empty = image.Frames.RootFrame[2, 2];
+            Assert.Equal((0, 0, 0), (empty.R, empty.G, empty.B));
+
+            string png = Path.Combine(dir, "frame.png");
+            r = CliRunner.Run("env", "render", "--env", "MinAtar/Freeway-v1", "--seed", "1", "--max-steps", "2", "--out", png);
+            Assert.Equal(0, r.ExitCode);
+            Assert.True(File.Exists(Path.Combine(dir, "frame_0000.png")));
+            Assert.True(File.Exists(Path.Combine(dir, "frame_0002.png")));
+            Assert.False(File.Exists(Path.Combine(dir, "frame_0003.png")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void RenderOfANonGridEnvironmentIsAClearError()
+    {
+        var r = CliRunner.Run("env", "render", "--env", "CartPole-v1", "--out", Path.Combine(Path.GetTempPath(), "never.gif"));
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("MinAtar", r.Out + r.Error);
+    }
+
     private static JsonElement Parse(string line)
     {
         using var doc = JsonDocument.Parse(line);
