@@ -36,6 +36,7 @@ public abstract class MinAtarGame
     /// <summary>The side of the square grid.</summary>
     public const int Size = 10;
 
+    private readonly int _channels;
     private NumpyRandomState _random = new(0);
 
     /// <summary>Declares the game's channels (in MinAtar's index order), their display letters and its minimal action set.</summary>
@@ -46,6 +47,7 @@ public abstract class MinAtarGame
         GameName = gameName;
         ChannelNames = channelNames;
         ChannelLetters = channelLetters;
+        _channels = channelNames.Length;
         MinimalActionSet = [.. minimalActionSet.Select(a => (int)a)];
     }
 
@@ -59,7 +61,7 @@ public abstract class MinAtarGame
     public string ChannelLetters { get; }
 
     /// <summary>The number of channels C of the (10, 10, C) state.</summary>
-    public int ChannelCount => ChannelNames.Count;
+    public int ChannelCount => _channels;
 
     /// <summary>The actions (indices into the six) that have a distinct effect, MinAtar's <c>minimal_action_set()</c>.</summary>
     public IReadOnlyList<int> MinimalActionSet { get; }
@@ -97,8 +99,8 @@ public abstract class MinAtarGame
     /// </summary>
     public void WriteState(Span<float> destination)
     {
-        if (destination.Length != Size * Size * ChannelCount)
-            throw new ArgumentException($"{GameName}: the state has {Size * Size * ChannelCount} cells, the destination {destination.Length}.", nameof(destination));
+        if (destination.Length != Size * Size * _channels)
+            throw new ArgumentException($"{GameName}: the state has {Size * Size * _channels} cells, the destination {destination.Length}.", nameof(destination));
         destination.Clear();
         WriteStateCore(destination);
     }
@@ -110,11 +112,11 @@ public abstract class MinAtarGame
     protected void Set(Span<float> state, int row, int col, int channel)
     {
         if (col < 0) col += Size;
-        state[((row * Size) + col) * ChannelCount + channel] = 1f;
+        state[(((row * Size) + col) * _channels) + channel] = 1f;
     }
 
     /// <summary>Sets flat cell <paramref name="cell"/> = row·10 + col of <paramref name="channel"/>.</summary>
-    protected void SetCell(Span<float> state, int cell, int channel) => state[cell * ChannelCount + channel] = 1f;
+    protected void SetCell(Span<float> state, int cell, int channel) => state[(cell * _channels) + channel] = 1f;
 
     /// <summary>Python's floor division ⌊a / b⌋ for b &gt; 0.</summary>
     protected static int FloorDiv(int a, int b) => (int)Math.Floor((double)a / b);
