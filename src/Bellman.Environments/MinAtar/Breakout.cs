@@ -82,7 +82,7 @@ public sealed class Breakout : MinAtarGame
         }
         else if (newY == 9)
         {
-            if (Array.IndexOf(_bricks, true) < 0) FillBricks();
+            if (_bricks.AsSpan(1 * Size, 3 * Size).IndexOf(true) < 0) FillBricks();
             if (_ballX == _pos)
             {
                 _ballDir = FlipY[_ballDir];
@@ -110,7 +110,8 @@ public sealed class Breakout : MinAtarGame
         Set(state, _ballY, _ballX, 1);
         Set(state, 9, _pos, 0);
         Set(state, _lastY, _lastX, 2);
-        for (int cell = 0; cell < _bricks.Length; cell++)
+        // Bricks only ever exist on rows 1..3 (brick_map[1:4, :]).
+        for (int cell = 1 * Size; cell < 4 * Size; cell++)
             if (_bricks[cell]) SetCell(state, cell, 3);
     }
 

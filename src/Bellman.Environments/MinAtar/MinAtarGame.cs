@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bellman.Core.Random;
 
 namespace Bellman.Environments.MinAtar;
@@ -109,6 +110,7 @@ public abstract class MinAtarGame
     protected abstract void WriteStateCore(Span<float> state);
 
     /// <summary>Sets cell (<paramref name="row"/>, <paramref name="col"/>) of <paramref name="channel"/>; a column of −1 is column 9, as Python's negative indices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected void Set(Span<float> state, int row, int col, int channel)
     {
         if (col < 0) col += Size;
@@ -116,6 +118,7 @@ public abstract class MinAtarGame
     }
 
     /// <summary>Sets flat cell <paramref name="cell"/> = row·10 + col of <paramref name="channel"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected void SetCell(Span<float> state, int cell, int channel) => state[(cell * _channels) + channel] = 1f;
 
     /// <summary>Python's floor division ⌊a / b⌋ for b &gt; 0.</summary>
