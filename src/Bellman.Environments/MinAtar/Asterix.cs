@@ -4,7 +4,7 @@ namespace Bellman.Environments.MinAtar;
 /// MinAtar's Asterix: the player moves on rows 1..8 while enemies and gold cross the screen, one per lane
 /// (8 lanes). Every spawn-speed steps a new entity appears at the left or right edge of a free lane (gold
 /// with probability 1/3); entities move one cell every move-speed steps. Gold collected gives +1; touching an
-/// enemy ends the episode. With ramping, every 101 steps the spawn interval drops by one (10 down to 1) and,
+/// enemy ends the episode. With ramping, every 102 steps (the ramp timer counts 100 down to −1) the spawn interval drops by one (10 down to 1) and,
 /// on odd ramp levels, the move interval too (5 down to 1). Channels: player, enemy, trail, gold.
 /// <para>
 /// A spawn draws <c>rand()</c> (side) and <c>rand()</c> (gold) before it looks for a free lane, then
