@@ -89,6 +89,8 @@ public static class BellmanApp
                 env.AddCommand<EnvRolloutCommand>("rollout").WithDescription("Step an environment through given actions, printing one JSON object per line.")
                     .WithExample("env", "rollout", "--env", "CartPole-v1", "--seed", "0", "--actions", "[0,1,1]");
                 env.AddCommand<EnvRandomCommand>("random").WithDescription("Run episodes with a uniformly random policy and print their returns.");
+                env.AddCommand<EnvRenderCommand>("render").WithDescription("Draw an episode of a grid environment (MinAtar) as an animated GIF or PNG frames, in MinAtar's colours.")
+                    .WithExample("env", "render", "--env", "MinAtar/Breakout-v1", "--seed", "0", "--out", "breakout.gif");
                 env.AddCommand<EnvCheckCommand>("check").WithDescription("Check an environment against the environment contract (spaces, reset/step, determinism, NaN).");
             });
         });

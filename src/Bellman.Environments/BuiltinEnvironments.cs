@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bellman.Core.Environments;
 using Bellman.Environments.ClassicControl;
+using Bellman.Environments.MinAtar;
 using Bellman.Environments.ToyText;
 
 namespace Bellman.Environments;
@@ -61,6 +62,9 @@ public static class BuiltinEnvironments
             "Pick up and drop off a passenger (Dietterich 2000).");
         registry.Register(new EnvSpec(GridWorld.Id, GridWorld.MaxEpisodeSteps, GridWorld.RewardThreshold),
             _ => new GridWorld(), [], "The lecture's 4x4 gridworld (Sutton & Barto Example 4.1).");
+
+        // MinAtar's five games, v0 and v1.
+        MinAtarRegistration.RegisterAll(registry);
         return registry;
     }
 

@@ -5,6 +5,8 @@ using Bellman.Cli.Infrastructure;
 using Bellman.Core.Environments;
 using Bellman.Core.Spaces;
 using Bellman.Environments;
+using Bellman.Environments.MinAtar;
+using Bellman.Environments.Wrappers;
 using Spectre.Console.Cli;
 
 namespace Bellman.Cli.Commands;
@@ -12,7 +14,10 @@ namespace Bellman.Cli.Commands;
 /// <summary>
 /// <c>bellman env rollout</c>: resets an environment from a seed or an explicit internal state, takes the
 /// given actions, and prints one JSON object per line with numbers that round-trip exactly, so that any
-/// Bellman environment can be compared with Gymnasium from outside.
+/// Bellman environment can be compared with Gymnasium from outside. A MinAtar observation prints as the
+/// sorted flat indices of its true cells in C order of (10, 10, C), index = (row·10 + col)·C + channel
+/// (the encoding of MinAtar's reference episodes), and each step adds the executed action after the
+/// sticky draw.
 /// </summary>
 public sealed class EnvRolloutCommand(CliIO io) : Command<EnvRolloutCommand.Settings>
 {
@@ -54,19 +59,30 @@ public sealed class EnvRolloutCommand(CliIO io) : Command<EnvRolloutCommand.Sett
         {
             obs = env.Reset(settings.Seed);
         }
-        io.Out.WriteLine($"{{\"obs\":{FormatObservation(env.ObservationSpace, obs)}}}");
+        var minAtar = env.Find<MinAtarEnvironment>();
+        io.Out.WriteLine($"{{\"obs\":{FormatObservation(env.ObservationSpace, obs, minAtar is not null)}}}");
         foreach (var action in actions)
         {
             var r = action.Length == 1 && env.ActionSpace is Discrete ? env.Step((int)action[0]) : env.Step(action);
-            io.Out.WriteLine($"{{\"obs\":{FormatObservation(env.ObservationSpace, env.Observation)},\"reward\":{Format.Double(r.Reward)},\"terminated\":{Format.Bool(r.Terminated)},\"truncated\":{Format.Bool(r.Truncated)}}}");
+            string executed = minAtar is null ? "" : string.Create(CultureInfo.InvariantCulture, $",\"executed_action\":{minAtar.LastAction}");
+            io.Out.WriteLine($"{{\"obs\":{FormatObservation(env.ObservationSpace, env.Observation, minAtar is not null)},\"reward\":{Format.Double(r.Reward)},\"terminated\":{Format.Bool(r.Terminated)},\"truncated\":{Format.Bool(r.Truncated)}{executed}}}");
         }
         io.Out.Flush();
         return 0;
     }
 
-    /// <summary>A Discrete observation prints as the integer Gymnasium returns; a Box one as an array.</summary>
-    internal static string FormatObservation(Space space, ReadOnlySpan<float> obs) =>
-        space is Discrete ? ((int)obs[0]).ToString(CultureInfo.InvariantCulture) : Format.FloatArray(obs);
+    /// <summary>
+    /// A Discrete observation prints as the integer Gymnasium returns; a Box one as an array, or, for a
+    /// boolean grid (<paramref name="trueCells"/>), as the sorted flat indices of its non-zero cells.
+    /// </summary>
+    internal static string FormatObservation(Space space, ReadOnlySpan<float> obs, bool trueCells = false)
+    {
+        if (space is Discrete) return ((int)obs[0]).ToString(CultureInfo.InvariantCulture);
+        if (!trueCells) return Format.FloatArray(obs);
+        var indices = new List<string>();
+        for (int i = 0; i < obs.Length; i++) if (obs[i] != 0) indices.Add(i.ToString(CultureInfo.InvariantCulture));
+        return "[" + string.Join(",", indices) + "]";
+    }
 
     internal static double[] ParseState(string text)
     {

@@ -73,12 +73,20 @@ public abstract class Environment : IEnvironment
         {
             if (s < 0) throw new ArgumentOutOfRangeException(nameof(seed), $"{Name}: seed {s} is negative; a seed must be a non-negative integer, as in Gymnasium.");
             _random = NumpyGenerator.FromSeed(s);
+            OnSeed(s);
         }
         ResetCore();
         _started = true;
         _terminated = false;
         return _observation;
     }
+
+    /// <summary>
+    /// Called by <see cref="Reset"/> with the seed, after <see cref="Random"/> is reseeded and before
+    /// <see cref="ResetCore"/>, for an environment that must seed a generator of its own the way the
+    /// original does (MinAtar seeds numpy's RandomState with the seed itself).
+    /// </summary>
+    protected virtual void OnSeed(int seed) { }
 
     /// <summary>Starts an episode: sets the internal state from <see cref="Random"/> and writes the observation.</summary>
     protected abstract void ResetCore();

@@ -1,0 +1,119 @@
+namespace Bellman.Environments.MinAtar;
+
+/// <summary>
+/// MinAtar's Breakout: a paddle on the bottom row bounces a ball that travels along diagonals to break
+/// three rows of bricks (+1 each); when every brick is gone and the ball reaches the bottom row, three
+/// new rows appear. The ball bounces off walls and bricks and, on the paddle, goes back the way it came
+/// (hit from above its column) or to the other side (hit diagonally). The episode ends when the ball
+/// reaches the bottom row away from the paddle. Channels: paddle, ball, trail (the ball's last cell),
+/// brick. The ball starts at row 3 in column 0 moving down-right or column 9 moving down-left,
+/// <c>randint(2)</c>.
+/// <para>
+/// Kept from the original: a ball that meets a brick while <c>strike</c> is still set from the previous
+/// step leaves the brick in place and moves into its cell.
+/// </para>
+/// </summary>
+public sealed class Breakout : MinAtarGame
+{
+    // Ball directions: 0 up-left, 1 up-right, 2 down-right, 3 down-left.
+    private static readonly int[] FlipX = [1, 0, 3, 2];
+    private static readonly int[] FlipY = [3, 2, 1, 0];
+    private static readonly int[] Reverse = [2, 3, 0, 1];
+
+    private readonly bool[] _bricks = new bool[Size * Size];
+    private int _ballX, _ballY, _ballDir, _pos, _lastX, _lastY;
+    private bool _strike;
+
+    /// <summary>Creates the game; Breakout has no difficulty ramp.</summary>
+    public Breakout()
+        : base("breakout", ["paddle", "ball", "trail", "brick"], "POt#", [MinAtarAction.Noop, MinAtarAction.Left, MinAtarAction.Right])
+    {
+    }
+
+    /// <inheritdoc/>
+    public override void Reset()
+    {
+        _ballY = 3;
+        bool right = Random.RandInt(2) == 1;
+        (_ballX, _ballDir) = right ? (9, 3) : (0, 2);
+        _pos = 4;
+        Array.Clear(_bricks);
+        FillBricks();
+        _strike = false;
+        _lastX = _ballX;
+        _lastY = _ballY;
+        Terminal = false;
+    }
+
+    /// <inheritdoc/>
+    protected override int ActCore(MinAtarAction action)
+    {
+        int reward = 0;
+        if (action == MinAtarAction.Left) _pos = Math.Max(0, _pos - 1);
+        else if (action == MinAtarAction.Right) _pos = Math.Min(9, _pos + 1);
+
+        _lastX = _ballX;
+        _lastY = _ballY;
+        int newX = _ballX + (_ballDir is 1 or 2 ? 1 : -1);
+        int newY = _ballY + (_ballDir is 2 or 3 ? 1 : -1);
+
+        bool strikeToggle = false;
+        if (newX < 0 || newX > 9)
+        {
+            newX = Math.Clamp(newX, 0, 9);
+            _ballDir = FlipX[_ballDir];
+        }
+        if (newY < 0)
+        {
+            newY = 0;
+            _ballDir = FlipY[_ballDir];
+        }
+        else if (_bricks[newY * Size + newX])
+        {
+            strikeToggle = true;
+            if (!_strike)
+            {
+                reward++;
+                _strike = true;
+                _bricks[newY * Size + newX] = false;
+                newY = _lastY;
+                _ballDir = FlipY[_ballDir];
+            }
+        }
+        else if (newY == 9)
+        {
+            if (_bricks.AsSpan(1 * Size, 3 * Size).IndexOf(true) < 0) FillBricks();
+            if (_ballX == _pos)
+            {
+                _ballDir = FlipY[_ballDir];
+                newY = _lastY;
+            }
+            else if (newX == _pos)
+            {
+                _ballDir = Reverse[_ballDir];
+                newY = _lastY;
+            }
+            else
+            {
+                Terminal = true;
+            }
+        }
+        if (!strikeToggle) _strike = false;
+        _ballX = newX;
+        _ballY = newY;
+        return reward;
+    }
+
+    /// <inheritdoc/>
+    protected override void WriteStateCore(Span<float> state)
+    {
+        Set(state, _ballY, _ballX, 1);
+        Set(state, 9, _pos, 0);
+        Set(state, _lastY, _lastX, 2);
+        // Bricks only ever exist on rows 1..3 (brick_map[1:4, :]).
+        for (int cell = 1 * Size; cell < 4 * Size; cell++)
+            if (_bricks[cell]) SetCell(state, cell, 3);
+    }
+
+    private void FillBricks() => _bricks.AsSpan(1 * Size, 3 * Size).Fill(true);
+}

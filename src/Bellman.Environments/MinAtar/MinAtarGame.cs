@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+using Bellman.Core.Random;
+
+namespace Bellman.Environments.MinAtar;
+
+/// <summary>MinAtar's six actions, in the order of its <c>action_map</c> (<c>n l u r d f</c>).</summary>
+public enum MinAtarAction
+{
+    /// <summary>Do nothing (<c>n</c>).</summary>
+    Noop = 0,
+
+    /// <summary>Move left (<c>l</c>).</summary>
+    Left = 1,
+
+    /// <summary>Move up (<c>u</c>).</summary>
+    Up = 2,
+
+    /// <summary>Move right (<c>r</c>).</summary>
+    Right = 3,
+
+    /// <summary>Move down (<c>d</c>).</summary>
+    Down = 4,
+
+    /// <summary>Fire (<c>f</c>).</summary>
+    Fire = 5,
+}
+
+/// <summary>
+/// The rules of one MinAtar game (Young &amp; Tian 2019), ported from MinAtar 1.0.15's Python code: a 10×10
+/// grid with one boolean channel per object kind. The game draws its randomness from the
+/// <see cref="Random"/> it is given, which <see cref="MinAtarEnvironment"/> shares with its sticky-action
+/// draw, as MinAtar's <c>Environment.seed</c> does. <see cref="Act"/> on a terminal game returns 0 and
+/// changes nothing, as in MinAtar.
+/// </summary>
+public abstract class MinAtarGame
+{
+    /// <summary>The side of the square grid.</summary>
+    public const int Size = 10;
+
+    private readonly int _channels;
+    private NumpyRandomState _random = new(0);
+
+    /// <summary>Declares the game's channels (in MinAtar's index order), their display letters and its minimal action set.</summary>
+    protected MinAtarGame(string gameName, string[] channelNames, string channelLetters, MinAtarAction[] minimalActionSet)
+    {
+        if (channelLetters.Length != channelNames.Length)
+            throw new ArgumentException($"{gameName}: {channelNames.Length} channels but {channelLetters.Length} letters.", nameof(channelLetters));
+        GameName = gameName;
+        ChannelNames = channelNames;
+        ChannelLetters = channelLetters;
+        _channels = channelNames.Length;
+        MinimalActionSet = [.. minimalActionSet.Select(a => (int)a)];
+    }
+
+    /// <summary>MinAtar's module name of the game, for example <c>space_invaders</c>.</summary>
+    public string GameName { get; }
+
+    /// <summary>The channel names in index order (MinAtar's <c>channels</c> dictionary).</summary>
+    public IReadOnlyList<string> ChannelNames { get; }
+
+    /// <summary>One display letter per channel, in index order.</summary>
+    public string ChannelLetters { get; }
+
+    /// <summary>The number of channels C of the (10, 10, C) state.</summary>
+    public int ChannelCount => _channels;
+
+    /// <summary>The actions (indices into the six) that have a distinct effect, MinAtar's <c>minimal_action_set()</c>.</summary>
+    public IReadOnlyList<int> MinimalActionSet { get; }
+
+    /// <summary>Whether the episode has ended.</summary>
+    public bool Terminal { get; protected set; }
+
+    /// <summary>The level of the difficulty ramp (<c>difficulty_ramp()</c>), or null for a game without one.</summary>
+    public virtual int? DifficultyRamp => null;
+
+    /// <summary>The generator the game draws from; the environment sets it to the one it shares.</summary>
+    public NumpyRandomState Random
+    {
+        get => _random;
+        set => _random = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Starts a new episode (MinAtar's <c>reset()</c>).</summary>
+    public abstract void Reset();
+
+    /// <summary>Applies one of the six actions and returns the reward (MinAtar's <c>act(a)</c>); 0 when already terminal.</summary>
+    public int Act(int action)
+    {
+        if ((uint)action > (uint)MinAtarAction.Fire)
+            throw new ArgumentOutOfRangeException(nameof(action), action, $"{GameName}: MinAtar actions are 0..5 (n l u r d f).");
+        return Terminal ? 0 : ActCore((MinAtarAction)action);
+    }
+
+    /// <summary>One step of the game's rules on a game that is not terminal.</summary>
+    protected abstract int ActCore(MinAtarAction action);
+
+    /// <summary>
+    /// Writes the state (MinAtar's <c>state()</c>) as 0/1 floats in C order of (10, 10, C), index =
+    /// (row·10 + col)·C + channel, into <paramref name="destination"/> of length 100·C.
+    /// </summary>
+    public void WriteState(Span<float> destination)
+    {
+        if (destination.Length != Size * Size * _channels)
+            throw new ArgumentException($"{GameName}: the state has {Size * Size * _channels} cells, the destination {destination.Length}.", nameof(destination));
+        destination.Clear();
+        WriteStateCore(destination);
+    }
+
+    /// <summary>Sets the true cells of the state into a cleared <paramref name="state"/>.</summary>
+    protected abstract void WriteStateCore(Span<float> state);
+
+    /// <summary>Sets cell (<paramref name="row"/>, <paramref name="col"/>) of <paramref name="channel"/>; a column of −1 is column 9, as Python's negative indices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected void Set(Span<float> state, int row, int col, int channel)
+    {
+        if (col < 0) col += Size;
+        state[(((row * Size) + col) * _channels) + channel] = 1f;
+    }
+
+    /// <summary>Sets flat cell <paramref name="cell"/> = row·10 + col of <paramref name="channel"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected void SetCell(Span<float> state, int cell, int channel) => state[(cell * _channels) + channel] = 1f;
+
+    /// <summary>Python's floor division ⌊a / b⌋ for b &gt; 0.</summary>
+    protected static int FloorDiv(int a, int b) => (int)Math.Floor((double)a / b);
+}
