@@ -40,9 +40,21 @@ public sealed class TensorBoardWriter : IDisposable
         Directory.CreateDirectory(directory);
         double now = NowSeconds();
         string name = string.Create(CultureInfo.InvariantCulture, $"events.out.tfevents.{(long)Math.Floor(now)}.{hostname}");
-        FilePath = Path.Combine(directory, name);
-        // A second writer in the same second and folder must not clobber the first: CreateNew fails loudly.
-        _stream = new FileStream(FilePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        // A second writer in the same second and folder (a resumed run) must not clobber the first: it takes the
+        // next free suffix, as TensorFlow's writers add one; TensorBoard reads every file named *tfevents*.
+        for (int suffix = 0; ; suffix++)
+        {
+            string path = Path.Combine(directory, suffix == 0 ? name : string.Create(CultureInfo.InvariantCulture, $"{name}.{suffix}"));
+            try
+            {
+                _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+                FilePath = path;
+                break;
+            }
+            catch (IOException) when (File.Exists(path) && suffix < 1000)
+            {
+            }
+        }
         WriteEvent(new ProtoWriter().Double(1, now).Int64(2, 0).String(3, FileVersion));
     }
 

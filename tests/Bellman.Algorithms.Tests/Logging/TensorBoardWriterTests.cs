@@ -96,7 +96,9 @@ public sealed class TensorBoardWriterTests(ITestOutputHelper output) : IDisposab
     {
         var clock = new FixedClock(DateTimeOffset.FromUnixTimeSeconds(1_000));
         using var first = new TensorBoardWriter(_dir, clock, "h");
-        Assert.Throws<IOException>(() => new TensorBoardWriter(_dir, clock, "h"));
+        using var second = new TensorBoardWriter(_dir, clock, "h");
+        Assert.NotEqual(first.FilePath, second.FilePath);
+        Assert.Contains("tfevents", Path.GetFileName(second.FilePath));
     }
 
     [Fact]
