@@ -56,6 +56,7 @@ public static class BellmanApp
                 bench.SetDescription("Measure speed on this machine.");
                 bench.AddCommand<BenchNnCommand>("nn").WithDescription("Time a DQN gradient step and a greedy action (medians, GFLOP/s).");
             });
+            config.AddBranch("backgammon", BackgammonCommands.Configure);
             config.AddBranch("env", env =>
             {
                 env.SetDescription("Work with one environment.");

@@ -1,0 +1,15 @@
+using Spectre.Console.Cli;
+
+namespace Bellman.Cli.Commands;
+
+/// <summary>The <c>bellman backgammon</c> branch: its commands, registered in one place.</summary>
+internal static class BackgammonCommands
+{
+    /// <summary>Adds the backgammon commands to the branch.</summary>
+    public static void Configure(IConfigurator<CommandSettings> backgammon)
+    {
+        backgammon.SetDescription("Backgammon: legal plays in gnubg's notation, TD-Gammon matches.");
+        backgammon.AddCommand<BackgammonMovesCommand>("moves").WithDescription("Every distinct legal play for a gnubg position ID and a roll.")
+            .WithExample("backgammon", "moves", "--position", "4HPwATDgc/ABMA", "--dice", "4,1");
+    }
+}
