@@ -35,6 +35,7 @@ public static class BellmanApp
                 train.AddCommand<TrainActorCriticCommand>("actor-critic").WithDescription("The lecture's batch actor-critic (preset 'online': the online algorithm).");
                 train.AddCommand<TrainA2cCommand>("a2c").WithDescription("A2C: n parallel environments, n-step/GAE advantages, entropy bonus (discrete or Box actions).")
                     .WithExample("train", "a2c", "--env", "CartPole-v1", "--seed", "0");
+                train.AddCommand<BackgammonTrainCommand>("td-gammon").WithDescription("TD-Gammon: TD(lambda) self-play on backgammon (Tesauro 1992); a run folder with metrics and a checkpoint.");
                 train.AddCommand<TrainTabularCommand>("q-learning").WithData(TdControlMethod.QLearning).WithDescription("Tabular Q-learning on a discrete environment; reports the greedy policy's return and, with a model, its distance to V*.");
                 train.AddCommand<TrainTabularCommand>("sarsa").WithData(TdControlMethod.Sarsa).WithDescription("Tabular SARSA on a discrete environment.");
                 train.AddCommand<TrainTabularCommand>("expected-sarsa").WithData(TdControlMethod.ExpectedSarsa).WithDescription("Tabular expected SARSA on a discrete environment.");
