@@ -11,7 +11,7 @@ namespace Bellman.Backgammon;
 /// </summary>
 public sealed class MoveGenerator
 {
-    private readonly HashSet<UInt128> _seen = [];
+    private readonly PositionKeySet _seen = new();
     private readonly int[] _sequence = new int[4];
     private readonly byte[] _steps = new byte[8];
     private readonly List<int> _dieOfPlay = [];
@@ -80,6 +80,7 @@ public sealed class MoveGenerator
     /// Depth-first over the dice in order. For a double the checkers are taken from non-increasing points
     /// (<paramref name="maxFrom"/>), which reaches every multiset of steps once.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Search(in Position position, int depth, int maxFrom)
     {
         bool moved = false;
@@ -103,6 +104,7 @@ public sealed class MoveGenerator
         if (!moved) Record(position, depth);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Record(in Position position, int depth)
     {
         if (depth < _best) return;
@@ -124,6 +126,7 @@ public sealed class MoveGenerator
     /// Whether the on-roll side's checker at index <paramref name="from"/> may move <paramref name="die"/>
     /// pips; <paramref name="to"/> is the landing index, −1 for borne off.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static bool CanMove(in Position position, int from, int die, out int to)
     {
         to = from - die;
@@ -137,6 +140,7 @@ public sealed class MoveGenerator
     }
 
     /// <summary>Moves one checker of the side on roll from index <paramref name="from"/> to <paramref name="to"/> (−1 off), hitting a blot there.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Apply(ref Position position, int from, int to)
     {
         position.AddMine(from, -1);

@@ -22,6 +22,7 @@ public static class PositionId
     }
 
     /// <summary>The 80-bit key behind the ID, as one number: equal keys ⇔ equal positions.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static UInt128 Key(in Position position)
     {
         ulong lo = 0, hi = 0;

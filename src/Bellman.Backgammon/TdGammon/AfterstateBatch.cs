@@ -13,6 +13,7 @@ public sealed class AfterstateBatch
     private float[] _hidden = new float[16];
 
     /// <summary>V (white's win probability) of every play's resulting position, the mover being white or black.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<float> Evaluate(TdGammonNetwork network, ReadOnlySpan<Play> plays, bool moverIsWhite)
     {
         int count = plays.Length;

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Bellman.Core.Random;
 using Bellman.Nn;
 
@@ -49,6 +48,7 @@ public sealed class TdGammonNetwork
     /// V for one sparse input; <paramref name="hidden"/> (length <see cref="Hidden"/>) receives h, which the
     /// gradient needs.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public float Forward(ReadOnlySpan<int> index, ReadOnlySpan<float> value, Span<float> hidden)
     {
         hidden = hidden[..Hidden];
@@ -58,17 +58,18 @@ public sealed class TdGammonNetwork
         for (int k = 0; k < index.Length; k++)
         {
             var row = new ReadOnlySpan<float>(w, index[k] * h, h);
-            if (value[k] == 1f) TensorPrimitives.Add(row, hidden, hidden);
-            else TensorPrimitives.MultiplyAdd(row, value[k], hidden, hidden);
+            if (value[k] == 1f) SpanMath.Add(row, hidden);
+            else SpanMath.AddScaled(row, value[k], hidden);
         }
-        TensorPrimitives.Sigmoid(hidden, hidden);
-        float z = TensorPrimitives.Dot(hidden, OutputWeight.Data) + OutputBias.Data[0];
+        SpanMath.Sigmoid(hidden);
+        float z = SpanMath.Dot(hidden, OutputWeight.Data) + OutputBias.Data[0];
         return Sigmoid(z);
     }
 
     /// <summary>
     /// V for a batch of sparse inputs in compressed rows: input r is (index, value)[start[r]..start[r + 1]).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Evaluate(ReadOnlySpan<int> start, ReadOnlySpan<int> index, ReadOnlySpan<float> value, Span<float> output, Span<float> scratch)
     {
         for (int r = 0; r < output.Length; r++)

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace Bellman.Backgammon.TdGammon;
 
@@ -49,6 +48,7 @@ public sealed class TdLambda
     /// e ← λ e + ∇V(x) for the sparse input x = (<paramref name="index"/>, <paramref name="value"/>), given
     /// its hidden activations <paramref name="hidden"/> and output <paramref name="v"/> from the same weights.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Accumulate(ReadOnlySpan<int> index, ReadOnlySpan<float> value, ReadOnlySpan<float> hidden, float v)
     {
         int h = _net.Hidden;
@@ -58,22 +58,19 @@ public sealed class TdLambda
         for (int j = 0; j < h; j++) u[j] = g * outW[j] * hidden[j] * (1f - hidden[j]);
 
         float[] eW = _traces[0], eB = _traces[1], eV = _traces[2], eC = _traces[3];
-        TensorPrimitives.Multiply(eW, Lambda, eW);
-        for (int k = 0; k < index.Length; k++)
-        {
-            var row = new Span<float>(eW, index[k] * h, h);
-            TensorPrimitives.MultiplyAdd(u, value[k], row, row);
-        }
-        TensorPrimitives.MultiplyAdd(eB, Lambda, u, eB);
+        SpanMath.Scale(eW, Lambda);
+        for (int k = 0; k < index.Length; k++) SpanMath.AddScaled(u, value[k], new Span<float>(eW, index[k] * h, h));
+        SpanMath.ScaleAdd(eB, Lambda, u);
         for (int j = 0; j < h; j++) eV[j] = Lambda * eV[j] + g * hidden[j];
         eC[0] = Lambda * eC[0] + g;
     }
 
     /// <summary>w ← w + α δ e for every parameter.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Update(float delta)
     {
         float step = Alpha * delta;
         var ps = _net.Parameters;
-        for (int k = 0; k < ps.Count; k++) TensorPrimitives.MultiplyAdd(_traces[k], step, ps[k].Data, ps[k].Data);
+        for (int k = 0; k < ps.Count; k++) SpanMath.AddScaled(_traces[k], step, ps[k].Data);
     }
 }

@@ -19,6 +19,7 @@ public static class TesauroEncoding
     /// to move next) into (index, value) pairs; returns their count. <paramref name="moverIsWhite"/> says
     /// which colour moved.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static int Encode(in Position afterstate, bool moverIsWhite, Span<int> index, Span<float> value)
     {
         int n = 0;
