@@ -11,7 +11,7 @@ namespace Bellman.Backgammon;
 /// </summary>
 public sealed class MoveGenerator
 {
-    private readonly PositionKeySet _seen = new();
+    private readonly PositionSet _seen = new();
     private readonly int[] _sequence = new int[4];
     private readonly byte[] _steps = new byte[8];
     private readonly List<int> _dieOfPlay = [];
@@ -115,7 +115,7 @@ public sealed class MoveGenerator
             _seen.Clear();
             _dieOfPlay.Clear();
         }
-        if (depth == 0 || !_seen.Add(PositionId.Key(position))) return;
+        if (depth == 0 || !_seen.Add(position, _out)) return;
         var play = new Play { Result = position };
         play.SetSteps(_steps, depth);
         _out.Add(play);

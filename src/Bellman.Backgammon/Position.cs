@@ -171,6 +171,19 @@ public struct Position : IEquatable<Position>
     /// <inheritdoc/>
     public override readonly bool Equals(object? obj) => obj is Position p && Equals(p);
 
+    /// <summary>A fast 64-bit hash of the 50 counts (for the move generator's duplicate filter).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal readonly ulong Hash64()
+    {
+        ReadOnlySpan<byte> b = _cells;
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(b[..48]);
+        ulong h = 0x9E3779B97F4A7C15UL;
+        for (int i = 0; i < words.Length; i++) h = ulong.RotateLeft((h ^ words[i]) * 0xFF51AFD7ED558CCDUL, 29);
+        h ^= (ulong)(b[48] | (b[49] << 8));
+        h *= 0xC4CEB9FE1A85EC53UL;
+        return h ^ (h >> 32);
+    }
+
     /// <inheritdoc/>
     public override readonly int GetHashCode()
     {
