@@ -52,3 +52,81 @@ public sealed class BackgammonCommandsTests
         Assert.DoesNotContain("   at ", r.Error);
     }
 }
+
+public sealed class BackgammonTrainAndMatchTests
+{
+    private static string TempDir() => Path.Combine(Path.GetTempPath(), "bellman-bg-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void Train_writes_a_run_folder_that_resumes_and_that_match_can_load()
+    {
+        string dir = TempDir();
+        try
+        {
+            var r = CliRunner.Run("train", "td-gammon", "--games", "40", "--eval-every", "20", "--eval-games", "4", "--hidden", "8", "--out", dir, "--seed", "3");
+            Assert.True(r.ExitCode == 0, r.Error);
+            foreach (var f in new[] { "config.json", "metrics.csv", "summary.json", "checkpoint.safetensors", "checkpoint.json" })
+                Assert.True(File.Exists(Path.Combine(dir, f)), f);
+            var rows = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
+            Assert.StartsWith("games,", rows[0]);
+            Assert.Equal(["20", "40"], rows.Skip(1).Select(l => l.Split(',')[0]));
+
+            var resumed = CliRunner.Run("train", "td-gammon", "--resume", dir, "--games", "20", "--eval-games", "0");
+            Assert.True(resumed.ExitCode == 0, resumed.Error);
+            Assert.Equal("60", File.ReadAllLines(Path.Combine(dir, "metrics.csv"))[^1].Split(',')[0]);
+
+            var m = CliRunner.Run("backgammon", "match", "--agent", dir, "--opponent", "random", "--games", "10", "--json");
+            Assert.True(m.ExitCode == 0, m.Error);
+            using var doc = JsonDocument.Parse(m.Out);
+            var root = doc.RootElement;
+            Assert.Equal(10, root.GetProperty("games").GetInt32());
+            Assert.Equal(10, root.GetProperty("wins").GetInt32() + root.GetProperty("losses").GetInt32());
+            var ci = root.GetProperty("win_rate_ci95").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+            double rate = root.GetProperty("win_rate").GetDouble();
+            Assert.True(ci[0] <= rate && rate <= ci[1]);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Match_of_two_builtins_is_reproducible_and_pubeval_beats_random()
+    {
+        var a = CliRunner.Run("backgammon", "match", "--agent", "pubeval", "--opponent", "random", "--games", "40", "--seed", "5");
+        var b = CliRunner.Run("backgammon", "match", "--agent", "pubeval", "--opponent", "random", "--games", "40", "--seed", "5");
+        Assert.Equal(0, a.ExitCode);
+        Assert.Equal(a.Out, b.Out);
+        Assert.Contains("pubeval vs random: 40 games", a.Out);
+        using var doc = JsonDocument.Parse(CliRunner.Run("backgammon", "match", "--agent", "pubeval", "--opponent", "random", "--games", "40", "--json").Out);
+        Assert.True(doc.RootElement.GetProperty("win_rate").GetDouble() > 0.8);
+    }
+
+    [Theory]
+    [InlineData("pubevl", "'pubeval'")]
+    [InlineData("gnubg:exprt", "'expert'")]
+    public void Match_names_the_closest_opponent_when_misspelt(string opponent, string suggestion)
+    {
+        var r = CliRunner.Run("backgammon", "match", "--agent", "random", "--opponent", opponent, "--games", "2");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(suggestion, r.Error);
+    }
+
+    [Fact]
+    public void Resume_of_a_folder_without_a_checkpoint_is_a_clear_error()
+    {
+        string dir = TempDir();
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var r = CliRunner.Run("train", "td-gammon", "--resume", dir, "--games", "1");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("no TD-Gammon checkpoint", r.Error);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
