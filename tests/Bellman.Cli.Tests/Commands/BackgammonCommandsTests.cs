@@ -130,3 +130,28 @@ public sealed class BackgammonTrainAndMatchTests
         }
     }
 }
+
+public sealed class BackgammonPlayCommandTests
+{
+    [Fact]
+    public void Play_draws_the_board_explains_an_illegal_play_and_lets_the_person_resign()
+    {
+        string input = Path.GetTempFileName();
+        try
+        {
+            // Seed 1: pubeval starts with 5-3, then the person rolls 1-1.
+            File.WriteAllLines(input, ["24/16", "24/23(2) 8/7(2)", "quit"]);
+            var r = CliRunner.Run("backgammon", "play", "--agent", "pubeval", "--seed", "1", "--input", input);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains(" 13 14 15 16 17 18 |   | 19 20 21 22 23 24", r.Out);
+            Assert.Contains("Your roll: 1-1", r.Out);
+            Assert.Contains("illegal: That moves 8 pips; the roll 1-1 gives at most 4.", r.Out);
+            Assert.Contains("pubeval rolls", r.Out);
+            Assert.Contains("You resign", r.Out);
+        }
+        finally
+        {
+            File.Delete(input);
+        }
+    }
+}
