@@ -34,39 +34,30 @@ public sealed record MatchResult(int Games, int Wins, int Gammons, int Backgammo
 /// <summary>Plays single games between two agents: cubeless money play, gammons and backgammons counted, the starter alternating.</summary>
 public sealed class Match
 {
-    private readonly MoveGenerator _moves = new();
-    private readonly List<Play> _plays = [];
+    private readonly BackgammonGame _game = new();
 
-    /// <summary>Called after each play with (player 0/1, position before, dice, play index or −1 when none was legal).</summary>
+    /// <summary>Called before each play with (player 0/1, position before, dice, the chosen play or null when none was legal).</summary>
     public Action<int, Position, (int, int), Play?>? OnPlay { get; set; }
 
     /// <summary>Plays one game; <paramref name="starter"/> (0 for <paramref name="a"/>) moves first with a non-double roll. The winner is 0 for <paramref name="a"/>.</summary>
     public GameOutcome PlayGame(IBackgammonAgent a, IBackgammonAgent b, int starter, Rng dice)
     {
-        Position position = Position.Start;
-        int onRoll = starter;
-        var (d1, d2) = Dice.RollOpening(dice);
-        for (int ply = 1; ply <= TdGammonTrainer.MaxPlies; ply++)
+        var game = _game;
+        game.Reset(dice, starter);
+        while (!game.IsOver && game.Ply < TdGammonTrainer.MaxPlies)
         {
-            _moves.Generate(position, d1, d2, _plays);
-            Position after = position;
-            Play? chosen = null;
-            if (_plays.Count > 0)
+            var plays = game.LegalPlays;
+            int k = -1;
+            if (plays.Length > 0)
             {
-                var agent = onRoll == 0 ? a : b;
-                int k = agent.Choose(position, d1, d2, CollectionsMarshal.AsSpan(_plays));
-                if ((uint)k >= (uint)_plays.Count) throw new InvalidOperationException($"Agent {agent.Name} chose play {k} of {_plays.Count}.");
-                chosen = _plays[k];
-                after = _plays[k].Result;
+                var agent = game.PlayerOnRoll == 0 ? a : b;
+                k = agent.Choose(game.Position, game.Dice.Die1, game.Dice.Die2, plays);
+                if ((uint)k >= (uint)plays.Length) throw new InvalidOperationException($"Agent {agent.Name} chose play {k} of {plays.Length}.");
             }
-            OnPlay?.Invoke(onRoll, position, (d1, d2), chosen);
-            int points = Scoring.PointsWonByMover(after);
-            if (points > 0) return new GameOutcome(onRoll, points, ply);
-            position = after.Swap();
-            onRoll ^= 1;
-            (d1, d2) = Dice.Roll(dice);
+            OnPlay?.Invoke(game.PlayerOnRoll, game.Position, game.Dice, k >= 0 ? plays[k] : null);
+            game.Step(k);
         }
-        return new GameOutcome(-1, 0, TdGammonTrainer.MaxPlies);
+        return game.IsOver ? new GameOutcome(game.Winner, game.Points, game.Ply) : new GameOutcome(-1, 0, game.Ply);
     }
 
     /// <summary>Plays <paramref name="games"/> games, <paramref name="a"/> starting the even-numbered ones.</summary>
