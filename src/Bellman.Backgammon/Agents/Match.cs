@@ -39,6 +39,9 @@ public sealed class Match
     /// <summary>Called before each play with (player 0/1, position before, dice, the chosen play or null when none was legal).</summary>
     public Action<int, Position, (int, int), Play?>? OnPlay { get; set; }
 
+    /// <summary>Called after each game with its outcome.</summary>
+    public Action<GameOutcome>? OnGameEnd { get; set; }
+
     /// <summary>Plays one game; <paramref name="starter"/> (0 for <paramref name="a"/>) moves first with a non-double roll. The winner is 0 for <paramref name="a"/>.</summary>
     public GameOutcome PlayGame(IBackgammonAgent a, IBackgammonAgent b, int starter, Rng dice)
     {
@@ -57,7 +60,9 @@ public sealed class Match
             OnPlay?.Invoke(game.PlayerOnRoll, game.Position, game.Dice, k >= 0 ? plays[k] : null);
             game.Step(k);
         }
-        return game.IsOver ? new GameOutcome(game.Winner, game.Points, game.Ply) : new GameOutcome(-1, 0, game.Ply);
+        var outcome = game.IsOver ? new GameOutcome(game.Winner, game.Points, game.Ply) : new GameOutcome(-1, 0, game.Ply);
+        OnGameEnd?.Invoke(outcome);
+        return outcome;
     }
 
     /// <summary>Plays <paramref name="games"/> games, <paramref name="a"/> starting the even-numbered ones.</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using Bellman.Backgammon;
 using Bellman.Backgammon.Agents;
 using Bellman.Backgammon.TdGammon;
 using Bellman.Cli.Infrastructure;
@@ -40,6 +41,11 @@ public sealed class BackgammonMatchCommand(CliIO io) : Command<BackgammonMatchCo
         [Description("Seed of the dice and of the random player (default 0).")]
         public int Seed { get; init; }
 
+        /// <summary>Save the games.</summary>
+        [CommandOption("--save <FILE>")]
+        [Description("Write every game to FILE in the Jellyfish .mat format gnubg imports (import mat FILE; analyse match).")]
+        public string? Save { get; init; }
+
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
         [Description("Print one JSON object.")]
@@ -60,7 +66,16 @@ public sealed class BackgammonMatchCommand(CliIO io) : Command<BackgammonMatchCo
         using var disposables = new AgentScope();
         var agent = ParseAgent(settings.Agent, "--agent", new Rng(Rng.DeriveSeed(seed, 1)), disposables);
         var opponent = ParseAgent(settings.Opponent, "--opponent", new Rng(Rng.DeriveSeed(seed, 2)), disposables);
-        var result = new Match().Play(agent, opponent, settings.Games, new Rng(Rng.DeriveSeed(seed, 3)), cancellationToken);
+        var match = new Match();
+        MatFile? mat = null;
+        if (settings.Save is not null)
+        {
+            mat = new MatFile(agent.Name, opponent.Name);
+            match.OnPlay = (player, before, dice, play) => mat.AddTurn(player, before, dice, play);
+            match.OnGameEnd = outcome => { if (outcome.Winner >= 0) mat.EndGame(outcome.Winner, outcome.Points); };
+        }
+        var result = match.Play(agent, opponent, settings.Games, new Rng(Rng.DeriveSeed(seed, 3)), cancellationToken);
+        if (mat is not null) Runs.RunFolder.WriteAtomic(settings.Save!, mat.ToString());
         var (lo, hi) = result.WinRateInterval95;
         if (settings.Json)
         {

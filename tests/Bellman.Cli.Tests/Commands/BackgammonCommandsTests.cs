@@ -155,3 +155,26 @@ public sealed class BackgammonPlayCommandTests
         }
     }
 }
+
+public sealed class BackgammonMatchSaveTests
+{
+    [Fact]
+    public void Match_save_writes_every_game_as_a_jellyfish_mat_file()
+    {
+        string file = Path.Combine(Path.GetTempPath(), "bellman-" + Guid.NewGuid().ToString("N") + ".mat");
+        try
+        {
+            var r = CliRunner.Run("backgammon", "match", "--agent", "pubeval", "--opponent", "random", "--games", "3", "--save", file);
+            Assert.Equal(0, r.ExitCode);
+            var lines = File.ReadAllLines(file);
+            Assert.Equal(" 0 point match", lines[0]);
+            Assert.Equal(3, lines.Count(l => l.StartsWith(" Game ", StringComparison.Ordinal)));
+            Assert.Equal(3, lines.Count(l => l.TrimStart().StartsWith("Wins ", StringComparison.Ordinal)));
+            Assert.Matches(@"^  1\) (\d\d: \S.*)?", lines.First(l => l.StartsWith("  1)", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
