@@ -24,6 +24,9 @@ public sealed record TdGammonCheckpointMetadata
     /// <summary>Self-play games trained.</summary>
     public long Games { get; init; }
 
+    /// <summary>Seconds of training so far.</summary>
+    public double TrainSeconds { get; init; }
+
     /// <summary>The dice generator's state.</summary>
     public ulong[] DiceState { get; init; } = [];
 }
@@ -45,6 +48,7 @@ public static class TdGammonCheckpoint
             Lambda = trainer.Options.Lambda,
             Seed = trainer.Options.Seed,
             Games = trainer.Games,
+            TrainSeconds = trainer.TrainSeconds,
             DiceState = trainer.DiceRng.GetState(),
         };
         return Checkpoint.Save(path, trainer.Network.Parameters, metadata: meta);
@@ -78,6 +82,6 @@ public static class TdGammonCheckpoint
         var dice = new Rng(0UL);
         if (meta.DiceState.Length > 0) dice.SetState(meta.DiceState);
         var options = new TdGammonOptions { Hidden = meta.Hidden, Alpha = meta.Alpha, Lambda = meta.Lambda, Seed = meta.Seed };
-        return new TdGammonTrainer(options, network, dice) { Games = meta.Games };
+        return new TdGammonTrainer(options, network, dice) { Games = meta.Games, TrainSeconds = meta.TrainSeconds };
     }
 }

@@ -58,6 +58,9 @@ public sealed class TdGammonTrainer
     /// <summary>Games trained so far.</summary>
     public long Games { get; set; }
 
+    /// <summary>Seconds spent training so far, as the caller records them (kept across resumes).</summary>
+    public double TrainSeconds { get; set; }
+
     /// <summary>Plays one self-play game, learning after every ply; the winner is 0 for white.</summary>
     public GameOutcome PlayGame()
     {

@@ -128,6 +128,7 @@ public sealed class BackgammonTrainCommand(CliIO io) : Command<BackgammonTrainCo
             clock.Restart();
             while (trainer.Games < chunkEnd) trainer.PlayGame();
             seconds += clock.Elapsed.TotalSeconds;
+            trainer.TrainSeconds += clock.Elapsed.TotalSeconds;
             lastRow = Evaluate(trainer, settings.EvalGames, seconds, trainer.Games - start);
             File.AppendAllText(metrics, lastRow + "\n");
             TdGammonCheckpoint.Save(Path.Combine(dir, "checkpoint"), trainer);
@@ -137,7 +138,7 @@ public sealed class BackgammonTrainCommand(CliIO io) : Command<BackgammonTrainCo
         RunFolder.WriteAtomic(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(new
         {
             games = trainer.Games,
-            train_seconds = seconds,
+            train_seconds = trainer.TrainSeconds,
             games_per_second = rate,
             last_metrics = lastRow,
         }, new JsonSerializerOptions { WriteIndented = true }));
@@ -147,7 +148,8 @@ public sealed class BackgammonTrainCommand(CliIO io) : Command<BackgammonTrainCo
 
     private string Evaluate(TdGammonTrainer trainer, int games, double seconds, long trained)
     {
-        var row = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"{trainer.Games},{seconds:0.###},{(seconds > 0 ? trained / seconds : 0):0.#}"));
+        // train_seconds is the run's total (across resumes); games_per_second is this invocation's.
+        var row = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"{trainer.Games},{trainer.TrainSeconds:0.###},{(seconds > 0 ? trained / seconds : 0):0.#}"));
         if (games == 0)
         {
             row.Append(",,,,");

@@ -73,7 +73,10 @@ public sealed class BackgammonTrainAndMatchTests
 
             var resumed = CliRunner.Run("train", "td-gammon", "--resume", dir, "--games", "20", "--eval-games", "0");
             Assert.True(resumed.ExitCode == 0, resumed.Error);
-            Assert.Equal("60", File.ReadAllLines(Path.Combine(dir, "metrics.csv"))[^1].Split(',')[0]);
+            var last = File.ReadAllLines(Path.Combine(dir, "metrics.csv"))[^1].Split(',');
+            Assert.Equal("60", last[0]);
+            double before = double.Parse(rows[^1].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(double.Parse(last[1], System.Globalization.CultureInfo.InvariantCulture) > before, "train_seconds accumulates across a resume");
 
             var m = CliRunner.Run("backgammon", "match", "--agent", dir, "--opponent", "random", "--games", "10", "--json");
             Assert.True(m.ExitCode == 0, m.Error);
