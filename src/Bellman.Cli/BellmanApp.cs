@@ -57,6 +57,7 @@ public static class BellmanApp
                 foreach (var algorithm in AlgorithmCatalog.All)
                     train.AddCommand<TrainCommand>(algorithm.Name).WithData(algorithm).WithDescription(algorithm.Description)
                         .WithExample("train", algorithm.Name, "--env", "CartPole-v1", "--seed", "0");
+                train.AddCommand<BackgammonTrainCommand>("td-gammon").WithDescription("TD-Gammon: TD(lambda) self-play on backgammon (Tesauro 1992); a run folder with metrics and a checkpoint.");
                 train.AddCommand<TrainTabularCommand>("q-learning").WithData(TdControlMethod.QLearning).WithDescription("Tabular Q-learning on a discrete environment; reports the greedy policy's return and, with a model, its distance to V*.");
                 train.AddCommand<TrainTabularCommand>("sarsa").WithData(TdControlMethod.Sarsa).WithDescription("Tabular SARSA on a discrete environment.");
                 train.AddCommand<TrainTabularCommand>("expected-sarsa").WithData(TdControlMethod.ExpectedSarsa).WithDescription("Tabular expected SARSA on a discrete environment.");
@@ -83,6 +84,7 @@ public static class BellmanApp
                 bench.SetDescription("Measure speed on this machine.");
                 bench.AddCommand<BenchNnCommand>("nn").WithDescription("Time a DQN gradient step and a greedy action (medians, GFLOP/s).");
             });
+            config.AddBranch("backgammon", BackgammonCommands.Configure);
             config.AddBranch("env", env =>
             {
                 env.SetDescription("Work with one environment.");

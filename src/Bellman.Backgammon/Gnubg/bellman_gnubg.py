@@ -1,0 +1,60 @@
+# Bellman's driver for GNU Backgammon, run inside gnubg's embedded Python:
+#   gnubg -t -q -r -p bellman_gnubg.py
+# One JSON request per line on stdin, one JSON reply per line on stdout (gnubg's own output goes to
+# /dev/null). The first line is {"ready": true}. Requests:
+#   {"op": "choose", "position_id": P, "dice": [a, b], "plies": n, "noise": x, "prune": 0|1}
+#       -> {"ok": true, "steps": [[from, to], ...]}  (mover's points, 25 bar, 0 off; [] when no play)
+#   {"op": "quit"}
+import json
+import os
+import sys
+
+import gnubg
+
+reply = os.fdopen(os.dup(1), "w")
+os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+
+
+def send(obj):
+    reply.write(json.dumps(obj) + "\n")
+    reply.flush()
+
+
+for c in ("set player 0 human", "set player 1 human", "set automatic roll off",
+          "set automatic game off", "set cube use off", "set jacoby off",
+          "set evaluation chequerplay evaluation cubeful off", "new session", "new game"):
+    gnubg.command(c)
+
+
+def choose(req):
+    pid = req["position_id"]
+    if gnubg.posinfo()["gamestate"] != 1:
+        gnubg.command("new game")
+    gnubg.command("set board " + pid)
+    if gnubg.positionid(gnubg.board()) != pid:
+        raise ValueError("gnubg refused the position " + pid)
+    dice = tuple(req["dice"])
+    gnubg.command("set dice %d %d" % dice)
+    for ply, level, extra, tolerance in req.get("filters", []):
+        gnubg.command("set evaluation movefilter %d %d 0 %d %g" % (ply, level, extra, tolerance))
+    ec = gnubg.evalcontext(0, int(req["plies"]), 1, int(req["prune"]), float(req["noise"]))
+    mv = gnubg.findbestmove(gnubg.positionfromid(pid), gnubg.cubeinfo(), ec, dice)
+    steps = [[mv[i], mv[i + 1]] for i in range(0, len(mv or ()), 2) if mv[i] > 0]
+    return {"ok": True, "steps": steps}
+
+
+send({"ready": True})
+for line in sys.stdin:
+    line = line.strip()
+    if not line:
+        continue
+    try:
+        req = json.loads(line)
+        if req.get("op") == "quit":
+            break
+        if req.get("op") == "choose":
+            send(choose(req))
+        else:
+            send({"ok": False, "error": "unknown op %r" % req.get("op")})
+    except Exception as e:  # reply and keep serving
+        send({"ok": False, "error": "%s: %s" % (type(e).__name__, e)})

@@ -1,0 +1,121 @@
+using System.Runtime.InteropServices;
+using Bellman.Core.Random;
+
+namespace Bellman.Backgammon.TdGammon;
+
+/// <summary>
+/// TD-Gammon self-play: one network plays both colours, each side greedily choosing the afterstate with the
+/// best V for it (white the largest, black the smallest of V = P(white wins)), all afterstates of a roll
+/// evaluated as one batch; after every ply, TD(λ) moves V(s_t) toward V(s_{t+1}), and at the end toward
+/// the outcome (<see cref="TdLambda"/>). The state sequence s_0, s_1, ... is the positions before each roll.
+/// </summary>
+public sealed class TdGammonTrainer
+{
+    /// <summary>A game longer than this is stopped (it cannot happen in practice; it bounds the loop).</summary>
+    public const int MaxPlies = 10_000;
+
+    private readonly MoveGenerator _moves = new();
+    private readonly List<Play> _plays = [];
+    private readonly AfterstateBatch _batch = new();
+    private readonly int[] _index = new int[TesauroEncoding.MaxNonZero];
+    private readonly float[] _value = new float[TesauroEncoding.MaxNonZero];
+    private readonly float[] _hidden;
+    private readonly Rng _dice;
+
+    /// <summary>A trainer with a fresh network, both seeded from <see cref="TdGammonOptions.Seed"/>.</summary>
+    public TdGammonTrainer(TdGammonOptions options)
+        : this(options, new TdGammonNetwork(options.Validate().Hidden, new Rng(Rng.DeriveSeed(options.Seed, 1)), options.InitScale), new Rng(Rng.DeriveSeed(options.Seed, 2)))
+    {
+    }
+
+    /// <summary>A trainer of an existing network with the given dice generator.</summary>
+    public TdGammonTrainer(TdGammonOptions options, TdGammonNetwork network, Rng dice)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(dice);
+        options.Validate();
+        if (network.Hidden != options.Hidden) throw new ArgumentException($"The network has {network.Hidden} hidden units, the options say {options.Hidden}.");
+        Options = options;
+        Network = network;
+        Td = new TdLambda(network, options.Alpha, options.Lambda);
+        _hidden = new float[network.Hidden];
+        _dice = dice;
+    }
+
+    /// <summary>The options.</summary>
+    public TdGammonOptions Options { get; }
+
+    /// <summary>The network being trained.</summary>
+    public TdGammonNetwork Network { get; }
+
+    /// <summary>The traces and the update rule.</summary>
+    public TdLambda Td { get; }
+
+    /// <summary>The dice generator (its state goes into checkpoints).</summary>
+    public Rng DiceRng => _dice;
+
+    /// <summary>Games trained so far.</summary>
+    public long Games { get; set; }
+
+    /// <summary>Seconds spent training so far, as the caller records them (kept across resumes).</summary>
+    public double TrainSeconds { get; set; }
+
+    /// <summary>Plays one self-play game, learning after every ply; the winner is 0 for white.</summary>
+    public GameOutcome PlayGame()
+    {
+        Td.Reset();
+        int onRoll = _dice.NextInt(2); // 0 white, 1 black
+        Position position = Position.Start; // seen by the side on roll
+        // s_0: the start with 'onRoll' to move = the afterstate of the other colour.
+        float v = ForwardAndTrace(position.Swap(), moverIsWhite: onRoll == 1);
+        var (d1, d2) = Dice.RollOpening(_dice);
+        for (int ply = 1; ply <= MaxPlies; ply++)
+        {
+            bool white = onRoll == 0;
+            _moves.Generate(position, d1, d2, _plays);
+            Position after;
+            float next;
+            if (_plays.Count == 0)
+            {
+                after = position;
+                next = Forward(after, white);
+            }
+            else
+            {
+                var values = _batch.Evaluate(Network, CollectionsMarshal.AsSpan(_plays), white);
+                int best = white ? AfterstateBatch.ArgMax(values) : AfterstateBatch.ArgMin(values);
+                after = _plays[best].Result;
+                next = values[best];
+            }
+            int points = Scoring.PointsWonByMover(after);
+            if (points > 0)
+            {
+                Td.Update((white ? 1f : 0f) - v);
+                Games++;
+                return new GameOutcome(onRoll, points, ply);
+            }
+            Td.Update(next - v);
+            v = ForwardAndTrace(after, white);
+            position = after.Swap();
+            onRoll ^= 1;
+            (d1, d2) = Dice.Roll(_dice);
+        }
+        Games++;
+        return new GameOutcome(-1, 0, MaxPlies);
+    }
+
+    private float Forward(in Position afterstate, bool moverIsWhite)
+    {
+        int n = TesauroEncoding.Encode(afterstate, moverIsWhite, _index, _value);
+        return Network.Forward(_index.AsSpan(0, n), _value.AsSpan(0, n), _hidden);
+    }
+
+    private float ForwardAndTrace(in Position afterstate, bool moverIsWhite)
+    {
+        int n = TesauroEncoding.Encode(afterstate, moverIsWhite, _index, _value);
+        float v = Network.Forward(_index.AsSpan(0, n), _value.AsSpan(0, n), _hidden);
+        Td.Accumulate(_index.AsSpan(0, n), _value.AsSpan(0, n), _hidden, v);
+        return v;
+    }
+}
