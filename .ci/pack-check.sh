@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs every library and the CLI tool into a local feed, then checks them as a user would:
 #   1. each package has its .nupkg and .snupkg, README.md, LICENSE and XML docs;
-#   2. the tool installs from the feed into a temporary folder and runs (`--version`, else `envs`)
+#   2. the tool installs from the feed into a temporary folder and runs (`--version` must print the packed version)
 #      and a short DQN training;
 #   3. a new console project restores Bellman.Algorithms from the feed and trains DQN through the API.
 # A unique pre-release version per run keeps NuGet's global cache from serving an older build;
@@ -14,7 +14,7 @@ base=$(dotnet msbuild src/Bellman.Core/Bellman.Core.csproj -getProperty:Version)
 version="$base-pack.$(date -u +%Y%m%d%H%M%S)"
 work=$(mktemp -d)
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-packages=(Bellman.Core Bellman.Environments Bellman.Nn Bellman.Algorithms Bellman.Cli)
+packages=(Bellman.Core Bellman.Environments Bellman.Nn Bellman.Algorithms Bellman.Backgammon Bellman.Cli)
 cleanup() {
   rm -rf "$work"
   for p in "${packages[@]}"; do rm -rf "$cache/${p,,}/$version"; done
@@ -53,7 +53,9 @@ done
 echo "== install the tool from the feed"
 dotnet tool install Bellman.Cli --tool-path "$work/tools" --add-source "$feed" --version "$version" >/dev/null
 bellman="$work/tools/bellman"
-if "$bellman" --version >/dev/null 2>&1; then "$bellman" --version; else echo "(no --version yet; running envs)"; "$bellman" envs >/dev/null; echo "envs ok"; fi
+installed=$("$bellman" --version)
+[[ "$installed" == "$version" ]] || { echo "the installed tool says --version $installed, expected $version"; exit 1; }
+echo "installed tool: bellman $installed"
 "$bellman" train dqn --env CartPole-v1 --seed 0 --steps 600 --set learning_starts=200 --out "$work/run" >/dev/null
 [[ -d "$work/run" ]] || { echo "the installed tool's training wrote no run folder"; exit 1; }
 echo "installed tool trained DQN for 600 steps into a run folder"
@@ -84,13 +86,16 @@ cat >"$consumer/Consumer.csproj" <<XML
 </Project>
 XML
 cat >"$consumer/Program.cs" <<'CS'
+using Bellman;
 using Bellman.Algorithms.ValueBased;
 
-var options = new DqnOptions { TotalSteps = 600, LearningStarts = 200 };
-using var run = new DqnRun("CartPole-v1", new Dictionary<string, string>(), options, seed: 0);
-var state = run.Run(CancellationToken.None);
+var options = new DqnOptions { TotalSteps = 600, LearningStarts = 200, EvalFrequency = 0 };
+using var model = new Dqn("CartPole-v1", options, seed: 0);
+var state = model.Learn().State;
 if (state.Step != options.TotalSteps) throw new Exception($"trained {state.Step} steps, expected {options.TotalSteps}");
-Console.WriteLine($"library DQN: {state.Step} steps, {state.Episodes} episodes, {state.Updates} updates");
+model.Save("model");
+using var loaded = Dqn.Load("model");
+Console.WriteLine($"library DQN: {state.Step} steps, {state.Episodes} episodes, {state.Updates} updates; reloaded, action {loaded.Predict(new float[4])}");
 CS
 # The consumer lives outside the repository, so Directory.Build.props and Directory.Packages.props do not apply.
 dotnet run --project "$consumer/Consumer.csproj" -c Release
