@@ -98,6 +98,8 @@ public static class AlgorithmCatalog
             new ActorCriticOptions(), OnPolicyPresets.ActorCritic, (env, o, seed) => new Bellman.ActorCritic(env, o, seed)),
         new AlgorithmInfo<A2cOptions>(A2c.AlgorithmName, "A2C: synchronous advantage actor-critic with n-step or GAE advantages, entropy bonus and gradient clipping (discrete or Box actions).",
             new A2cOptions(), OnPolicyPresets.A2c, (env, o, seed) => new A2c(env, o, seed)),
+        new AlgorithmInfo<NafOptions>(Naf.AlgorithmName, "NAF: Q-learning for bounded Box actions with a quadratic advantage, Q = V(s) - 1/2 (a - mu(s))^T L L^T (a - mu(s)); the greedy action is mu(s).", new NafOptions(), NafPresets.All, (env, o, seed) => new Naf(env, o, seed)),
+        new AlgorithmInfo<QtOptOptions>(QtOpt.AlgorithmName, "QT-Opt: Q-learning for bounded Box actions; max_a Q(s, a) by the cross-entropy method (batched), clipped double Q over a Polyak and a lagged target.", new QtOptOptions(), QtOptPresets.All, (env, o, seed) => new QtOpt(env, o, seed)),
     ];
 
     /// <summary>The algorithm named <paramref name="name"/>, or null.</summary>

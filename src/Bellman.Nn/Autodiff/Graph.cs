@@ -264,6 +264,7 @@ public sealed partial class Graph
             case OpCode.Mse: case OpCode.Huber: RegressionLossBackward(ref n); break;
             case OpCode.CrossEntropy: CrossEntropyBackward(ref n); break;
             case OpCode.GaussianLogProb: case OpCode.TanhGaussianLogProb: GaussianLogProbBackward(ref n); break;
+            case OpCode.QuadraticAdvantage: QuadraticAdvantageBackward(ref n); break;
             default: throw new InvalidOperationException($"No backward for op {n.Op}.");
         }
     }

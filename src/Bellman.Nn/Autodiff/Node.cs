@@ -15,6 +15,7 @@ internal enum OpCode : byte
     View, Concat, Gather, Softmax, LogSoftmax, ChannelsFirst,
     // Fused losses and log-densities.
     Mse, Huber, CrossEntropy, GaussianLogProb, TanhGaussianLogProb,
+    QuadraticAdvantage,
 }
 
 /// <summary>
