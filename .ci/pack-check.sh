@@ -14,7 +14,7 @@ base=$(dotnet msbuild src/Bellman.Core/Bellman.Core.csproj -getProperty:Version)
 version="$base-pack.$(date -u +%Y%m%d%H%M%S)"
 work=$(mktemp -d)
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-packages=(Bellman.Core Bellman.Environments Bellman.Nn Bellman.Algorithms Bellman.Backgammon Bellman.Cli)
+packages=(Bellman.Randomness Bellman.Core Bellman.Environments Bellman.Nn Bellman.Algorithms Bellman.Backgammon Bellman.Cli)
 cleanup() {
   rm -rf "$work"
   for p in "${packages[@]}"; do rm -rf "$cache/${p,,}/$version"; done

@@ -120,7 +120,7 @@ public static class GemmQuickBench
 {
     public static (float[] A, float[] B, float[] C) Operands(GemmShape shape)
     {
-        var rng = new Bellman.Core.Random.Rng(42);
+        var rng = new Rng(42);
         float[] a = new float[shape.M * shape.K], b = new float[shape.K * shape.N];
         for (int i = 0; i < a.Length; i++) a[i] = rng.NextFloat() - 0.5f;
         for (int i = 0; i < b.Length; i++) b[i] = rng.NextFloat() - 0.5f;

@@ -93,7 +93,7 @@ public sealed class EnvCheckerTests
 
         public override bool Contains(ReadOnlySpan<float> value) => value.Length == 3;
 
-        public override void Sample(Bellman.Core.Random.Rng rng, Span<float> destination) => destination.Clear();
+        public override void Sample(Rng rng, Span<float> destination) => destination.Clear();
 
         public override void Sample(Bellman.Core.Random.NumpyGenerator generator, Span<float> destination) => destination.Clear();
     }

@@ -20,7 +20,7 @@ internal static class GradCheck
 
     public static float[] Uniform(int n, float low, float high, ulong seed)
     {
-        var rng = new SeededRandom(seed);
+        var rng = new Rng(seed);
         var v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float)(low + (high - low) * rng.NextDouble());
         return v;
@@ -29,7 +29,7 @@ internal static class GradCheck
     /// <summary>Uniform values with |x| ≥ gap (kept away from a kink at 0).</summary>
     public static float[] AwayFromZero(int n, float magnitude, float gap, ulong seed)
     {
-        var rng = new SeededRandom(seed);
+        var rng = new Rng(seed);
         var v = new float[n];
         for (int i = 0; i < n; i++)
         {

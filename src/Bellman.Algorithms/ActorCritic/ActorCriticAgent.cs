@@ -32,7 +32,7 @@ public sealed class ActorCriticAgent : IAgent
         ActionSpace = actionSpace;
         _observationSize = observationSpace.FlatSize;
         _observationShape = observationSpace.Shape;
-        var random = new RngSource(init);
+        var random = init;
         int head;
         switch (actionSpace)
         {

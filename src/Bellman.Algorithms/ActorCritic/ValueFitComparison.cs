@@ -142,7 +142,7 @@ public static class ValueFitComparison
     private static (float[] Values, double TargetStd) Fit(Batch b, float[] probes, ValueFitOptions o, bool bootstrapped, Rng init)
     {
         int obs = b.ObservationSize, n = b.Size;
-        var net = Mlp.Create([obs, .. o.NetArch, 1], Activation.Tanh, new RngSource(init));
+        var net = Mlp.Create([obs, .. o.NetArch, 1], Activation.Tanh, init);
         var adam = new Adam(net.Parameters(), o.LearningRate);
         var g = new Graph();
         var y = bootstrapped ? new float[n] : b.MonteCarlo;

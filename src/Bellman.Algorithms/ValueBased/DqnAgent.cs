@@ -58,7 +58,7 @@ public sealed class DqnAgent : IOffPolicyAgent
         _observationShape = observationSpace.Shape;
         _observationSize = observationSpace.FlatSize;
         ActionCount = discrete.N;
-        var random = new RngSource(init);
+        var random = init;
         Q = QNetwork.Create(_observationShape, ActionCount, options.Network, options.Dueling, random);
         Target = QNetwork.Create(_observationShape, ActionCount, options.Network, options.Dueling, random);
         Target.CopyFrom(Q);

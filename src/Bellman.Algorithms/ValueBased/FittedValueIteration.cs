@@ -39,7 +39,7 @@ public static class FittedValueIteration
         if (!(options.Gamma >= 0 && options.Gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(options), options.Gamma, "gamma must be in [0, 1].");
         int n = model.StateCount, actions = model.ActionCount;
         int[] hidden = options.Hidden ?? [64];
-        var v = Mlp.Create([n, .. hidden, 1], Activation.ReLU, new RngSource(rng));
+        var v = Mlp.Create([n, .. hidden, 1], Activation.ReLU, rng);
         var adam = new Adam(v.Parameters(), options.LearningRate);
         var graph = new Graph();
         var features = new float[n * n];

@@ -51,7 +51,7 @@ public sealed class NafAgent : IOffPolicyAgent
         _observationShape = observationSpace.Shape;
         _observationSize = observationSpace.FlatSize;
         _actionSize = _bounds.Size;
-        var random = new RngSource(init);
+        var random = init;
         Q = new NafNetwork(_observationShape, _actionSize, options.Network, random);
         Target = new NafNetwork(_observationShape, _actionSize, options.Network, random);
         Target.CopyFrom(Q);

@@ -59,7 +59,7 @@ public sealed class QtOptAgent : IOffPolicyAgent
         _observationShape = observationSpace.Shape;
         _observationSize = observationSpace.FlatSize;
         _actionSize = _bounds.Size;
-        var random = new RngSource(init);
+        var random = init;
         int[] input = [_observationSize + _actionSize];
         Q = options.Network.Create(input, 1, Activation.ReLU, random);
         Target = options.Network.Create(input, 1, Activation.ReLU, random);

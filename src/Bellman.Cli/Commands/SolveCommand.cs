@@ -233,7 +233,7 @@ public sealed class SolveFittedValueIterationCommand(CliIO io) : SolveCommand<So
         if (!(settings.LearningRate > 0)) throw new CliException($"--learning-rate must be positive; got {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}.");
         var fitted = Bellman.Algorithms.ValueBased.FittedValueIteration.Run(model,
             new Bellman.Algorithms.ValueBased.FittedValueIterationOptions(options.Gamma, settings.Iterations, settings.GradientSteps, settings.LearningRate),
-            new Bellman.Core.Random.Rng(settings.Seed));
+            new Rng(settings.Seed));
         var exact = ValueIteration.Run(model, options);
         double gap = 0;
         for (int s = 0; s < model.StateCount; s++) gap = Math.Max(gap, Math.Abs(fitted.Values[s] - exact.Values[s]));

@@ -36,7 +36,7 @@ public sealed class DqnStepWorkload
     /// <summary>Builds the networks, the optimizer and a fixed random batch.</summary>
     public DqnStepWorkload(ulong seed = 1)
     {
-        var rng = new SeededRandom(seed);
+        var rng = new Rng(seed);
         _online = Mlp.Create([ObsDim, 256, 256, Actions], Activation.ReLU, rng);
         _target = Mlp.Create([ObsDim, 256, 256, Actions], Activation.ReLU, rng);
         _target.CopyFrom(_online);

@@ -82,7 +82,7 @@ public sealed class PolicyTests
         const int obs = 3, batch = 4, d = 2, n = 3;
         var rng = new Rng(11);
         int head = continuous ? d : n;
-        var net = new ActorCriticNetwork([obs], head, NetworkSpec.MlpOf([5, 4]), Activation.Tanh, shared, critic: true, continuous ? -0.3f : null, orthogonalInit: false, new RngSource(rng));
+        var net = new ActorCriticNetwork([obs], head, NetworkSpec.MlpOf([5, 4]), Activation.Tanh, shared, critic: true, continuous ? -0.3f : null, orthogonalInit: false, rng);
         IPolicyDistribution dist = continuous ? new DiagonalGaussianDistribution(net.LogStd!) : new CategoricalDistribution(n);
         var s = new float[batch * obs];
         for (int i = 0; i < s.Length; i++) s[i] = (float)rng.NextNormal();
@@ -124,10 +124,10 @@ public sealed class PolicyTests
     [Fact]
     public void TheTwoArchitecturesNameTheirParametersLikePyTorchSubmodules()
     {
-        var two = new ActorCriticNetwork([4], 2, NetworkSpec.MlpOf([8, 8]), Activation.Tanh, shared: false, critic: true, null, true, new RngSource(new Rng(1)));
+        var two = new ActorCriticNetwork([4], 2, NetworkSpec.MlpOf([8, 8]), Activation.Tanh, shared: false, critic: true, null, true, new Rng(1));
         Assert.Equal(["actor.0.weight", "actor.0.bias", "actor.2.weight", "actor.2.bias", "actor.4.weight", "actor.4.bias",
             "critic.0.weight", "critic.0.bias", "critic.2.weight", "critic.2.bias", "critic.4.weight", "critic.4.bias"], two.Parameters().Select(p => p.Name));
-        var shared = new ActorCriticNetwork([4], 1, NetworkSpec.MlpOf([8, 8]), Activation.Tanh, shared: true, critic: true, 0f, true, new RngSource(new Rng(1)));
+        var shared = new ActorCriticNetwork([4], 1, NetworkSpec.MlpOf([8, 8]), Activation.Tanh, shared: true, critic: true, 0f, true, new Rng(1));
         Assert.Equal(["trunk.0.weight", "trunk.0.bias", "trunk.2.weight", "trunk.2.bias", "actor.0.weight", "actor.0.bias",
             "critic.0.weight", "critic.0.bias", "log_std"], shared.Parameters().Select(p => p.Name));
         Assert.Contains(shared.Parameters()[0], shared.CriticParameters);

@@ -78,7 +78,7 @@ public sealed class ReturnsTests
     [Fact]
     public void GaeWithLambdaOneIsTheNStepReturnMinusTheValue()
     {
-        var rng = new Core.Random.Rng(5);
+        var rng = new Rng(5);
         for (int trial = 0; trial < 20; trial++)
         {
             int n = 1 + rng.NextInt(12);

@@ -81,7 +81,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void Mlp_dqn_matches_bellman()
     {
-        var net = QNetwork.Create([4], 3, NetworkSpec.MlpOf([32, 16]), dueling: false, new RngSource(new Rng(1)));
+        var net = QNetwork.Create([4], 3, NetworkSpec.MlpOf([32, 16]), dueling: false, new Rng(1));
         AssertDiscreteMatches(net, OnnxPolicySpecs.FromQNetwork(net, [4]), "q", batch: 9, [4], seed: 11);
     }
 
@@ -90,7 +90,7 @@ public sealed class OnnxExportTests
     [InlineData(18)] // ReduceMean takes its axes as an input from opset 18 on
     public void Dueling_dqn_matches_bellman(int opset)
     {
-        var net = QNetwork.Create([6], 4, NetworkSpec.MlpOf([24, 12]), dueling: true, new RngSource(new Rng(2)));
+        var net = QNetwork.Create([6], 4, NetworkSpec.MlpOf([24, 12]), dueling: true, new Rng(2));
         var spec = OnnxPolicySpecs.FromQNetwork(net, [6]) with { Opset = opset };
         Assert.NotNull(spec.Dueling);
         AssertDiscreteMatches(net, spec, "q", batch: 8, [6], seed: 12);
@@ -101,14 +101,14 @@ public sealed class OnnxExportTests
     [InlineData(true)]
     public void Categorical_actor_critic_policy_matches_bellman(bool shared)
     {
-        var net = new ActorCriticNetwork([5], 3, NetworkSpec.MlpOf([16, 16]), Activation.Tanh, shared, critic: true, logStdInit: null, orthogonalInit: false, new RngSource(new Rng(3)));
+        var net = new ActorCriticNetwork([5], 3, NetworkSpec.MlpOf([16, 16]), Activation.Tanh, shared, critic: true, logStdInit: null, orthogonalInit: false, new Rng(3));
         AssertDiscreteMatches(net, OnnxPolicySpecs.FromActorCritic(net, [5], Activation.Tanh), "logits", batch: 10, [5], seed: 13);
     }
 
     [Fact]
     public void Gaussian_actor_critic_policy_outputs_the_mean_and_the_mean_clipped_to_the_box()
     {
-        var net = new ActorCriticNetwork([3], 2, NetworkSpec.MlpOf([16]), Activation.Tanh, shared: false, critic: true, logStdInit: -0.5f, orthogonalInit: false, new RngSource(new Rng(4)));
+        var net = new ActorCriticNetwork([3], 2, NetworkSpec.MlpOf([16]), Activation.Tanh, shared: false, critic: true, logStdInit: -0.5f, orthogonalInit: false, new Rng(4));
         var box = new Box([-0.05f, -2f], [0.1f, 2f]);
         const int batch = 12;
         float[] obs = Observations(batch * 3, 14, scale: 5f);
@@ -123,7 +123,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void Conv_q_network_matches_bellman()
     {
-        var rs = new RngSource(new Rng(5));
+        var rs = new Rng(5);
         var net = new Sequential(
             new Conv2d(2, 4, 3, rs, stride: 2, padding: 1), new ReLU(),
             new Conv2d(4, 3, 3, rs), new ReLU(),
@@ -134,7 +134,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void Squashed_actor_is_rescaled_from_tanh_space_to_the_bounds()
     {
-        var net = Mlp.Create([3, 8, 2], Activation.ReLU, new RngSource(new Rng(6)));
+        var net = Mlp.Create([3, 8, 2], Activation.ReLU, new Rng(6));
         float[] low = [-2f, 0f], high = [2f, 1f];
         var spec = new OnnxPolicySpec([3], OnnxPolicySpecs.Layers(net), new OnnxRescaledOutput(low, high, Squash: true));
         const int batch = 6;
@@ -149,7 +149,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void The_batch_dimension_is_dynamic()
     {
-        var net = QNetwork.Create([2], 2, NetworkSpec.MlpOf([4]), dueling: false, new RngSource(new Rng(7)));
+        var net = QNetwork.Create([2], 2, NetworkSpec.MlpOf([4]), dueling: false, new Rng(7));
         byte[] model = OnnxPolicyExporter.Encode(OnnxPolicySpecs.FromQNetwork(net, [2]));
         Assert.Single((long[])RunOnnx(model, [0.5f, -0.5f], [1, 2])["action"]);
         Assert.Equal(5, ((long[])RunOnnx(model, Observations(10, 17), [5, 2])["action"]).Length);
@@ -158,7 +158,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void Exporting_reads_the_network_without_changing_it()
     {
-        var net = QNetwork.Create([4], 2, NetworkSpec.MlpOf([8]), dueling: true, new RngSource(new Rng(8)));
+        var net = QNetwork.Create([4], 2, NetworkSpec.MlpOf([8]), dueling: true, new Rng(8));
         var before = net.Parameters().Select(p => (p.Name, (float[])p.Data.Clone())).ToList();
         OnnxPolicyExporter.Encode(OnnxPolicySpecs.FromQNetwork(net, [4]));
         Assert.Equal(before.Select(b => b.Name), net.Parameters().Select(p => p.Name));
@@ -168,7 +168,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void Declares_ir_version_and_opset()
     {
-        var net = QNetwork.Create([2], 2, NetworkSpec.MlpOf([4]), dueling: false, new RngSource(new Rng(9)));
+        var net = QNetwork.Create([2], 2, NetworkSpec.MlpOf([4]), dueling: false, new Rng(9));
         using var session = new InferenceSession(OnnxPolicyExporter.Encode(OnnxPolicySpecs.FromQNetwork(net, [2]) with { Description = "DQN on test" }));
         Assert.Equal("Bellman", session.ModelMetadata.ProducerName);
         Assert.Equal("DQN on test", session.ModelMetadata.Description);

@@ -61,7 +61,7 @@ public sealed class ImageObservationTests
     public void TheCnnExtractorPermutesChannelsLastImagesAndCountsFeatures()
     {
         var spec = new NetworkSpec(PolicyKind.Cnn, [32], [16, 4], CnnKernelSize: 3);
-        var net = spec.Create([10, 10, 7], 5, Nn.Layers.Activation.ReLU, new RngSource(new Rng(0)));
+        var net = spec.Create([10, 10, 7], 5, Nn.Layers.Activation.ReLU, new Rng(0));
         string description = net.Describe().ToJsonString();
         Assert.Contains("nhwc_to_nchw", description);
         Assert.Contains("\"in_features\":144", description); // 4 filters × 6 × 6 after two 3×3 convolutions
@@ -69,10 +69,10 @@ public sealed class ImageObservationTests
         var q = net.Forward(g, g.Input(new float[2 * 700], new Shape(2, 10, 10, 7)));
         Assert.Equal(new Shape(2, 5), q.Shape);
         // Channels-first images need no permutation; images too small for the kernels are a clear error.
-        Assert.DoesNotContain("nhwc", spec.Create([3, 8, 8], 2, Nn.Layers.Activation.ReLU, new RngSource(new Rng(0))).Describe().ToJsonString());
-        var e = Assert.Throws<ArgumentException>(() => spec.Create([3, 3, 2], 2, Nn.Layers.Activation.ReLU, new RngSource(new Rng(0))));
+        Assert.DoesNotContain("nhwc", spec.Create([3, 8, 8], 2, Nn.Layers.Activation.ReLU, new Rng(0)).Describe().ToJsonString());
+        var e = Assert.Throws<ArgumentException>(() => spec.Create([3, 3, 2], 2, Nn.Layers.Activation.ReLU, new Rng(0)));
         Assert.Contains("cnn_kernel_size", e.Message);
-        e = Assert.Throws<ArgumentException>(() => spec.Create([4], 2, Nn.Layers.Activation.ReLU, new RngSource(new Rng(0))));
+        e = Assert.Throws<ArgumentException>(() => spec.Create([4], 2, Nn.Layers.Activation.ReLU, new Rng(0)));
         Assert.Contains("policy = mlp", e.Message);
     }
 

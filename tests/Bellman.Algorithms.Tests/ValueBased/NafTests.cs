@@ -21,7 +21,7 @@ public class NafTests
     public void TheGreedyActionMaximisesQAndMaxQIsV()
     {
         // Two action dimensions so that L has an off-diagonal entry.
-        var net = new NafNetwork([3], 2, NetworkSpec.MlpOf([8]), new RngSource(new Rng(3)));
+        var net = new NafNetwork([3], 2, NetworkSpec.MlpOf([8]), new Rng(3));
         var g = new Graph();
         using var _ = g.NoGrad();
         var rng = new Rng(4);
@@ -41,7 +41,7 @@ public class NafTests
     [Fact]
     public void LossGradientsMatchFiniteDifferencesThroughAllHeads()
     {
-        var net = new NafNetwork([2], 2, NetworkSpec.MlpOf([5]), new RngSource(new Rng(7)));
+        var net = new NafNetwork([2], 2, NetworkSpec.MlpOf([5]), new Rng(7));
         float[] s = [0.5f, -0.2f, -1f, 0.7f, 0.1f, 0.9f], a = [0.4f, -0.9f, -0.3f, 0.2f, 0.8f, 0.6f], y = [-1f, 0.5f, 2f];
         double Loss(Graph g)
         {

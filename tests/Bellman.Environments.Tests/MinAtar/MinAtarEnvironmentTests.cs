@@ -79,7 +79,7 @@ public class MinAtarEnvironmentTests
     {
         var a = Registry.Make("MinAtar/Asterix-v0");
         var b = Registry.Make("MinAtar/Asterix-v0", new Dictionary<string, string> { ["difficulty_ramping"] = "false" });
-        var rng = new Bellman.Core.Random.Rng(1);
+        var rng = new Rng(1);
         a.Reset(seed: 11);
         b.Reset(seed: 11);
         for (int t = 0; t < 400; t++)

@@ -84,7 +84,7 @@ public sealed class RenderingTests
         Assert.Equal(first.Pixels, renderer.Render().Pixels);   // drawing is a pure function of the state
         RgbFrame later = first;
         var action = new float[env.ActionSpace.FlatSize];
-        var rng = new Bellman.Core.Random.Rng(2);
+        var rng = new Rng(2);
         for (int t = 0; t < 30 && DifferingPixels(first, later) == 0; t++)
         {
             env.ActionSpace.Sample(rng, action);

@@ -19,7 +19,7 @@ public class GraphTests
     [Fact]
     public void NoGradModeRecordsNothingAndGivesTheSameValues()
     {
-        var net = Mlp.Create([3, 17, 2], Activation.Tanh, new SeededRandom(1));
+        var net = Mlp.Create([3, 17, 2], Activation.Tanh, new Rng(1));
         var g = new Graph();
         var y = net.Forward(g, g.Input(States, new Shape(7, 3))).Data.ToArray();
         Assert.True(g.TapeLength > 0);
@@ -51,7 +51,7 @@ public class GraphTests
     [Fact]
     public void GradientsAccumulateOverBackwardCalls()
     {
-        var net = Mlp.Create([3, 5, 1], Activation.ReLU, new SeededRandom(2));
+        var net = Mlp.Create([3, 5, 1], Activation.ReLU, new Rng(2));
         var g = new Graph();
         Tensor Loss()
         {
@@ -78,7 +78,7 @@ public class GraphTests
     [Fact]
     public void MlpParameterGradientsMatchFiniteDifferences()
     {
-        var net = Mlp.Create([3, 7, 5, 2], Activation.Tanh, new SeededRandom(3), Activation.Sigmoid);
+        var net = Mlp.Create([3, 7, 5, 2], Activation.Tanh, new Rng(3), Activation.Sigmoid);
         var targets = Uniform(14, 0f, 1f, 4);
         GradCheck.Parameters(net.Parameters(), g => g.MseLoss(net.Forward(g, g.Input(States, new Shape(7, 3))), g.Input(targets, new Shape(7, 2))));
     }
@@ -86,8 +86,8 @@ public class GraphTests
     [Fact]
     public void DqnLossGradientsMatchFiniteDifferences()
     {
-        var online = Mlp.Create([3, 17, 2], Activation.ReLU, new SeededRandom(5));
-        var target = Mlp.Create([3, 17, 2], Activation.ReLU, new SeededRandom(6));
+        var online = Mlp.Create([3, 17, 2], Activation.ReLU, new Rng(5));
+        var target = Mlp.Create([3, 17, 2], Activation.ReLU, new Rng(6));
         int[] actions = [0, 1, 1, 0, 1, 0, 0];
         var next = Uniform(21, -1f, 1f, 7);
         GradCheck.Parameters(online.Parameters(), g =>
@@ -103,8 +103,8 @@ public class GraphTests
     public void ActorGradientFlowsThroughFrozenCritic()
     {
         // DDPG's actor loss −mean Q(s, μ_θ(s)) with the critic's parameters frozen.
-        var actor = Mlp.Create([3, 7, 2], Activation.ReLU, new SeededRandom(8), Activation.Tanh);
-        var critic = Mlp.Create([5, 17, 1], Activation.ReLU, new SeededRandom(9));
+        var actor = Mlp.Create([3, 7, 2], Activation.ReLU, new Rng(8), Activation.Tanh);
+        var critic = Mlp.Create([5, 17, 1], Activation.ReLU, new Rng(9));
         critic.SetRequiresGrad(false);
         Tensor ActorLoss(Graph g)
         {
@@ -124,7 +124,7 @@ public class GraphTests
     [Fact]
     public void ConvNetParameterGradientsMatchFiniteDifferences()
     {
-        var rng = new SeededRandom(11);
+        var rng = new Rng(11);
         var net = new Sequential(new Conv2d(2, 3, 3, rng, stride: 2, padding: 1), new Tanh(), new Flatten(), new Linear(3 * 4 * 4, 2, rng));
         var x = Uniform(2 * 2 * 7 * 7, -1f, 1f, 12);
         GradCheck.Parameters(net.Parameters(), g => g.CrossEntropyLoss(net.Forward(g, g.Input(x, new Shape(2, 2, 7, 7))), [1, 0]));
@@ -135,7 +135,7 @@ public class GraphTests
     {
         float[] Run()
         {
-            var net = Mlp.Create([3, 33, 2], Activation.ReLU, new SeededRandom(12));
+            var net = Mlp.Create([3, 33, 2], Activation.ReLU, new Rng(12));
             var g = new Graph();
             for (int step = 0; step < 3; step++)
             {
@@ -173,7 +173,7 @@ public class GraphTests
             v[n / 2] = float.NegativeInfinity;
             Assert.True(Numerics.HasNonFinite(v));
         }
-        var net = Mlp.Create([2, 3, 1], Activation.ReLU, new SeededRandom(1));
+        var net = Mlp.Create([2, 3, 1], Activation.ReLU, new Rng(1));
         Assert.True(GradientClipping.AllFinite(net.Parameters()));
         net.Parameters()[1].Grad[2] = float.PositiveInfinity;
         Assert.False(GradientClipping.AllFinite(net.Parameters()));
@@ -184,8 +184,8 @@ public class GraphTests
     [Fact]
     public void DqnTrainingStepAllocatesNothingInSteadyState()
     {
-        var online = Mlp.Create([4, 64, 64, 2], Activation.ReLU, new SeededRandom(13));
-        var target = Mlp.Create([4, 64, 64, 2], Activation.ReLU, new SeededRandom(14));
+        var online = Mlp.Create([4, 64, 64, 2], Activation.ReLU, new Rng(13));
+        var target = Mlp.Create([4, 64, 64, 2], Activation.ReLU, new Rng(14));
         var g = new Graph();
         int batch = 32;
         var s = Uniform(batch * 4, -1f, 1f, 15);
@@ -221,7 +221,7 @@ public class ActorCriticAllocationTests
     [Fact]
     public void SacStyleStepAllocatesNothingInSteadyState()
     {
-        var rng = new SeededRandom(21);
+        var rng = new Rng(21);
         int batch = 16, obs = 3, act = 2;
         var trunk = Mlp.Create([obs, 32], Activation.ReLU, rng, Activation.ReLU);
         var meanHead = new Linear(32, act, rng);
@@ -262,7 +262,7 @@ public class ActorCriticAllocationTests
     [Fact]
     public void ConvStepAllocatesNothingInSteadyState()
     {
-        var rng = new SeededRandom(24);
+        var rng = new Rng(24);
         var net = new Sequential(new Conv2d(2, 4, 3, rng, stride: 1, padding: 1), new ReLU(), new Conv2d(4, 4, 3, rng, stride: 2), new ReLU(), new Flatten(), new Linear(4 * 4 * 4, 3, rng));
         var x = GradCheck.Uniform(8 * 2 * 10 * 10, 0f, 1f, 25);
         int[] labels = [0, 1, 2, 0, 1, 2, 0, 1];

@@ -8,14 +8,14 @@ public class LayerTests
     [Fact]
     public void MlpNamesMatchPyTorchSequentialKeys()
     {
-        var net = Mlp.Create([4, 256, 256, 2], Activation.ReLU, new SeededRandom(1));
+        var net = Mlp.Create([4, 256, 256, 2], Activation.ReLU, new Rng(1));
         Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"], net.Parameters().Select(p => p.Name));
         Assert.Equal([256, 4], net.Parameters()[0].Shape);
         Assert.Equal(4 * 256 + 256 + 256 * 256 + 256 + 256 * 2 + 2, net.ParameterCount());
-        var tanhOut = Mlp.Create([3, 5, 1], Activation.Tanh, new SeededRandom(1), Activation.Tanh);
+        var tanhOut = Mlp.Create([3, 5, 1], Activation.Tanh, new Rng(1), Activation.Tanh);
         Assert.Equal(4, tanhOut.Layers.Count);
         Assert.IsType<Tanh>(tanhOut.Layers[3]);
-        var nested = new Sequential(new Linear(2, 3, new SeededRandom(1)), new Sequential(new ReLU(), new Linear(3, 1, new SeededRandom(2))));
+        var nested = new Sequential(new Linear(2, 3, new Rng(1)), new Sequential(new ReLU(), new Linear(3, 1, new Rng(2))));
         Assert.Equal(["0.weight", "0.bias", "1.1.weight", "1.1.bias"], nested.Parameters().Select(p => p.Name));
     }
 
@@ -25,7 +25,7 @@ public class LayerTests
     [InlineData(1, 7)]
     public void LinearInitFollowsPyTorchBounds(int inF, int outF)
     {
-        var layer = new Linear(inF, outF, new SeededRandom(2));
+        var layer = new Linear(inF, outF, new Rng(2));
         float bound = 1f / MathF.Sqrt(inF);
         foreach (var p in layer.Parameters())
         {
@@ -43,7 +43,7 @@ public class LayerTests
     [Fact]
     public void Conv2dInitUsesFanInOfTheKernel()
     {
-        var conv = new Conv2d(4, 32, 8, new SeededRandom(3), stride: 4);
+        var conv = new Conv2d(4, 32, 8, new Rng(3), stride: 4);
         float bound = 1f / MathF.Sqrt(4 * 8 * 8);
         Assert.All(conv.Weight.Data, v => Assert.InRange(v, -bound, bound));
         Assert.True(conv.Weight.Data.Max() > 0.9f * bound);
@@ -57,7 +57,7 @@ public class LayerTests
     public void OrthogonalInitGivesOrthonormalRowsOrColumns(int rows, int cols, float gain)
     {
         var p = new Parameter("w", rows, cols);
-        Init.Orthogonal(p, gain, new SeededRandom(4));
+        Init.Orthogonal(p, gain, new Rng(4));
         // rows ≥ cols: WᵀW = gain² I; rows < cols: W Wᵀ = gain² I.
         bool byColumns = rows >= cols;
         int n = byColumns ? cols : rows, len = byColumns ? rows : cols;
@@ -74,8 +74,8 @@ public class LayerTests
     [Fact]
     public void MlpOrthogonalInitUsesHiddenAndOutputGains()
     {
-        var net = Mlp.Create([4, 64, 64, 2], Activation.Tanh, new SeededRandom(9));
-        Mlp.InitOrthogonal(net, MathF.Sqrt(2), 0.01f, new SeededRandom(10));
+        var net = Mlp.Create([4, 64, 64, 2], Activation.Tanh, new Rng(9));
+        Mlp.InitOrthogonal(net, MathF.Sqrt(2), 0.01f, new Rng(10));
         var ps = net.Parameters();
         // Row norms: W [64, 4] has orthonormal columns (gain² = 2 on WᵀW's diagonal); the head [2, 64] has rows of norm 0.01.
         double col0 = Enumerable.Range(0, 64).Sum(r => (double)ps[0].Data[r * 4] * ps[0].Data[r * 4]);
@@ -88,8 +88,8 @@ public class LayerTests
     [Fact]
     public void HardCopyAndPolyak()
     {
-        var online = Mlp.Create([3, 5, 2], Activation.ReLU, new SeededRandom(5));
-        var target = Mlp.Create([3, 5, 2], Activation.ReLU, new SeededRandom(6));
+        var online = Mlp.Create([3, 5, 2], Activation.ReLU, new Rng(5));
+        var target = Mlp.Create([3, 5, 2], Activation.ReLU, new Rng(6));
         var before = target.Parameters().Select(p => p.Data.ToArray()).ToArray();
         target.PolyakFrom(online, 0.25f);
         for (int i = 0; i < before.Length; i++)
@@ -97,21 +97,21 @@ public class LayerTests
                 Assert.Equal(0.25f * online.Parameters()[i].Data[j] + 0.75f * before[i][j], target.Parameters()[i].Data[j], 6);
         target.CopyFrom(online);
         for (int i = 0; i < before.Length; i++) Assert.Equal(online.Parameters()[i].Data, target.Parameters()[i].Data);
-        var other = Mlp.Create([3, 6, 2], Activation.ReLU, new SeededRandom(7));
+        var other = Mlp.Create([3, 6, 2], Activation.ReLU, new Rng(7));
         var ex = Assert.Throws<ArgumentException>(() => target.CopyFrom(other));
         Assert.Contains("0.weight [5, 3]", ex.Message);
         Assert.Contains("0.weight [6, 3]", ex.Message);
-        Assert.Throws<ArgumentException>(() => target.PolyakFrom(Mlp.Create([3, 2], Activation.ReLU, new SeededRandom(8)), 0.5f));
+        Assert.Throws<ArgumentException>(() => target.PolyakFrom(Mlp.Create([3, 2], Activation.ReLU, new Rng(8)), 0.5f));
         Assert.Throws<ArgumentOutOfRangeException>(() => target.PolyakFrom(online, 1.5f));
     }
 
     [Fact]
     public void SeededRandomIsReproducible()
     {
-        var a = new SeededRandom(42);
-        var b = new SeededRandom(42);
+        var a = new Rng(42);
+        var b = new Rng(42);
         for (int i = 0; i < 100; i++) Assert.Equal(a.NextUInt64(), b.NextUInt64());
-        Assert.NotEqual(new SeededRandom(1).NextUInt64(), new SeededRandom(2).NextUInt64());
+        Assert.NotEqual(new Rng(1).NextUInt64(), new Rng(2).NextUInt64());
     }
 }
 
@@ -142,7 +142,7 @@ public class CustomModuleTests
     [Fact]
     public void AdoptedChildrenGetPrefixedNamesAndGradients()
     {
-        var actor = new GaussianActor(new SeededRandom(3));
+        var actor = new GaussianActor(new Rng(3));
         Assert.Equal(["trunk.0.weight", "trunk.0.bias", "mean.weight", "mean.bias", "log_std"], actor.Parameters().Select(p => p.Name));
         var s = GradCheck.Uniform(5 * 3, -1f, 1f, 4);
         var a = GradCheck.Uniform(5 * 2, -1f, 1f, 5);

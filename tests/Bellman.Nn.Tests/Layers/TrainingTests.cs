@@ -23,7 +23,7 @@ public class TrainingTests
             xs[i] = -MathF.PI + 2 * MathF.PI * i / (n - 1);
             ys[i] = MathF.Sin(xs[i]);
         }
-        var net = Mlp.Create([1, 32, 32, 1], Activation.Tanh, new SeededRandom(2024));
+        var net = Mlp.Create([1, 32, 32, 1], Activation.Tanh, new Rng(2024));
         var g = new Graph();
         float loss = float.NaN, first = float.NaN;
         for (int step = 0; step < 3000; step++)
@@ -44,7 +44,7 @@ public class TrainingTests
     public void ClassifierReachesLowCrossEntropy()
     {
         // Three Gaussian blobs in the plane, 30 points each.
-        var rng = new SeededRandom(7);
+        var rng = new Rng(7);
         const int perClass = 30, n = 3 * perClass;
         var x = new float[n * 2];
         var labels = new int[n];
@@ -55,7 +55,7 @@ public class TrainingTests
             x[2 * i] = centres[labels[i]][0] + 0.7f * (float)rng.NextNormal();
             x[2 * i + 1] = centres[labels[i]][1] + 0.7f * (float)rng.NextNormal();
         }
-        var net = Mlp.Create([2, 16, 3], Activation.ReLU, new SeededRandom(8));
+        var net = Mlp.Create([2, 16, 3], Activation.ReLU, new Rng(8));
         var g = new Graph();
         float loss = float.NaN;
         for (int step = 0; step < 500; step++)

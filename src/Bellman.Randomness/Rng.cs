@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 
-namespace Bellman.Core.Random;
+namespace Bellman.Randomness;
 
 /// <summary>
 /// A small, fast, explicitly seeded pseudo-random generator (xoshiro256** seeded through SplitMix64).
 /// Every stochastic component in Bellman owns one of these; the same seed gives the same sequence on
 /// every machine and every .NET version. <see cref="Split"/> derives independent children from a parent.
 /// </summary>
-public sealed class Rng
+public sealed class Rng : IRandomSource
 {
     private ulong _s0, _s1, _s2, _s3;
     private double _spareNormal;
