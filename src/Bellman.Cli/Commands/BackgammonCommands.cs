@@ -11,7 +11,7 @@ internal static class BackgammonCommands
         backgammon.SetDescription("Backgammon: legal plays in gnubg's notation, TD-Gammon matches.");
         backgammon.AddCommand<BackgammonMovesCommand>("moves").WithDescription("Every distinct legal play for a gnubg position ID and a roll.")
             .WithExample("backgammon", "moves", "--position", "4HPwATDgc/ABMA", "--dice", "4,1");
-        backgammon.AddCommand<BackgammonMatchCommand>("match").WithDescription("Single cubeless games of a TD-Gammon run against random, pipcount, pubeval or gnubg[:LEVEL]: win rate (95% interval), points per game.")
+        backgammon.AddCommand<BackgammonMatchCommand>("match").WithDescription("Single cubeless games of a TD-Gammon run against random, pipcount, pubeval or gnubg[[:LEVEL]]: win rate (95% interval), points per game.")
             .WithExample("backgammon", "match", "--agent", "runs/td-gammon-s0", "--opponent", "pubeval", "--games", "1000");
         backgammon.AddCommand<BackgammonPlayCommand>("play").WithDescription("Play a game against an agent in the terminal (board in text, plays in gnubg's notation).")
             .WithExample("backgammon", "play", "--agent", "runs/td-gammon-s0");

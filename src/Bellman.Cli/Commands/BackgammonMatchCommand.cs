@@ -28,7 +28,7 @@ public sealed class BackgammonMatchCommand(CliIO io) : Command<BackgammonMatchCo
 
         /// <summary>The opponent.</summary>
         [CommandOption("--opponent <NAME>")]
-        [Description("random, pubeval, pipcount, gnubg[:LEVEL], or another run folder (default pubeval).")]
+        [Description("random, pubeval, pipcount, gnubg[[:LEVEL]], or another run folder (default pubeval).")]
         public string Opponent { get; init; } = "pubeval";
 
         /// <summary>Games.</summary>

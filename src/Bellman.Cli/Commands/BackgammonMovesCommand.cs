@@ -29,7 +29,7 @@ public sealed class BackgammonMovesCommand(CliIO io) : Command<BackgammonMovesCo
 
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
-        [Description("Print {\"plays\": [{\"id\": ..., \"move\": ...}, ...]}.")]
+        [Description("Print {\"plays\": [[{\"id\": ..., \"move\": ...}, ...]]}.")]
         public bool Json { get; init; }
     }
 

@@ -19,7 +19,7 @@ public sealed class BackgammonPlayCommand(CliIO io) : Command<BackgammonPlayComm
     {
         /// <summary>The agent.</summary>
         [CommandOption("--agent <RUN>")]
-        [Description("A td-gammon run folder or checkpoint, or pubeval, pipcount, random, gnubg[:LEVEL].")]
+        [Description("A td-gammon run folder or checkpoint, or pubeval, pipcount, random, gnubg[[:LEVEL]].")]
         public string? Agent { get; init; }
 
         /// <summary>The seed of the dice.</summary>

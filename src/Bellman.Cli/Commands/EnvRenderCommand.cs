@@ -29,7 +29,7 @@ public sealed class EnvRenderCommand(CliIO io) : Command<EnvRenderCommand.Settin
 
         /// <summary>The actions as a JSON array; a random policy when absent.</summary>
         [CommandOption("--actions <JSON>")]
-        [Description("Actions as a JSON array, e.g. [0,1,1]; without it a uniformly random policy plays.")]
+        [Description("Actions as a JSON array, e.g. [[0,1,1]]; without it a uniformly random policy plays.")]
         public string? Actions { get; init; }
 
         /// <summary>The step cap.</summary>

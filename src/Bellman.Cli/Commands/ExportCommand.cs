@@ -19,7 +19,7 @@ public sealed class ExportCommand(CliIO io) : Command<ExportCommand.Settings>
 
         /// <summary>The ONNX file to write.</summary>
         [CommandOption("--onnx <FILE>")]
-        [Description("The ONNX model to write: input obs [batch, ...observation shape]; outputs the raw head (q, logits or mean) and action.")]
+        [Description("The ONNX model to write: input obs [[batch, ...observation shape]]; outputs the raw head (q, logits or mean) and action.")]
         public string? Onnx { get; init; }
 
         /// <summary>The opset.</summary>

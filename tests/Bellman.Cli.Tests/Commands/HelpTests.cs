@@ -35,3 +35,35 @@ public class HelpTests
         Assert.DoesNotContain("error", r.Error);
     }
 }
+
+/// <summary>Every command in the tree, found from the help itself, renders its help (no markup error, exit 0).</summary>
+public sealed class EveryCommandHelpTests
+{
+    private static IEnumerable<string> Commands(string help)
+    {
+        bool inCommands = false;
+        foreach (string line in help.Split('\n'))
+        {
+            if (line.StartsWith("COMMANDS:", StringComparison.Ordinal)) { inCommands = true; continue; }
+            if (!inCommands) continue;
+            var m = System.Text.RegularExpressions.Regex.Match(line, @"^    ([a-z][a-z0-9-]*)");
+            if (m.Success) yield return m.Groups[1].Value;
+        }
+    }
+
+    [Fact]
+    public void EveryCommandRendersItsHelp()
+    {
+        var queue = new Queue<string[]>([[]]);
+        int visited = 0;
+        while (queue.Count > 0)
+        {
+            var path = queue.Dequeue();
+            var r = CliRunner.Run([.. path, "--help"]);
+            Assert.True(r.ExitCode == 0 && r.Error.Length == 0, $"bellman {string.Join(' ', path)} --help: exit {r.ExitCode}, {r.Error}");
+            visited++;
+            foreach (var child in Commands(r.Out)) queue.Enqueue([.. path, child]);
+        }
+        Assert.True(visited >= 38, $"only {visited} commands found");
+    }
+}
