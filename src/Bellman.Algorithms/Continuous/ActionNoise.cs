@@ -51,7 +51,8 @@ public sealed class GaussianActionNoise(double sigma) : ActionNoise
 /// <summary>
 /// The Ornstein–Uhlenbeck process of SB3's <c>OrnsteinUhlenbeckActionNoise</c> with mean μ = 0:
 /// x ← x + θ (μ − x) dt + σ √dt · N(0, 1), starting at 0 and reset to 0 when an episode ends. Its
-/// stationary standard deviation is σ √(dt / (2θ − θ² dt)) (σ/√(2θ) · √dt for small dt).
+/// stationary standard deviation is σ / √(2θ − θ² dt) (about σ/√(2θ) for small dt) and its
+/// lag-one autocorrelation 1 − θ dt.
 /// </summary>
 public sealed class OrnsteinUhlenbeckNoise : ActionNoise
 {
