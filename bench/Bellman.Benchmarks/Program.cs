@@ -1,10 +1,16 @@
 using BenchmarkDotNet.Running;
 
 // `gemm-quick [filter]` prints Stopwatch medians of the Gemm shapes (fast, for a quick look);
+// `continuous-quick` prints the SAC and TD3 gradient-step medians;
 // anything else goes to BenchmarkDotNet's switcher, e.g. `--filter '*CartPole*' --job short`.
 if (args is ["gemm-quick", ..])
 {
     Bellman.Benchmarks.GemmQuickBench.Run(Console.Out, args.Length > 1 ? args[1] : null);
+    return;
+}
+if (args is ["continuous-quick", ..])
+{
+    Bellman.Benchmarks.ContinuousBenchmarks.Quick(Console.Out);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,5 +1,6 @@
 using Bellman.Algorithms.ActorCritic;
 using Bellman.Algorithms.Configuration;
+using Bellman.Algorithms.Continuous;
 using Bellman.Algorithms.Training;
 using Bellman.Algorithms.ValueBased;
 
@@ -98,6 +99,12 @@ public static class AlgorithmCatalog
             new ActorCriticOptions(), OnPolicyPresets.ActorCritic, (env, o, seed) => new Bellman.ActorCritic(env, o, seed)),
         new AlgorithmInfo<A2cOptions>(A2c.AlgorithmName, "A2C: synchronous advantage actor-critic with n-step or GAE advantages, entropy bonus and gradient clipping (discrete or Box actions).",
             new A2cOptions(), OnPolicyPresets.A2c, (env, o, seed) => new A2c(env, o, seed)),
+        new AlgorithmInfo<DdpgOptions>(Ddpg.AlgorithmName, "DDPG: deterministic actor maximising a critic Q(s, a), Polyak targets, Gaussian or Ornstein-Uhlenbeck exploration (Box actions).",
+            new DdpgOptions(), ContinuousPresets.Ddpg, (env, o, seed) => new Ddpg(env, o, seed)),
+        new AlgorithmInfo<Td3Options>(Td3.AlgorithmName, "TD3: DDPG with two critics (min target), target-policy smoothing and delayed actor updates (Box actions).",
+            new Td3Options(), ContinuousPresets.Td3, (env, o, seed) => new Td3(env, o, seed)),
+        new AlgorithmInfo<SacOptions>(Sac.AlgorithmName, "SAC: soft actor-critic with a tanh-squashed Gaussian actor, two critics and automatic entropy tuning (Box actions).",
+            new SacOptions(), ContinuousPresets.Sac, (env, o, seed) => new Sac(env, o, seed)),
         new AlgorithmInfo<NafOptions>(Naf.AlgorithmName, "NAF: Q-learning for bounded Box actions with a quadratic advantage, Q = V(s) - 1/2 (a - mu(s))^T L L^T (a - mu(s)); the greedy action is mu(s).", new NafOptions(), NafPresets.All, (env, o, seed) => new Naf(env, o, seed)),
         new AlgorithmInfo<QtOptOptions>(QtOpt.AlgorithmName, "QT-Opt: Q-learning for bounded Box actions; max_a Q(s, a) by the cross-entropy method (batched), clipped double Q over a Polyak and a lagged target.", new QtOptOptions(), QtOptPresets.All, (env, o, seed) => new QtOpt(env, o, seed)),
     ];

@@ -123,8 +123,20 @@ public static class OptionBinder
             var valid = names.Select(ToSnake).ToList();
             throw new OptionException($"{source}: {key} = '{text}' is not one of {string.Join(", ", valid)}; {Suggestions.DidYouMean(t, valid, 1)}");
         }
+        if (OptionValueInterface(type) is not null)
+        {
+            var parse = type.GetMethod("TryParse", BindingFlags.Public | BindingFlags.Static, [typeof(string), typeof(IFormatProvider), type.MakeByRefType()])!;
+            object?[] args = [t, CultureInfo.InvariantCulture, null];
+            return (bool)parse.Invoke(null, args)! ? args[2] : throw new OptionException(Bad(OptionValueDescription(type)));
+        }
         throw new InvalidOperationException($"Option type {type.Name} of '{key}' is not supported.");
     }
+
+    private static Type? OptionValueInterface(Type type) =>
+        type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IOptionValue<>));
+
+    private static string OptionValueDescription(Type type) =>
+        (string)type.GetProperty("TypeDescription", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
 
     /// <summary>PascalCase to snake_case (DoubleQ → double_q).</summary>
     public static string ToSnake(string name)
@@ -161,6 +173,7 @@ public static class OptionBinder
         if (type == typeof(string)) return "text";
         if (type == typeof(int[])) return "list of integers";
         if (type.IsEnum) return string.Join("|", Enum.GetNames(type).Select(ToSnake));
+        if (OptionValueInterface(type) is not null) return OptionValueDescription(type);
         return type.Name;
     }
 

@@ -49,7 +49,7 @@ public sealed class DqnAgent : IOffPolicyAgent
     {
         options.Validate();
         if (actionSpace is not Discrete discrete)
-            throw new ArgumentException($"DQN needs a Discrete action space, got {actionSpace}; for Box actions use a continuous-action algorithm.", nameof(actionSpace));
+            throw new ArgumentException($"DQN needs a Discrete action space, got {actionSpace}; for Box actions use ddpg, td3 or sac.", nameof(actionSpace));
         if (observationSpace is not Box)
             throw new ArgumentException($"DQN needs a Box observation space, got {observationSpace} (tabular environments: use `bellman train q-learning` or `bellman solve`).", nameof(observationSpace));
         _options = options;

@@ -1,0 +1,190 @@
+using System.Globalization;
+using Bellman.Algorithms.Configuration;
+using Bellman.Algorithms.Training;
+
+namespace Bellman.Algorithms.Continuous;
+
+/// <summary>
+/// The keys DDPG and TD3 share, with Stable-Baselines3's defaults (lr 1e-3, τ 0.005, batch 256, one
+/// gradient step per environment step, net [400, 300], no exploration noise unless one is chosen).
+/// </summary>
+public abstract record DeterministicPolicyOptions : OffPolicyOptions
+{
+    /// <summary>SB3's defaults for the loop keys.</summary>
+    protected DeterministicPolicyOptions()
+    {
+        BatchSize = 256;
+        TrainFrequency = 1;
+        NetArch = [400, 300];
+    }
+
+    /// <summary>The learning rate of the actor's and the critics' Adam.</summary>
+    [Option("learning_rate", "Adam learning rate (actor and critics)")] public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Polyak coefficient τ of the target networks.</summary>
+    [Option("tau", "Polyak coefficient of the target networks")] public double Tau { get; init; } = 0.005;
+    /// <summary>The exploration noise (the zoo's noise_type).</summary>
+    [Option("action_noise", "exploration noise added in the scaled action space: none, normal or ornstein_uhlenbeck")] public ActionNoiseKind ActionNoise { get; init; } = ActionNoiseKind.None;
+    /// <summary>σ of the exploration noise (the zoo's noise_std), in the scaled space [−1, 1].</summary>
+    [Option("noise_std", "standard deviation (sigma) of the exploration noise, in the scaled space [-1, 1]")] public double NoiseStd { get; init; } = 0.1;
+    /// <summary>θ of Ornstein–Uhlenbeck noise.</summary>
+    [Option("noise_theta", "mean reversion theta of Ornstein-Uhlenbeck noise")] public double NoiseTheta { get; init; } = 0.15;
+    /// <summary>dt of Ornstein–Uhlenbeck noise.</summary>
+    [Option("noise_dt", "time step dt of Ornstein-Uhlenbeck noise")] public double NoiseDt { get; init; } = 1e-2;
+
+    /// <summary>Number of critics (TD3: 2, DDPG: 1).</summary>
+    public abstract int CriticCount { get; }
+
+    /// <summary>Critic updates per actor and target update (TD3: policy_delay, DDPG: 1).</summary>
+    public abstract int ActorDelay { get; }
+
+    /// <summary>σ of the target-policy smoothing noise (TD3), 0 for none.</summary>
+    public abstract double TargetNoise { get; }
+
+    /// <summary>The clip c of the smoothing noise.</summary>
+    public abstract double TargetNoiseLimit { get; }
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", LearningRate, "must be a positive number");
+        Require(Tau > 0 && Tau <= 1, "tau", Tau, "must be in (0, 1]");
+        Require(NoiseStd >= 0 && double.IsFinite(NoiseStd), "noise_std", NoiseStd, "must be non-negative");
+        Require(NoiseTheta >= 0, "noise_theta", NoiseTheta, "must be non-negative");
+        Require(NoiseDt > 0, "noise_dt", NoiseDt, "must be positive");
+        Require(Policy == Networks.PolicyKind.Mlp, "policy", Policy, "must be mlp for continuous-action algorithms (cnn is not supported yet)");
+    }
+}
+
+/// <summary>DDPG's options: the shared keys only (one critic, no delay, no target smoothing).</summary>
+public sealed record DdpgOptions : DeterministicPolicyOptions
+{
+    /// <inheritdoc/>
+    public override int CriticCount => 1;
+
+    /// <inheritdoc/>
+    public override int ActorDelay => 1;
+
+    /// <inheritdoc/>
+    public override double TargetNoise => 0;
+
+    /// <inheritdoc/>
+    public override double TargetNoiseLimit => 0;
+}
+
+/// <summary>TD3's options: the shared keys and the three changes of Fujimoto et al. (SB3's defaults).</summary>
+public sealed record Td3Options : DeterministicPolicyOptions
+{
+    /// <summary>Critic updates per actor/target update.</summary>
+    [Option("policy_delay", "critic updates per actor and target update")] public int PolicyDelay { get; init; } = 2;
+    /// <summary>σ of the target-policy smoothing noise.</summary>
+    [Option("target_policy_noise", "std of the Gaussian noise added to the target action (scaled space)")] public double TargetPolicyNoise { get; init; } = 0.2;
+    /// <summary>Clip of the target-policy smoothing noise.</summary>
+    [Option("target_noise_clip", "clip of the target-policy noise")] public double TargetNoiseClip { get; init; } = 0.5;
+    /// <summary>Number of critics.</summary>
+    [Option("n_critics", "number of critics (the target takes their minimum)")] public int Critics { get; init; } = 2;
+
+    /// <inheritdoc/>
+    public override int CriticCount => Critics;
+
+    /// <inheritdoc/>
+    public override int ActorDelay => PolicyDelay;
+
+    /// <inheritdoc/>
+    public override double TargetNoise => TargetPolicyNoise;
+
+    /// <inheritdoc/>
+    public override double TargetNoiseLimit => TargetNoiseClip;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        Require(PolicyDelay >= 1, "policy_delay", PolicyDelay, "must be at least 1");
+        Require(TargetPolicyNoise >= 0, "target_policy_noise", TargetPolicyNoise, "must be non-negative");
+        Require(TargetNoiseClip >= 0, "target_noise_clip", TargetNoiseClip, "must be non-negative");
+        Require(Critics >= 1, "n_critics", Critics, "must be at least 1");
+    }
+}
+
+/// <summary>
+/// SAC's entropy coefficient α: <c>auto</c> (learned, starting at 1), <c>auto_0.1</c> (learned, starting at
+/// 0.1) or a fixed number, as SB3's <c>ent_coef</c>.
+/// </summary>
+/// <param name="Learned">Whether log α is learned toward the target entropy.</param>
+/// <param name="Value">The fixed α, or the initial α when learned.</param>
+public readonly record struct EntropyCoefficient(bool Learned, double Value) : IOptionValue<EntropyCoefficient>
+{
+    /// <summary>SB3's default: learned, starting at α = 1.</summary>
+    public static EntropyCoefficient Auto => new(true, 1.0);
+
+    /// <summary>A fixed α.</summary>
+    public static EntropyCoefficient Fixed(double alpha) => new(false, alpha);
+
+    /// <inheritdoc/>
+    public static string TypeDescription => "auto, auto_<initial> or a number";
+
+    /// <inheritdoc/>
+    public static EntropyCoefficient Parse(string s, IFormatProvider? provider) =>
+        TryParse(s, provider, out var value) ? value : throw new FormatException($"'{s}' is not auto, auto_<initial value> or a positive number");
+
+    /// <inheritdoc/>
+    public static bool TryParse(string? s, IFormatProvider? provider, out EntropyCoefficient result)
+    {
+        result = default;
+        if (s is null) return false;
+        string t = s.Trim().Trim('"', '\'');
+        if (t.Equals("auto", StringComparison.OrdinalIgnoreCase)) { result = Auto; return true; }
+        bool learned = t.StartsWith("auto_", StringComparison.OrdinalIgnoreCase);
+        if (learned) t = t["auto_".Length..];
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v > 0) || !double.IsFinite(v)) return false;
+        result = new EntropyCoefficient(learned, v);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public string ToString(string? format, IFormatProvider? formatProvider) =>
+        Learned ? (Value == 1.0 ? "auto" : "auto_" + Value.ToString("R", CultureInfo.InvariantCulture)) : Value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <inheritdoc/>
+    public override string ToString() => ToString(null, CultureInfo.InvariantCulture);
+}
+
+/// <summary>SAC's options (Haarnoja et al. 2018, 1812.05905), with SB3's defaults.</summary>
+public sealed record SacOptions : OffPolicyOptions
+{
+    /// <summary>SB3's defaults for the loop keys.</summary>
+    public SacOptions()
+    {
+        BatchSize = 256;
+        TrainFrequency = 1;
+        NetArch = [256, 256];
+    }
+
+    /// <summary>The learning rate of the actor's, the critics' and α's Adam.</summary>
+    [Option("learning_rate", "Adam learning rate (actor, critics and entropy coefficient)")] public double LearningRate { get; init; } = 3e-4;
+    /// <summary>Polyak coefficient τ.</summary>
+    [Option("tau", "Polyak coefficient of the target critics")] public double Tau { get; init; } = 0.005;
+    /// <summary>α: learned (auto) or fixed.</summary>
+    [Option("ent_coef", "entropy coefficient alpha: auto (learned from 1), auto_<initial> or a fixed number")] public EntropyCoefficient EntCoef { get; init; } = EntropyCoefficient.Auto;
+    /// <summary>The target entropy of the α update (null: −|A|).</summary>
+    [Option("target_entropy", "target entropy of the alpha update (null: minus the action dimension)")] public double? TargetEntropy { get; init; }
+    /// <summary>Gradient steps between target updates.</summary>
+    [Option("target_update_interval", "gradient steps between Polyak updates of the target critics")] public int TargetUpdateInterval { get; init; } = 1;
+    /// <summary>Number of critics.</summary>
+    [Option("n_critics", "number of critics (targets and actor take their minimum)")] public int Critics { get; init; } = 2;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", LearningRate, "must be a positive number");
+        Require(Tau > 0 && Tau <= 1, "tau", Tau, "must be in (0, 1]");
+        Require(EntCoef.Value > 0 && double.IsFinite(EntCoef.Value), "ent_coef", EntCoef, "must be auto or a positive number");
+        Require(TargetEntropy is null || double.IsFinite(TargetEntropy.Value), "target_entropy", TargetEntropy ?? 0, "must be a finite number or null");
+        Require(TargetUpdateInterval >= 1, "target_update_interval", TargetUpdateInterval, "must be at least 1");
+        Require(Critics >= 1, "n_critics", Critics, "must be at least 1");
+        Require(NetArch.Length > 0, "net_arch", NetArch, "needs at least one hidden layer");
+        Require(Policy == Networks.PolicyKind.Mlp, "policy", Policy, "must be mlp for continuous-action algorithms (cnn is not supported yet)");
+    }
+}
