@@ -1,4 +1,5 @@
 using Bellman.Algorithms.Configuration;
+using Bellman.Nn.Optimizers;
 
 namespace Bellman.Algorithms.ValueBased;
 
@@ -15,6 +16,26 @@ public static class DqnPresets
         TargetUpdateInterval = 10, TrainFrequency = 256, GradientSteps = 128, ExplorationFraction = 0.16, ExplorationFinalEps = 0.04,
         NetArch = [256, 256], EvalFrequency = 5_000,
     };
+
+    /// <summary>
+    /// MinAtar's reference DQN (Young &amp; Tian 2019, examples/dqn.py): Conv(C→16, 3×3) → ReLU → Linear(→128) → ReLU →
+    /// Linear(→|A|); batch 32, replay 100k, 5M frames, 5,000 random frames then ε 1.0 → 0.1 over the first 100k frames
+    /// (MinAtar starts the ramp after the random frames; here it starts at frame 0), γ 0.99, Huber loss, centred
+    /// RMSprop(lr 2.5e-4, α 0.95, ε 0.01), no gradient clipping, target copy every 1,000 updates, one update per frame.
+    /// </summary>
+    public static DqnOptions MinAtarReference { get; } = new()
+    {
+        TotalSteps = 5_000_000, BatchSize = 32, BufferSize = 100_000, LearningStarts = 5_000, TrainFrequency = 1, GradientSteps = 1,
+        ExplorationInitialEps = 1.0, ExplorationFinalEps = 0.1, ExplorationFraction = 100_000.0 / 5_000_000, Gamma = 0.99, Loss = TdLoss.Huber,
+        Optimizer = OptimizerKind.Rmsprop, LearningRate = 2.5e-4, RmsPropAlpha = 0.95, OptimizerEps = 0.01, RmsPropCentered = true, MaxGradNorm = 0,
+        TargetUpdateInterval = 1_000, Policy = Networks.PolicyKind.Cnn, CnnFilters = [16], CnnKernelSize = 3, CnnStride = 1, NetArch = [128],
+        EvalFrequency = 100_000, EvalEpisodes = 10,
+    };
+
+    private static IEnumerable<Preset<DqnOptions>> MinAtar() =>
+        from game in new[] { "Breakout", "SpaceInvaders", "Freeway", "Asterix", "Seaquest" }
+        from version in new[] { "v1", "v0" }
+        select new Preset<DqnOptions>($"MinAtar/{game}-{version}", $"MinAtar/{game}-{version}", "MinAtar's reference DQN (examples/dqn.py; see DqnPresets.MinAtarReference)", MinAtarReference);
 
     /// <summary>The default options for <paramref name="envId"/>: its zoo preset, or SB3's defaults when it has none.</summary>
     public static DqnOptions For(string envId) => All.DefaultFor(envId)?.Options ?? new DqnOptions();
@@ -55,6 +76,7 @@ public static class DqnPresets
             BufferSize = 100_000, TargetUpdateInterval = 1_000, LearningStarts = 1_000, ExplorationFraction = 0.1, ExplorationFinalEps = 0.01,
             NSteps = 3, DoubleQ = true, EvalFrequency = 5_000,
         }),
+        .. MinAtar(),
         new Preset<DqnOptions>("rainbow-lite", "CartPole-v1", "the zoo CartPole preset with double Q, dueling heads, prioritized replay and 3-step returns", ZooCartPole with
         {
             DoubleQ = true, Dueling = true, Prioritized = true, NSteps = 3,
