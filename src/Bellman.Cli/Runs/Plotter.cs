@@ -16,12 +16,17 @@ public static class Plotter
         if (!File.Exists(metrics)) throw new Infrastructure.CliException($"'{runFolder}' is not a run folder: it has no metrics.csv.");
         var steps = new List<double>();
         var returns = new List<double>();
+        // Columns by name: metrics.csv has the algorithm's own keyed columns after the common ones.
+        var header = (File.ReadLines(metrics).FirstOrDefault() ?? "").Split(',');
+        int kind = Array.IndexOf(header, "kind"), step = Array.IndexOf(header, "step"), ret = Array.IndexOf(header, "return");
+        if (kind < 0 || step < 0 || ret < 0)
+            throw new Infrastructure.CliException($"'{metrics}' has no kind, step and return columns (header: {string.Join(",", header)}).");
         foreach (string line in File.ReadLines(metrics).Skip(1))
         {
             var f = line.Split(',');
-            if (f.Length < 4 || f[0] != "episode") continue;
-            steps.Add(double.Parse(f[1], CultureInfo.InvariantCulture));
-            returns.Add(double.Parse(f[3], CultureInfo.InvariantCulture));
+            if (f.Length < header.Length || f[kind] != "episode") continue;
+            steps.Add(double.Parse(f[step], CultureInfo.InvariantCulture));
+            returns.Add(double.Parse(f[ret], CultureInfo.InvariantCulture));
         }
         var evalSteps = new List<double>();
         var evalMeans = new List<double>();
