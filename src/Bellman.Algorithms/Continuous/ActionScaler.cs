@@ -63,4 +63,18 @@ public sealed class ActionScaler
             destination[i] = _low[j] + 0.5f * (scaled[i] + 1f) * (_high[j] - _low[j]);
         }
     }
+
+    /// <summary><see cref="Scale"/>, then clipped to [−1, 1] (stored actions that sit a rounding error outside the box).</summary>
+    public void ScaleClipped(ReadOnlySpan<float> actions, Span<float> destination)
+    {
+        Scale(actions, destination);
+        for (int i = 0; i < actions.Length; i++) destination[i] = Math.Clamp(destination[i], -1f, 1f);
+    }
+
+    /// <summary>u ← clip(u + σ ε, −1, 1) in the scaled space with ε ~ N(0, I) from <paramref name="rng"/> (σ ≤ 0: unchanged, no draws).</summary>
+    public static void AddGaussianNoise(Span<float> scaled, double sigma, Rng rng)
+    {
+        if (sigma <= 0) return;
+        for (int k = 0; k < scaled.Length; k++) scaled[k] = Math.Clamp(scaled[k] + (float)(sigma * rng.NextNormal()), -1f, 1f);
+    }
 }

@@ -1,3 +1,4 @@
+using Bellman.Algorithms.Continuous;
 using Bellman.Algorithms.Networks;
 using Bellman.Algorithms.Replay;
 using Bellman.Algorithms.Training;
@@ -32,7 +33,7 @@ public sealed class NafAgent : IOffPolicyAgent
     ];
 
     private readonly NafOptions _options;
-    private readonly NafBoundedActions _bounds;
+    private readonly ActionScaler _bounds;
     private readonly IReadOnlyList<int> _observationShape;
     private readonly int _observationSize, _actionSize;
     private readonly Graph _graph = new(), _actGraph = new();
@@ -42,7 +43,7 @@ public sealed class NafAgent : IOffPolicyAgent
     public NafAgent(Space observationSpace, Space actionSpace, NafOptions options, Rng init)
     {
         options.Validate();
-        _bounds = new NafBoundedActions(actionSpace, Name);
+        _bounds = new ActionScaler(actionSpace, Name);
         if (observationSpace is not Box)
             throw new ArgumentException($"{Name} needs a Box observation space, got {observationSpace}.", nameof(observationSpace));
         _options = options;
@@ -97,8 +98,8 @@ public sealed class NafAgent : IOffPolicyAgent
     {
         var u = actions[..(count * _actionSize)];
         Means(observations, count, u);
-        NafBoundedActions.AddGaussianNoise(u, _options.ExplorationNoise, rng);
-        _bounds.ToEnvironment(u, u);
+        ActionScaler.AddGaussianNoise(u, _options.ExplorationNoise, rng);
+        _bounds.Unscale(u, u);
     }
 
     /// <inheritdoc/>
@@ -108,7 +109,7 @@ public sealed class NafAgent : IOffPolicyAgent
     public void Greedy(ReadOnlySpan<float> observation, Span<float> action)
     {
         Means(observation, 1, action);
-        _bounds.ToEnvironment(action[.._actionSize], action);
+        _bounds.Unscale(action[.._actionSize], action);
     }
 
     /// <inheritdoc/>
@@ -133,7 +134,7 @@ public sealed class NafAgent : IOffPolicyAgent
         }
         if (_scaled.Length < n * _actionSize) _scaled = new float[n * _actionSize];
         var scaled = _scaled.AsSpan(0, n * _actionSize);
-        _bounds.ToScaled(batch.Actions.AsSpan(0, n * _actionSize), scaled);
+        _bounds.ScaleClipped(batch.Actions.AsSpan(0, n * _actionSize), scaled);
         var q = Q.Q(g, g.Input(batch.Observations, shape), g.Input(scaled, new Shape(n, _actionSize)));
         var weights = batch.Weighted ? g.Input(batch.Weights.AsSpan(0, n), q.Shape) : null;
         var loss = g.MseLoss(q, y, weights);

@@ -1,3 +1,4 @@
+using Bellman.Algorithms.Continuous;
 using Bellman.Algorithms.Networks;
 using Bellman.Algorithms.Replay;
 using Bellman.Algorithms.Training;
@@ -36,7 +37,7 @@ public sealed class QtOptAgent : IOffPolicyAgent
     ];
 
     private readonly QtOptOptions _options;
-    private readonly NafBoundedActions _bounds;
+    private readonly ActionScaler _bounds;
     private readonly IReadOnlyList<int> _observationShape;
     private readonly int _observationSize, _actionSize;
     private readonly Graph _graph = new(), _scoreGraph = new();
@@ -50,7 +51,7 @@ public sealed class QtOptAgent : IOffPolicyAgent
     public QtOptAgent(Space observationSpace, Space actionSpace, QtOptOptions options, Rng init)
     {
         options.Validate();
-        _bounds = new NafBoundedActions(actionSpace, Name);
+        _bounds = new ActionScaler(actionSpace, Name);
         if (observationSpace is not Box || observationSpace.Shape.Count != 1)
             throw new ArgumentException($"{Name} needs a flat Box observation space (its critic reads [s, a]), got {observationSpace}.", nameof(observationSpace));
         _options = options;
@@ -138,7 +139,7 @@ public sealed class QtOptAgent : IOffPolicyAgent
     {
         var u = actions[..(count * _actionSize)];
         Maximize(Q, observations, count, rng, u);
-        NafBoundedActions.AddGaussianNoise(u, _options.ExplorationNoise, rng);
+        ActionScaler.AddGaussianNoise(u, _options.ExplorationNoise, rng);
         if (_options.ExplorationEps > 0)
         {
             for (int i = 0; i < count; i++)
@@ -147,7 +148,7 @@ public sealed class QtOptAgent : IOffPolicyAgent
                 for (int j = 0; j < _actionSize; j++) u[i * _actionSize + j] = (float)rng.Uniform(-1, 1);
             }
         }
-        _bounds.ToEnvironment(u, u);
+        _bounds.Unscale(u, u);
     }
 
     /// <inheritdoc/>
@@ -158,7 +159,7 @@ public sealed class QtOptAgent : IOffPolicyAgent
     {
         _greedyRng.SetState(_greedyState);
         Maximize(Q, observation, 1, _greedyRng, action);
-        _bounds.ToEnvironment(action[.._actionSize], action);
+        _bounds.Unscale(action[.._actionSize], action);
     }
 
     /// <inheritdoc/>
@@ -191,7 +192,7 @@ public sealed class QtOptAgent : IOffPolicyAgent
         Targets(batch, context.Rng, y.Data);
         if (_scaled.Length < n * _actionSize) _scaled = new float[n * _actionSize];
         var scaled = _scaled.AsSpan(0, n * _actionSize);
-        _bounds.ToScaled(batch.Actions.AsSpan(0, n * _actionSize), scaled);
+        _bounds.ScaleClipped(batch.Actions.AsSpan(0, n * _actionSize), scaled);
         var s = g.Input(batch.Observations.AsSpan(0, n * _observationSize), new Shape(n, _observationSize));
         var q = Q.Forward(g, g.Concat(s, g.Input(scaled, new Shape(n, _actionSize))));
         var weights = batch.Weighted ? g.Input(batch.Weights.AsSpan(0, n), q.Shape) : null;
