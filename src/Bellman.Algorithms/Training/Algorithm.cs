@@ -71,8 +71,8 @@ public abstract class Algorithm : IDisposable
         return Learn(steps, new StoppingSink(keepGoing, stop), stop.Token);
     }
 
-    /// <summary>Trains until <c>total_steps</c> of the options.</summary>
-    public Algorithm Learn() => Learn(Math.Max(1, Options.TotalSteps - State.Step));
+    /// <summary>Trains until <c>total_steps</c> of the options (nothing when the run is already there).</summary>
+    public Algorithm Learn() => State.Step >= Options.TotalSteps ? this : Learn(Options.TotalSteps - State.Step);
 
     /// <summary>Trains until <paramref name="targetStep"/> environment steps; the schedules (ε, learning-rate decay, β) run over that horizon.</summary>
     public abstract RunState Run(long targetStep, IMetricsSink sink, CancellationToken cancellation);
