@@ -5,23 +5,67 @@ using Bellman.Algorithms.Training;
 namespace Bellman.Algorithms.Continuous;
 
 /// <summary>
+/// The keys every continuous-action agent (DDPG, TD3, SAC, NAF, QT-Opt) shares: Adam's learning rate and
+/// the Polyak coefficient τ of its target networks, with the loop defaults of Stable-Baselines3's
+/// continuous-control algorithms (batch 256, one gradient step per environment step). Derived records
+/// set their own defaults for these in their constructors.
+/// </summary>
+public abstract record ContinuousControlOptions : OffPolicyOptions
+{
+    /// <summary>SB3's continuous-control loop defaults.</summary>
+    protected ContinuousControlOptions()
+    {
+        BatchSize = 256;
+        TrainFrequency = 1;
+    }
+
+    /// <summary>The learning rate of every Adam of the agent (actor, critics, entropy coefficient).</summary>
+    [Option("learning_rate", "Adam learning rate (every network of the agent, and SAC's entropy coefficient)")] public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Polyak coefficient τ of the target networks.</summary>
+    [Option("tau", "Polyak coefficient of the target networks")] public double Tau { get; init; } = 0.005;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", LearningRate, "must be a positive number");
+        Require(Tau > 0 && Tau <= 1, "tau", Tau, "must be in (0, 1]");
+    }
+
+    /// <summary>The check of the actor-critic agents, whose networks are MLPs only.</summary>
+    protected void RequireMlp() =>
+        Require(Policy == Networks.PolicyKind.Mlp, "policy", Policy, "must be mlp for continuous-action algorithms (cnn is not supported yet)");
+}
+
+/// <summary>
+/// The exploration key NAF and QT-Opt share: σ of the Gaussian noise added to the greedy action, in the
+/// scaled action space [−1, 1].
+/// </summary>
+public abstract record GaussianExplorationOptions : ContinuousControlOptions
+{
+    /// <summary>σ of the Gaussian exploration noise on the greedy action, in the scaled space [−1, 1].</summary>
+    [Option("exploration_noise", "std of the Gaussian noise added to the greedy action, in the scaled action space [-1, 1]")] public double ExplorationNoise { get; init; } = 0.1;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        Require(ExplorationNoise >= 0 && double.IsFinite(ExplorationNoise), "exploration_noise", ExplorationNoise, "must be a non-negative number");
+    }
+}
+
+/// <summary>
 /// The keys DDPG and TD3 share, with Stable-Baselines3's defaults (lr 1e-3, τ 0.005, batch 256, one
 /// gradient step per environment step, net [400, 300], no exploration noise unless one is chosen).
 /// </summary>
-public abstract record DeterministicPolicyOptions : OffPolicyOptions
+public abstract record DeterministicPolicyOptions : ContinuousControlOptions
 {
     /// <summary>SB3's defaults for the loop keys.</summary>
     protected DeterministicPolicyOptions()
     {
-        BatchSize = 256;
-        TrainFrequency = 1;
         NetArch = [400, 300];
     }
 
-    /// <summary>The learning rate of the actor's and the critics' Adam.</summary>
-    [Option("learning_rate", "Adam learning rate (actor and critics)")] public double LearningRate { get; init; } = 1e-3;
-    /// <summary>Polyak coefficient τ of the target networks.</summary>
-    [Option("tau", "Polyak coefficient of the target networks")] public double Tau { get; init; } = 0.005;
     /// <summary>The exploration noise (the zoo's noise_type).</summary>
     [Option("action_noise", "exploration noise added in the scaled action space: none, normal or ornstein_uhlenbeck")] public ActionNoiseKind ActionNoise { get; init; } = ActionNoiseKind.None;
     /// <summary>σ of the exploration noise (the zoo's noise_std), in the scaled space [−1, 1].</summary>
@@ -47,12 +91,10 @@ public abstract record DeterministicPolicyOptions : OffPolicyOptions
     public override void Validate()
     {
         base.Validate();
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", LearningRate, "must be a positive number");
-        Require(Tau > 0 && Tau <= 1, "tau", Tau, "must be in (0, 1]");
         Require(NoiseStd >= 0 && double.IsFinite(NoiseStd), "noise_std", NoiseStd, "must be non-negative");
         Require(NoiseTheta >= 0, "noise_theta", NoiseTheta, "must be non-negative");
         Require(NoiseDt > 0, "noise_dt", NoiseDt, "must be positive");
-        Require(Policy == Networks.PolicyKind.Mlp, "policy", Policy, "must be mlp for continuous-action algorithms (cnn is not supported yet)");
+        RequireMlp();
     }
 }
 
@@ -151,20 +193,15 @@ public readonly record struct EntropyCoefficient(bool Learned, double Value) : I
 }
 
 /// <summary>SAC's options (Haarnoja et al. 2018, 1812.05905), with SB3's defaults.</summary>
-public sealed record SacOptions : OffPolicyOptions
+public sealed record SacOptions : ContinuousControlOptions
 {
-    /// <summary>SB3's defaults for the loop keys.</summary>
+    /// <summary>SB3's defaults (learning rate 3e-4, net [256, 256]).</summary>
     public SacOptions()
     {
-        BatchSize = 256;
-        TrainFrequency = 1;
+        LearningRate = 3e-4;
         NetArch = [256, 256];
     }
 
-    /// <summary>The learning rate of the actor's, the critics' and α's Adam.</summary>
-    [Option("learning_rate", "Adam learning rate (actor, critics and entropy coefficient)")] public double LearningRate { get; init; } = 3e-4;
-    /// <summary>Polyak coefficient τ.</summary>
-    [Option("tau", "Polyak coefficient of the target critics")] public double Tau { get; init; } = 0.005;
     /// <summary>α: learned (auto) or fixed.</summary>
     [Option("ent_coef", "entropy coefficient alpha: auto (learned from 1), auto_<initial> or a fixed number")] public EntropyCoefficient EntCoef { get; init; } = EntropyCoefficient.Auto;
     /// <summary>The target entropy of the α update (null: −|A|).</summary>
@@ -178,13 +215,11 @@ public sealed record SacOptions : OffPolicyOptions
     public override void Validate()
     {
         base.Validate();
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", LearningRate, "must be a positive number");
-        Require(Tau > 0 && Tau <= 1, "tau", Tau, "must be in (0, 1]");
         Require(EntCoef.Value > 0 && double.IsFinite(EntCoef.Value), "ent_coef", EntCoef, "must be auto or a positive number");
         Require(TargetEntropy is null || double.IsFinite(TargetEntropy.Value), "target_entropy", TargetEntropy ?? 0, "must be a finite number or null");
         Require(TargetUpdateInterval >= 1, "target_update_interval", TargetUpdateInterval, "must be at least 1");
         Require(Critics >= 1, "n_critics", Critics, "must be at least 1");
         Require(NetArch.Length > 0, "net_arch", NetArch, "needs at least one hidden layer");
-        Require(Policy == Networks.PolicyKind.Mlp, "policy", Policy, "must be mlp for continuous-action algorithms (cnn is not supported yet)");
+        RequireMlp();
     }
 }
