@@ -46,3 +46,31 @@ public sealed class GnubgTests
         Assert.Contains("'expert'", e.Message);
     }
 }
+
+public sealed class GnubgRatingTests
+{
+    [GnubgFact]
+    public void Gnubg_rates_a_random_players_moves_far_worse_than_its_own()
+    {
+        using var gnubg = GnubgPlayer.Start(GnubgLevel.Parse("expert"));
+        var recorder = new GameRecorder();
+        var match = new Match { OnPlay = recorder.OnPlay, OnGameEnd = recorder.OnGameEnd };
+        match.Play(gnubg, new RandomAgent(new Rng(3UL)), 2, new Rng(4UL));
+        Assert.Equal(2, recorder.Games.Count);
+        var expert = GnubgRating.Zero;
+        var random = GnubgRating.Zero;
+        foreach (var (first, turns, _) in recorder.Games)
+        {
+            var (p0, p1) = gnubg.Rate(first, turns, plies: 0);
+            int moves = p0.TotalMoves + p1.TotalMoves;
+            Assert.InRange(moves, turns.Count(t => t.Move.Length > 0), turns.Count);
+            expert += p0;
+            random += p1;
+        }
+        Console.WriteLine($"gnubg expert: {expert.UnforcedMoves} unforced moves, {expert.MilliEmg:0.0} mEMG (PR {expert.Pr:0.0}); random: {random.UnforcedMoves}, {random.MilliEmg:0.0} mEMG (PR {random.Pr:0.0})");
+        Assert.True(random.UnforcedMoves > 10);
+        // gnubg judges its own 0-ply choices with its own 0-ply evaluation: no error at all.
+        Assert.Equal(0.0, expert.ErrorSkill, 6);
+        Assert.True(random.MilliEmg > 50, $"random {random.MilliEmg} mEMG");
+    }
+}

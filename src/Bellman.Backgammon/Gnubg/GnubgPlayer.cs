@@ -112,6 +112,33 @@ public sealed class GnubgPlayer : IBackgammonAgent, IDisposable
         throw new InvalidOperationException($"gnubg's play for {PositionId.Encode(position)} {die1}-{die2} (to {PositionId.Encode(after)}) is not among Bellman's {plays.Length} legal plays.");
     }
 
+    /// <summary>
+    /// gnubg's analysis of a finished game replayed into it (<paramref name="first"/> moved first; the turns
+    /// alternate from there), at <paramref name="plies"/> of look-ahead, cubeless: one rating per player
+    /// (index 0 the player who is 0 in <paramref name="first"/>'s numbering).
+    /// </summary>
+    public (GnubgRating Player0, GnubgRating Player1) Rate(int first, IReadOnlyList<GameTurn> turns, int plies = 0)
+    {
+        ArgumentNullException.ThrowIfNull(turns);
+        if (first is not (0 or 1)) throw new ArgumentOutOfRangeException(nameof(first), first, "first must be 0 or 1.");
+        var request = new
+        {
+            op = "rate",
+            first,
+            plies,
+            turns = turns.Select(t => new { dice = new[] { t.Die1, t.Die2 }, move = t.Move }),
+        };
+        _process.StandardInput.WriteLine(JsonSerializer.Serialize(request));
+        _process.StandardInput.Flush();
+        string line = _process.StandardOutput.ReadLine() ?? throw new IOException("gnubg exited while rating a game.");
+        using var doc = JsonDocument.Parse(line);
+        var root = doc.RootElement;
+        if (!root.GetProperty("ok").GetBoolean()) throw new IOException($"gnubg: {root.GetProperty("error").GetString()}");
+        var players = root.GetProperty("players");
+        GnubgRating Read(JsonElement e) => new(e.GetProperty("total_moves").GetInt32(), e.GetProperty("unforced_moves").GetInt32(), e.GetProperty("error_skill").GetDouble());
+        return (Read(players[0]), Read(players[1]));
+    }
+
     /// <summary>Asks gnubg to quit and removes the driver script.</summary>
     public void Dispose()
     {

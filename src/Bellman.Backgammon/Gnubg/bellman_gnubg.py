@@ -4,6 +4,9 @@
 # /dev/null). The first line is {"ready": true}. Requests:
 #   {"op": "choose", "position_id": P, "dice": [a, b], "plies": n, "noise": x, "prune": 0|1}
 #       -> {"ok": true, "steps": [[from, to], ...]}  (mover's points, 25 bar, 0 off; [] when no play)
+#   {"op": "rate", "first": 0|1, "turns": [{"dice": [a, b], "move": "24/18 13/11"}, ...], "plies": n}
+#       -> {"ok": true, "players": [{"total_moves", "unforced_moves", "error_skill", "error_rate"}, x2]}
+#          (a turn with no legal play has "move": ""; error_skill is the equity given up, EMG)
 #   {"op": "quit"}
 import json
 import os
@@ -43,6 +46,31 @@ def choose(req):
     return {"ok": True, "steps": steps}
 
 
+def rate(req):
+    # Replays the game move by move into a fresh gnubg game, then lets gnubg analyse it.
+    gnubg.command("new session")
+    gnubg.command("new game")
+    gnubg.command("set turn %d" % int(req["first"]))
+    for turn in req["turns"]:
+        gnubg.command("set dice %d %d" % tuple(turn["dice"]))
+        gnubg.command(("move " + turn["move"]).strip())
+    plies = int(req.get("plies", 0))
+    gnubg.command("set analysis chequerplay evaluation plies %d" % plies)
+    gnubg.command("set analysis chequerplay evaluation cubeful off")
+    gnubg.command("analyse game")
+    stats = gnubg.match(1, 0, 1, 0)["games"][-1]["stats"]
+    players = []
+    for key in ("X", "O"):
+        moves = stats[key]["moves"]
+        unforced = int(moves["unforced-moves"])
+        skill = float(moves["error-skill"])
+        players.append({"total_moves": int(moves["total-moves"]), "unforced_moves": unforced,
+                        "error_skill": skill, "error_rate": skill / unforced if unforced else 0.0})
+    gnubg.command("new session")
+    gnubg.command("new game")
+    return {"ok": True, "players": players}
+
+
 send({"ready": True})
 for line in sys.stdin:
     line = line.strip()
@@ -54,6 +82,8 @@ for line in sys.stdin:
             break
         if req.get("op") == "choose":
             send(choose(req))
+        elif req.get("op") == "rate":
+            send(rate(req))
         else:
             send({"ok": False, "error": "unknown op %r" % req.get("op")})
     except Exception as e:  # reply and keep serving
