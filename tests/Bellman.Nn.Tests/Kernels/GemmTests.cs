@@ -271,7 +271,7 @@ public sealed class GemmTests
     {
         // Column counts that reach the eight-, four- and one-vector blocks and the scalar tail of the m = 1 path.
         MultiplyFunction multiply = Kernel(kernel);
-        foreach (int n in new[] { 1, 7, 17, 64, 127, 128, 129, 256, 300 })
+        foreach (int n in new[] { 8, 17, 64, 127, 128, 129, 256, 300 })
         {
             const int m = 11, k = 37;
             float[] a = Values(m * k, 21), b = Values(k * n, 22), batch = new float[m * n], row = new float[n];
