@@ -25,6 +25,7 @@ public sealed class BatchOneForward
     private readonly bool[] _relu;
     private readonly bool[] _transposed;
     private readonly float[][] _weights;
+    private readonly float[]?[] _biases;
     private readonly float[][] _activations;
 
     /// <summary>Prepares the batch-1 forward of <paramref name="network"/> and takes a first snapshot of its weights.</summary>
@@ -51,12 +52,14 @@ public sealed class BatchOneForward
         _relu = [.. relu];
         _transposed = new bool[_linears.Length];
         _weights = new float[_linears.Length][];
+        _biases = new float[_linears.Length][];
         _activations = new float[_linears.Length][];
         for (int i = 0; i < _linears.Length; i++)
         {
             Linear l = _linears[i];
             _transposed[i] = !Gemm.UsesDotProducts(l.OutFeatures);
             _weights[i] = new float[l.InFeatures * l.OutFeatures];
+            _biases[i] = l.Bias is null ? null : new float[l.OutFeatures];
             _activations[i] = new float[l.OutFeatures];
         }
         Refresh();
@@ -68,12 +71,13 @@ public sealed class BatchOneForward
     /// <summary>Output size (the number of actions of a Q-network).</summary>
     public int OutputSize => _linears[^1].OutFeatures;
 
-    /// <summary>Copies the network's current weights (transposing the wide ones).</summary>
+    /// <summary>Copies the network's current weights (transposing the wide ones) and biases.</summary>
     public void Refresh()
     {
         for (int i = 0; i < _linears.Length; i++)
         {
             Linear l = _linears[i];
+            if (l.Bias is not null) l.Bias.Data.AsSpan(0, l.OutFeatures).CopyTo(_biases[i]);
             float[] w = l.Weight.Data, dest = _weights[i];
             int outF = l.OutFeatures, inF = l.InFeatures;
             if (!_transposed[i])
@@ -101,9 +105,9 @@ public sealed class BatchOneForward
             Span<float> y = _activations[i];
             // Wᵀ [in, out]: y = x·Wᵀ as an m = 1 product with op(B) = B (the axpy path); W [out, in]: dot products.
             Gemm.Multiply(x, _weights[i], y, 1, l.OutFeatures, l.InFeatures, transposeB: !_transposed[i]);
-            ReadOnlySpan<float> bias = l.Bias is null ? default : l.Bias.Data;
+            float[]? bias = _biases[i];
             if (_relu[i]) Simd.AddRowVectorRelu(y, 1, l.OutFeatures, bias);
-            else if (l.Bias is not null) Simd.AddRowVector(y, 1, l.OutFeatures, bias);
+            else if (bias is not null) Simd.AddRowVector(y, 1, l.OutFeatures, bias);
             x = y;
         }
         x.CopyTo(destination);
