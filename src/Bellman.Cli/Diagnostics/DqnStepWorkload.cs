@@ -32,6 +32,7 @@ public sealed class DqnStepWorkload
     private readonly Sequential _online;
     private readonly Sequential _target;
     private readonly Adam _adam;
+    private readonly BatchOneForward _act;
 
     /// <summary>Builds the networks, the optimizer and a fixed random batch.</summary>
     public DqnStepWorkload(ulong seed = 1)
@@ -42,6 +43,7 @@ public sealed class DqnStepWorkload
         _target.CopyFrom(_online);
         _target.SetRequiresGrad(false);
         _adam = new Adam(_online.Parameters(), learningRate: 1e-4);
+        _act = new BatchOneForward(_online);
         for (int i = 0; i < _states.Length; i++)
         {
             _states[i] = (float)(2 * rng.NextDouble() - 1);
@@ -78,14 +80,23 @@ public sealed class DqnStepWorkload
         return loss.Item();
     }
 
-    /// <summary>argmax_a Q(s, a) for one observation.</summary>
-    public int GreedyAction()
+    /// <summary>
+    /// argmax_a Q(s, a) for one observation, by the graph-free batch-1 forward (<see cref="BatchOneForward"/>) on a
+    /// snapshot of the online network; an agent refreshes the snapshot once per gradient step (<see cref="RefreshActor"/>).
+    /// </summary>
+    public int GreedyAction() => _act.ArgMax(_states.AsSpan(0, ObsDim));
+
+    /// <summary>argmax_a Q(s, a) for one observation through the autodiff graph at batch 1 (the path before BatchOneForward).</summary>
+    public int GreedyActionGraph()
     {
         Graph g = _actGraph;
         g.Reset();
         using (g.NoGrad()) Graph.ArgMax(_online.Forward(g, g.Input(_states.AsSpan(0, ObsDim), new Shape(1, ObsDim))), _greedy);
         return _greedy[0];
     }
+
+    /// <summary>Re-takes the batch-1 forward's snapshot of the online weights (what an agent does after each gradient step).</summary>
+    public void RefreshActor() => _act.Refresh();
 
     /// <summary>
     /// Medians over repeated timings after a warm-up, in microseconds, with the bytes allocated per step, next to the

@@ -74,6 +74,18 @@ public static class Gemm
         }
     }
 
+    /// <summary>
+    /// Whether a product with <paramref name="n"/> output columns and op(B) = Bᵀ takes the dot-product path at every
+    /// row count (fewer than half a vector of columns), rather than the register tiles from 8 rows on. A batch-1
+    /// forward (<see cref="Layers.BatchOneForward"/>) uses this to follow the batched forward's summation order.
+    /// </summary>
+    internal static bool UsesDotProducts(int n)
+    {
+        int lanes = Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256.IsHardwareAccelerated ? Vector256<float>.Count
+            : Vector128.IsHardwareAccelerated ? Vector128<float>.Count : 0;
+        return n < lanes / 2;
+    }
+
     /// <summary>The plain scalar reference that tests and benchmarks compare the fast kernel against.</summary>
     public static void MultiplyReference(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         bool transposeA = false, bool transposeB = false, bool accumulate = false)

@@ -384,11 +384,33 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
 
     /// <summary>
     /// m = 1, op(B) = B: c[j] (+)= Σ_p a[p] · B[p, j] with the same per-element chain as the tiles,
-    /// vectorised across j with four independent accumulators so the FMA latency is hidden.
+    /// vectorised across j with eight (then four, then one) independent accumulators so the FMA latency is hidden.
     /// </summary>
     private static void RowTimesMatrix(float* a, float* b, float* c, int n, int k, bool accumulate)
     {
         int v = TV.Count, j = 0;
+        for (; j + 8 * v <= n; j += 8 * v)
+        {
+            // Eight independent chains: enough to cover the FMA latency at two FMAs per cycle.
+            TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero, s4 = TV.Zero, s5 = TV.Zero, s6 = TV.Zero, s7 = TV.Zero;
+            float* bp = b + j;
+            for (int p = 0; p < k; p++, bp += n)
+            {
+                TV x = TV.Broadcast(a[p]);
+                s0 = TV.MultiplyAdd(x, TV.Load(bp), s0);
+                s1 = TV.MultiplyAdd(x, TV.Load(bp + v), s1);
+                s2 = TV.MultiplyAdd(x, TV.Load(bp + 2 * v), s2);
+                s3 = TV.MultiplyAdd(x, TV.Load(bp + 3 * v), s3);
+                s4 = TV.MultiplyAdd(x, TV.Load(bp + 4 * v), s4);
+                s5 = TV.MultiplyAdd(x, TV.Load(bp + 5 * v), s5);
+                s6 = TV.MultiplyAdd(x, TV.Load(bp + 6 * v), s6);
+                s7 = TV.MultiplyAdd(x, TV.Load(bp + 7 * v), s7);
+            }
+            StoreRow(c + j, s0, s1, 2, accumulate);
+            StoreRow(c + j + 2 * v, s2, s3, 2, accumulate);
+            StoreRow(c + j + 4 * v, s4, s5, 2, accumulate);
+            StoreRow(c + j + 6 * v, s6, s7, 2, accumulate);
+        }
         for (; j + 4 * v <= n; j += 4 * v)
         {
             TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero;

@@ -265,6 +265,25 @@ public sealed class GemmTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void WideRowVectorTimesMatrixEqualsItsRowOfTheBatchBitwiseAtEveryWidth(string kernel)
+    {
+        // Column counts that reach the eight-, four- and one-vector blocks and the scalar tail of the m = 1 path.
+        MultiplyFunction multiply = Kernel(kernel);
+        foreach (int n in new[] { 8, 17, 64, 127, 128, 129, 256, 300 })
+        {
+            const int m = 11, k = 37;
+            float[] a = Values(m * k, 21), b = Values(k * n, 22), batch = new float[m * n], row = new float[n];
+            multiply(a, b, batch, m, n, k, false, false, false);
+            for (int i = 0; i < m; i++)
+            {
+                multiply(a.AsSpan(i * k, k), b, row, 1, n, k, false, false, false);
+                Assert.True(batch.AsSpan(i * n, n).SequenceEqual(row), $"{kernel} n={n} row {i}");
+            }
+        }
+    }
+
     [Fact]
     public void NarrowOutputWithTransposedAEqualsTheWideTileProductBitwise()
     {
