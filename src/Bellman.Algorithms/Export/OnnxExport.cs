@@ -1,4 +1,5 @@
 using Bellman.Algorithms.ActorCritic;
+using Bellman.Algorithms.Continuous;
 using Bellman.Algorithms.Training;
 using Bellman.Algorithms.ValueBased;
 using Bellman.Core.Spaces;
@@ -11,7 +12,9 @@ public static class OnnxExport
     /// <summary>
     /// The ONNX description of <paramref name="algorithm"/>'s policy: the Q-network with an ArgMax action for
     /// DQN and fitted Q-iteration; the policy head for actor-critics (ArgMax of the logits, or the Gaussian
-    /// mean clipped to the action bounds). Unsupported agents are an error naming what is supported.
+    /// mean clipped to the action bounds); the actor of DDPG and TD3, SAC's tanh-squashed mean and NAF's μ(s)
+    /// head, each mapped back to the Box bounds. MLP and CNN networks alike (channels-last images are
+    /// transposed inside the model, as Bellman does). QT-Opt (a CEM search per action) is an error naming what is supported.
     /// </summary>
     public static OnnxPolicySpec SpecOf(Algorithm algorithm, int opset = 13)
     {
@@ -20,8 +23,12 @@ public static class OnnxExport
         var spec = algorithm.Agent switch
         {
             DqnAgent dqn => OnnxPolicySpecs.FromQNetwork(dqn.Q, shape),
-            ActorCriticAgent ac => OnnxPolicySpecs.FromActorCritic(ac.Network, shape, ((OnPolicyOptions)algorithm.Options).Activation, ac.ActionSpace as Box),
-            var other => throw new NotSupportedException($"ONNX export supports DQN, fitted Q-iteration and the actor-critics; {algorithm.Name}'s agent ({other.GetType().Name}) is not supported yet."),
+            ActorCriticAgent ac => OnnxPolicySpecs.FromActorCritic(ac.Network, shape, ac.ActionSpace as Box),
+            Td3Agent td3 => OnnxPolicySpecs.FromDeterministicActor(td3.Actor, shape, (Box)td3.ActionSpace),
+            SacAgent sac => OnnxPolicySpecs.FromSquashedGaussianActor(sac.Actor, shape, (Box)sac.ActionSpace),
+            NafAgent naf => OnnxPolicySpecs.FromNaf(naf.Q, shape, (Box)naf.ActionSpace),
+            QtOptAgent => throw new NotSupportedException($"{algorithm.Name} chooses each action by a cross-entropy search over its critic, which has no ONNX graph; ONNX export supports dqn, fqi, reinforce, actor-critic, a2c, ddpg, td3, sac and naf."),
+            var other => throw new NotSupportedException($"ONNX export supports dqn, fqi, reinforce, actor-critic, a2c, ddpg, td3, sac and naf; {algorithm.Name}'s agent ({other.GetType().Name}) is not supported."),
         };
         return spec with { Opset = opset, Description = $"Bellman {algorithm.Name} on {algorithm.Environment.Name}, step {algorithm.State.Step}" };
     }

@@ -17,6 +17,9 @@ public sealed record OnnxActivation(Activation Kind) : OnnxLayer;
 /// <summary>[N, ...] → [N, prod(...)] (ONNX Flatten with axis = 1).</summary>
 public sealed record OnnxFlatten : OnnxLayer;
 
+/// <summary>[N, H, W, C] → [N, C, H, W]: channels-last images to the convolutions' layout (ONNX Transpose, perm = [0, 3, 1, 2]).</summary>
+public sealed record OnnxChannelsFirst : OnnxLayer;
+
 /// <summary>
 /// A dueling head after the trunk: Q(s, a) = V(s) + A(s, a) − (1/|A|) Σ_a' A(s, a'), with V and A each a
 /// layer stack from the trunk's features (V ends with one output).
@@ -125,6 +128,8 @@ public sealed record OnnxPolicySpec(IReadOnlyList<int> ObservationShape, IReadOn
                 OnnxActivation { Kind: Activation.ReLU or Activation.Tanh or Activation.Sigmoid } => shape,
                 OnnxActivation a => throw new ArgumentException($"{at}: activation {a.Kind} has no ONNX operator here; choose ReLU, Tanh or Sigmoid."),
                 OnnxFlatten => [shape.Aggregate(1, (p, d) => p * d)],
+                OnnxChannelsFirst when shape is [int h, int w, int ch] => [ch, h, w],
+                OnnxChannelsFirst => throw new ArgumentException($"{at}: channels-first needs an [H, W, C] input, got [{string.Join(", ", shape)}]."),
                 null => throw new ArgumentException($"{at} is null."),
                 var other => throw new ArgumentException($"{at}: {other.GetType().Name} is not a layer the exporter knows."),
             };

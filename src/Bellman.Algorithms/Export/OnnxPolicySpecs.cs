@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using Bellman.Algorithms.ActorCritic;
+using Bellman.Algorithms.Continuous;
 using Bellman.Algorithms.Networks;
+using Bellman.Algorithms.ValueBased;
 using Bellman.Core.Spaces;
 using Bellman.Nn;
 using Bellman.Nn.Layers;
@@ -7,36 +10,25 @@ using Bellman.Nn.Layers;
 namespace Bellman.Algorithms.Export;
 
 /// <summary>
-/// Builds <see cref="OnnxPolicySpec"/>s from Bellman's networks. The weights are copied, the networks are
-/// only read.
+/// Builds <see cref="OnnxPolicySpec"/>s from Bellman's networks. The layers come from each network's own
+/// <see cref="Module.Describe"/> (the architecture a checkpoint records) and the weights, looked up by the
+/// parameter names it gives, are copied: the networks are only read.
 /// </summary>
 public static class OnnxPolicySpecs
 {
-    /// <summary>The layers of a <see cref="Sequential"/> of Linear, Conv2d, ReLU/Tanh/Sigmoid and Flatten modules.</summary>
-    public static IReadOnlyList<OnnxLayer> Layers(Sequential network)
+    /// <summary>
+    /// The layers of <paramref name="network"/>: a <see cref="Sequential"/> (nested ones too) of Linear, Conv2d,
+    /// ReLU/Tanh/Sigmoid, Flatten and channels-first modules, or one such module.
+    /// </summary>
+    public static IReadOnlyList<OnnxLayer> Layers(Module network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var layers = new List<OnnxLayer>(network.Layers.Count);
-        for (int i = 0; i < network.Layers.Count; i++)
-        {
-            layers.Add(network.Layers[i] switch
-            {
-                Linear l => new OnnxLinear(l.InFeatures, l.OutFeatures, Copy(l.Weight), l.Bias is null ? null : Copy(l.Bias)),
-                Conv2d c => new OnnxConv2d(c.Weight.Shape[1], c.Weight.Shape[0], c.Weight.Shape[2], c.Stride, c.Padding, Copy(c.Weight), c.Bias is null ? null : Copy(c.Bias)),
-                ReLU => new OnnxActivation(Activation.ReLU),
-                Tanh => new OnnxActivation(Activation.Tanh),
-                Sigmoid => new OnnxActivation(Activation.Sigmoid),
-                Flatten => new OnnxFlatten(),
-                Sequential => throw new ArgumentException($"Module {i} is a nested Sequential; flatten the network first."),
-                var m => throw new ArgumentException($"Module {i} ({m.GetType().Name}) has no ONNX export; supported: Linear, Conv2d, ReLU, Tanh, Sigmoid, Flatten."),
-            });
-        }
-        return layers;
+        return FromDescription(network.Describe(), network);
     }
 
     /// <summary>
-    /// A Q-network as built by <see cref="QNetwork.Create"/> (an MLP or any <see cref="Sequential"/>, e.g. a
-    /// conv net) or a <see cref="DuelingQNetwork"/>: outputs <c>q</c> and the greedy <c>action</c>.
+    /// A Q-network as built by <see cref="QNetwork.Create"/> (an MLP, a CNN for image observations, or any
+    /// <see cref="Sequential"/>) or a <see cref="DuelingQNetwork"/>: outputs <c>q</c> and the greedy <c>action</c>.
     /// </summary>
     public static OnnxPolicySpec FromQNetwork(Module network, IReadOnlyList<int> observationShape)
     {
@@ -45,26 +37,26 @@ public static class OnnxPolicySpecs
         return network switch
         {
             Sequential s => new OnnxPolicySpec(observationShape, Layers(s), output),
-            DuelingQNetwork d => new OnnxPolicySpec(observationShape, MlpLayers(d, "trunk.", Activation.ReLU, activateLast: true), output)
-            {
-                Dueling = new OnnxDuelingHead(MlpLayers(d, "value.", Activation.None, false), MlpLayers(d, "advantage.", Activation.None, false)),
-            },
+            DuelingQNetwork d => Describe(d) is var j
+                ? new OnnxPolicySpec(observationShape, FromDescription(j["trunk"], d), output)
+                {
+                    Dueling = new OnnxDuelingHead(FromDescription(j["value"], d), FromDescription(j["advantage"], d)),
+                }
+                : throw new InvalidOperationException(),
             _ => throw new ArgumentException($"{network.GetType().Name} is not a Q-network the exporter knows (Sequential or DuelingQNetwork).", nameof(network)),
         };
     }
 
     /// <summary>
-    /// The policy half of an <see cref="ActorCriticNetwork"/> (the critic is not exported). A categorical
-    /// policy (no log-std) outputs <c>logits</c> and <c>action</c> = argmax; a Gaussian one outputs
+    /// The policy half of an <see cref="ActorCriticNetwork"/> (the critic is not exported), MLP or CNN. A
+    /// categorical policy (no log-std) outputs <c>logits</c> and <c>action</c> = argmax; a Gaussian one outputs
     /// <c>mean</c> and <c>action</c> = the mean clipped to <paramref name="actionSpace"/>, which it then needs.
-    /// <paramref name="activation"/> is the hidden activation the network was built with (it does not record it).
     /// </summary>
-    public static OnnxPolicySpec FromActorCritic(ActorCriticNetwork network, IReadOnlyList<int> observationShape, Activation activation, Box? actionSpace = null)
+    public static OnnxPolicySpec FromActorCritic(ActorCriticNetwork network, IReadOnlyList<int> observationShape, Box? actionSpace = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        List<OnnxLayer> layers = network.Shared
-            ? [.. MlpLayers(network, "trunk.", activation, activateLast: true), .. MlpLayers(network, "actor.", Activation.None, false)]
-            : [.. MlpLayers(network, "actor.", activation, activateLast: false)];
+        var j = Describe(network);
+        List<OnnxLayer> layers = [.. FromDescription(j["trunk"], network, optional: true), .. FromDescription(j["actor"], network)];
         OnnxPolicyOutput output;
         if (network.LogStd is null) output = new OnnxDiscreteOutput("logits");
         else
@@ -76,33 +68,99 @@ public static class OnnxPolicySpecs
     }
 
     /// <summary>
-    /// The Linear layers whose parameters are named <paramref name="prefix"/> + "{index}.weight"/"bias" (or
-    /// <paramref name="prefix"/> + "weight" for a bare Linear), in order, with <paramref name="activation"/>
-    /// between them and, if <paramref name="activateLast"/>, after the last.
+    /// The deterministic actor μθ(s) ∈ [−1, 1]^d of DDPG and TD3 (a <see cref="Sequential"/> ending with Tanh, over
+    /// the flattened observation): outputs <c>actor</c> = μθ(s) and <c>action</c> = low + ½ (μθ(s) + 1)(high − low).
     /// </summary>
-    private static List<OnnxLayer> MlpLayers(Module network, string prefix, Activation activation, bool activateLast)
+    public static OnnxPolicySpec FromDeterministicActor(Sequential actor, IReadOnlyList<int> observationShape, Box actionSpace)
     {
-        var weights = new List<(int Index, Parameter W, Parameter? B)>();
-        var byName = network.Parameters().Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(p => p.Name[prefix.Length..]);
-        foreach (var (key, w) in byName)
-        {
-            if (!key.EndsWith("weight", StringComparison.Ordinal)) continue;
-            string stem = key[..^"weight".Length];
-            int index = stem.Length == 0 ? 0 : int.Parse(stem.TrimEnd('.'), System.Globalization.CultureInfo.InvariantCulture);
-            if (w.Shape.Length != 2) throw new ArgumentException($"Parameter {prefix}{key} has shape [{string.Join(", ", w.Shape)}]; only Linear layers export by name.");
-            weights.Add((index, w, byName.GetValueOrDefault(stem + "bias")));
-        }
-        if (weights.Count == 0) throw new ArgumentException($"{network.GetType().Name} has no Linear parameters under '{prefix}'.");
-        weights.Sort((a, b) => a.Index.CompareTo(b.Index));
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(actionSpace);
+        var layers = Layers(actor);
+        if (layers is not [.., OnnxActivation { Kind: Activation.Tanh }])
+            throw new ArgumentException("A deterministic actor must end with Tanh (its output is the action in [-1, 1]).", nameof(actor));
+        return new OnnxPolicySpec(observationShape, [.. FlattenFor(observationShape), .. layers], Rescaled(actionSpace, squash: false, "actor"));
+    }
+
+    /// <summary>
+    /// SAC's <see cref="SquashedGaussianActor"/> acting greedily (the log-std head is not exported): outputs
+    /// <c>mean</c> = μ(s), the Gaussian mean before the squash, and <c>action</c> = low + ½ (tanh μ(s) + 1)(high − low).
+    /// </summary>
+    public static OnnxPolicySpec FromSquashedGaussianActor(SquashedGaussianActor actor, IReadOnlyList<int> observationShape, Box actionSpace)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(actionSpace);
+        var j = Describe(actor);
+        List<OnnxLayer> layers = [.. FlattenFor(observationShape), .. FromDescription(j["latent_pi"], actor), .. FromDescription(j["mu"], actor)];
+        return new OnnxPolicySpec(observationShape, layers, Rescaled(actionSpace, squash: true, "mean"));
+    }
+
+    /// <summary>
+    /// NAF's greedy action, the μ head (V and L are not exported): outputs <c>mu</c> = μ(s) = tanh(W_μ h(s) + b_μ)
+    /// ∈ [−1, 1]^d and <c>action</c> = low + ½ (μ(s) + 1)(high − low). MLP or CNN trunk.
+    /// </summary>
+    public static OnnxPolicySpec FromNaf(NafNetwork network, IReadOnlyList<int> observationShape, Box actionSpace)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(actionSpace);
+        var j = Describe(network);
+        List<OnnxLayer> layers = [.. FromDescription(j["trunk"], network), .. FromDescription(j["mu"], network), new OnnxActivation(Activation.Tanh)];
+        return new OnnxPolicySpec(observationShape, layers, Rescaled(actionSpace, squash: false, "mu"));
+    }
+
+    private static OnnxRescaledOutput Rescaled(Box box, bool squash, string rawName) => new(box.Low.ToArray(), box.High.ToArray(), squash, rawName);
+
+    /// <summary>The continuous actors read the observation flattened.</summary>
+    private static OnnxLayer[] FlattenFor(IReadOnlyList<int> observationShape) => observationShape.Count > 1 ? [new OnnxFlatten()] : [];
+
+    private static JsonObject Describe(Module network) => network.Describe();
+
+    /// <summary>
+    /// The layers of one node of a <see cref="Module.Describe"/> tree (sequential, linear, conv2d, relu, tanh,
+    /// sigmoid, flatten, nhwc_to_nchw, identity), with the weights of <paramref name="owner"/>'s parameters named there.
+    /// </summary>
+    private static List<OnnxLayer> FromDescription(JsonNode? node, Module owner, bool optional = false)
+    {
         var layers = new List<OnnxLayer>();
-        for (int i = 0; i < weights.Count; i++)
+        if (node is null)
         {
-            var (_, w, b) = weights[i];
-            layers.Add(new OnnxLinear(w.Shape[1], w.Shape[0], Copy(w), b is null ? null : Copy(b)));
-            if (activation != Activation.None && (i + 1 < weights.Count || activateLast)) layers.Add(new OnnxActivation(activation));
+            if (optional) return layers;
+            throw new ArgumentException($"{owner.GetType().Name}'s description lacks a part the exporter needs.");
         }
+        var byName = owner.Parameters().ToDictionary(p => p.Name);
+        Walk(node, byName, layers, owner.GetType().Name);
         return layers;
     }
 
-    private static float[] Copy(Parameter p) => (float[])p.Data.Clone();
+    private static void Walk(JsonNode node, Dictionary<string, Parameter> byName, List<OnnxLayer> layers, string where)
+    {
+        string type = (string?)node["type"] ?? throw new ArgumentException($"{where}: a module description without a type.");
+        switch (type)
+        {
+            case "sequential":
+                foreach (var child in node["layers"]!.AsArray()) Walk(child!, byName, layers, where);
+                break;
+            case "linear":
+                layers.Add(new OnnxLinear((int)node["in_features"]!, (int)node["out_features"]!, Weights(node["weight"], byName, where)!, Weights(node["bias"], byName, where)));
+                break;
+            case "conv2d":
+                layers.Add(new OnnxConv2d((int)node["in_channels"]!, (int)node["out_channels"]!, (int)node["kernel_size"]!, (int)node["stride"]!, (int)node["padding"]!,
+                    Weights(node["weight"], byName, where)!, Weights(node["bias"], byName, where)));
+                break;
+            case "relu": layers.Add(new OnnxActivation(Activation.ReLU)); break;
+            case "tanh": layers.Add(new OnnxActivation(Activation.Tanh)); break;
+            case "sigmoid": layers.Add(new OnnxActivation(Activation.Sigmoid)); break;
+            case "flatten": layers.Add(new OnnxFlatten()); break;
+            case "nhwc_to_nchw": layers.Add(new OnnxChannelsFirst()); break;
+            case "identity": break;
+            default:
+                throw new ArgumentException($"{where}: module '{type}' has no ONNX export; supported: linear, conv2d, relu, tanh, sigmoid, flatten, nhwc_to_nchw.");
+        }
+    }
+
+    private static float[]? Weights(JsonNode? name, Dictionary<string, Parameter> byName, string where)
+    {
+        if (name is null) return null;
+        string key = (string)name!;
+        return byName.TryGetValue(key, out var p) ? (float[])p.Data.Clone() : throw new ArgumentException($"{where}: parameter '{key}' named in its description does not exist.");
+    }
 }

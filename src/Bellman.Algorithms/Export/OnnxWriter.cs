@@ -175,6 +175,7 @@ internal sealed class OnnxGraph(int opset)
                 OnnxActivation { Kind: Activation.Tanh } => Node("Tanh", [x]),
                 OnnxActivation { Kind: Activation.Sigmoid } => Node("Sigmoid", [x]),
                 OnnxFlatten => Node("Flatten", [x], attributes: [Int("axis", 1)]),
+                OnnxChannelsFirst => Node("Transpose", [x], attributes: [Ints("perm", [0, 3, 1, 2])]),
                 var other => throw new ArgumentException($"{p}: cannot export {other}."),
             };
         }

@@ -13,55 +13,17 @@ namespace Bellman.Algorithms.Tests.Export;
 /// <summary>Runs exported models in ONNX Runtime and compares them with Bellman's own forward pass.</summary>
 public sealed class OnnxExportTests
 {
-    private const float Tolerance = 1e-5f;
+    private static float[] Observations(int count, int seed, float scale = 2f) => OnnxRun.Observations(count, seed, scale);
 
-    private static float[] Observations(int count, int seed, float scale = 2f)
-    {
-        var rng = new Rng(seed);
-        var x = new float[count];
-        for (int i = 0; i < x.Length; i++) x[i] = (float)((rng.NextDouble() * 2 - 1) * scale);
-        return x;
-    }
+    private static float[] BellmanForward(Module net, float[] obs, Shape shape) => OnnxRun.BellmanForward(net, obs, shape);
 
-    private static float[] BellmanForward(Module net, float[] obs, Shape shape)
-    {
-        var g = new Graph();
-        using var _ = g.NoGrad();
-        return net.Forward(g, g.Input(obs, shape)).Data.ToArray();
-    }
+    private static Dictionary<string, Array> RunOnnx(byte[] model, float[] obs, int[] dims) => OnnxRun.Run(model, obs, dims);
 
-    private static Dictionary<string, Array> RunOnnx(byte[] model, float[] obs, int[] dims)
-    {
-        using var session = new InferenceSession(model);
-        var input = new DenseTensor<float>(obs, dims);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor("obs", input)]);
-        var outputs = new Dictionary<string, Array>();
-        foreach (var r in results)
-        {
-            outputs[r.Name] = r.Value switch
-            {
-                Tensor<float> f => f.ToArray(),
-                Tensor<long> l => l.ToArray(),
-                var v => throw new InvalidOperationException($"Unexpected output type {v?.GetType()}."),
-            };
-        }
-        return outputs;
-    }
+    private static void AssertClose(float[] expected, float[] actual) => OnnxRun.AssertClose(expected, actual);
 
-    private static void AssertClose(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(MathF.Abs(expected[i] - actual[i]) <= Tolerance, $"Output {i}: Bellman {expected[i]}, ONNX {actual[i]}.");
-    }
+    private static long[] ArgMaxRows(float[] values, int rows) => OnnxRun.ArgMaxRows(values, rows);
 
-    private static long[] ArgMaxRows(float[] values, int rows)
-    {
-        int n = values.Length / rows;
-        return [.. Enumerable.Range(0, rows).Select(r => (long)values.AsSpan(r * n, n).IndexOf(System.Numerics.Tensors.TensorPrimitives.Max(values.AsSpan(r * n, n))))];
-    }
-
-    private static void AssertDiscreteMatches(Module net, OnnxPolicySpec spec, string rawName, int batch, int[] obsShape, int seed)
+    internal static void AssertDiscreteMatches(Module net, OnnxPolicySpec spec, string rawName, int batch, int[] obsShape, int seed)
     {
         int size = obsShape.Aggregate(1, (p, d) => p * d);
         float[] obs = Observations(batch * size, seed);
@@ -102,7 +64,7 @@ public sealed class OnnxExportTests
     public void Categorical_actor_critic_policy_matches_bellman(bool shared)
     {
         var net = new ActorCriticNetwork([5], 3, NetworkSpec.MlpOf([16, 16]), Activation.Tanh, shared, critic: true, logStdInit: null, orthogonalInit: false, new Rng(3));
-        AssertDiscreteMatches(net, OnnxPolicySpecs.FromActorCritic(net, [5], Activation.Tanh), "logits", batch: 10, [5], seed: 13);
+        AssertDiscreteMatches(net, OnnxPolicySpecs.FromActorCritic(net, [5]), "logits", batch: 10, [5], seed: 13);
     }
 
     [Fact]
@@ -113,7 +75,7 @@ public sealed class OnnxExportTests
         const int batch = 12;
         float[] obs = Observations(batch * 3, 14, scale: 5f);
         float[] mean = BellmanForward(net, obs, new Shape(batch, 3));
-        var outputs = RunOnnx(OnnxPolicyExporter.Encode(OnnxPolicySpecs.FromActorCritic(net, [3], Activation.Tanh, box)), obs, [batch, 3]);
+        var outputs = RunOnnx(OnnxPolicyExporter.Encode(OnnxPolicySpecs.FromActorCritic(net, [3], box)), obs, [batch, 3]);
         AssertClose(mean, (float[])outputs["mean"]);
         float[] expected = [.. mean.Select((m, i) => Math.Clamp(m, box.Low[i % 2], box.High[i % 2]))];
         AssertClose(expected, (float[])outputs["action"]);
