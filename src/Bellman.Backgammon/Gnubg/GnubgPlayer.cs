@@ -88,13 +88,8 @@ public sealed class GnubgPlayer : IBackgammonAgent, IDisposable
     {
         string request = string.Create(CultureInfo.InvariantCulture,
             $"{{\"op\":\"choose\",\"position_id\":\"{PositionId.Encode(position)}\",\"dice\":[{die1},{die2}],\"plies\":{_level.Plies},\"noise\":{_level.Noise},\"prune\":{(_level.Prune ? 1 : 0)},\"filters\":{_filters}}}");
-        _process.StandardInput.WriteLine(request);
-        _process.StandardInput.Flush();
-        string line = _process.StandardOutput.ReadLine() ?? throw new IOException("gnubg exited during a game.");
-        using var doc = JsonDocument.Parse(line);
-        var root = doc.RootElement;
-        if (!root.GetProperty("ok").GetBoolean()) throw new IOException($"gnubg: {root.GetProperty("error").GetString()}");
-        return root.GetProperty("steps").EnumerateArray().Select(s => (s[0].GetInt32(), s[1].GetInt32())).ToList();
+        using var doc = Ask(request, "during a game");
+        return doc.RootElement.GetProperty("steps").EnumerateArray().Select(s => (s[0].GetInt32(), s[1].GetInt32())).ToList();
     }
 
     /// <inheritdoc/>
@@ -128,15 +123,24 @@ public sealed class GnubgPlayer : IBackgammonAgent, IDisposable
             plies,
             turns = turns.Select(t => new { dice = new[] { t.Die1, t.Die2 }, move = t.Move }),
         };
-        _process.StandardInput.WriteLine(JsonSerializer.Serialize(request));
-        _process.StandardInput.Flush();
-        string line = _process.StandardOutput.ReadLine() ?? throw new IOException("gnubg exited while rating a game.");
-        using var doc = JsonDocument.Parse(line);
-        var root = doc.RootElement;
-        if (!root.GetProperty("ok").GetBoolean()) throw new IOException($"gnubg: {root.GetProperty("error").GetString()}");
-        var players = root.GetProperty("players");
+        using var doc = Ask(JsonSerializer.Serialize(request), "while rating a game");
+        var players = doc.RootElement.GetProperty("players");
         GnubgRating Read(JsonElement e) => new(e.GetProperty("total_moves").GetInt32(), e.GetProperty("unforced_moves").GetInt32(), e.GetProperty("error_skill").GetDouble());
         return (Read(players[0]), Read(players[1]));
+    }
+
+    /// <summary>Sends one request line to the driver and reads its answer, which must say <c>"ok": true</c>.</summary>
+    private JsonDocument Ask(string request, string during)
+    {
+        _process.StandardInput.WriteLine(request);
+        _process.StandardInput.Flush();
+        string line = _process.StandardOutput.ReadLine() ?? throw new IOException($"gnubg exited {during}.");
+        var doc = JsonDocument.Parse(line);
+        var root = doc.RootElement;
+        if (root.GetProperty("ok").GetBoolean()) return doc;
+        string? error = root.GetProperty("error").GetString();
+        doc.Dispose();
+        throw new IOException($"gnubg: {error}");
     }
 
     /// <summary>Asks gnubg to quit and removes the driver script.</summary>
