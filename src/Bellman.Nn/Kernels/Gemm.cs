@@ -79,12 +79,10 @@ public static class Gemm
     /// row count (fewer than half a vector of columns), rather than the register tiles from 8 rows on. A batch-1
     /// forward (<see cref="Layers.BatchOneForward"/>) uses this to follow the batched forward's summation order.
     /// </summary>
-    internal static bool UsesDotProducts(int n)
-    {
-        int lanes = Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256.IsHardwareAccelerated ? Vector256<float>.Count
-            : Vector128.IsHardwareAccelerated ? Vector128<float>.Count : 0;
-        return n < lanes / 2;
-    }
+    internal static bool UsesDotProducts(int n) =>
+        Vector512.IsHardwareAccelerated ? GemmKernel<Simd512>.FewColumns(n)
+        : Vector256.IsHardwareAccelerated ? GemmKernel<Simd256>.FewColumns(n)
+        : Vector128.IsHardwareAccelerated && GemmKernel<Simd128>.FewColumns(n);
 
     /// <summary>The plain scalar reference that tests and benchmarks compare the fast kernel against.</summary>
     public static void MultiplyReference(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,

@@ -47,6 +47,12 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
     [ThreadStatic] private static float[]? t_panel;
     [ThreadStatic] private static float[]? t_result;
 
+    /// <summary>
+    /// Fewer than half a vector of output columns: a register tile would mostly compute padding, so such products
+    /// (op(A) not transposed, or one row) take dot products at every row count.
+    /// </summary>
+    internal static bool FewColumns(int n) => n < TV.Count / 2;
+
     /// <summary>C = op(A)·op(B) (or C +=) for m, n, k ≥ 1 on pinned row-major buffers.</summary>
     public static void Run(float* a, float* b, float* c, int m, int n, int k,
         bool transposeA, bool transposeB, bool accumulate, int threads)
@@ -57,7 +63,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             RowTimesMatrix(a, b, c, n, k, accumulate);
             return;
         }
-        if ((m == 1 || !transposeA) && (n < TV.Count / 2 || (transposeB && m < DotRowsBelow)))
+        if ((m == 1 || !transposeA) && (FewColumns(n) || (transposeB && m < DotRowsBelow)))
         {
             // Few columns (the tile would mostly compute padding) or, for op(B) = Bᵀ, too few rows to repay
             // transposing B: C[i, j] is the dot product of contiguous rows A[i, :] and Bᵀ[j, :].
@@ -65,7 +71,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             return;
         }
 
-        if (transposeA && n < TV.Count / 2 && m >= TV.Count)
+        if (transposeA && FewColumns(n) && m >= TV.Count)
         {
             // Few columns but A stored k × m (e.g. dW = dYᵀ·X of an input layer): compute Cᵀ = op(B)ᵀ·op(A)ᵀ,
             // whose panels run along m, then transpose it into C. Same per-element chain, so the same bits.
