@@ -37,13 +37,13 @@ public static class OnnxPolicySpecs
         return network switch
         {
             Sequential s => new OnnxPolicySpec(observationShape, Layers(s), output),
-            DuelingQNetwork d => Describe(d) is var j
-                ? new OnnxPolicySpec(observationShape, FromDescription(j["trunk"], d), output)
-                {
-                    Dueling = new OnnxDuelingHead(FromDescription(j["value"], d), FromDescription(j["advantage"], d)),
-                }
-                : throw new InvalidOperationException(),
+            DuelingQNetwork d => Dueling(d, d.Describe()),
             _ => throw new ArgumentException($"{network.GetType().Name} is not a Q-network the exporter knows (Sequential or DuelingQNetwork).", nameof(network)),
+        };
+
+        OnnxPolicySpec Dueling(DuelingQNetwork d, JsonObject j) => new(observationShape, FromDescription(j["trunk"], d), output)
+        {
+            Dueling = new OnnxDuelingHead(FromDescription(j["value"], d), FromDescription(j["advantage"], d)),
         };
     }
 
@@ -55,7 +55,7 @@ public static class OnnxPolicySpecs
     public static OnnxPolicySpec FromActorCritic(ActorCriticNetwork network, IReadOnlyList<int> observationShape, Box? actionSpace = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var j = Describe(network);
+        var j = network.Describe();
         List<OnnxLayer> layers = [.. FromDescription(j["trunk"], network, optional: true), .. FromDescription(j["actor"], network)];
         OnnxPolicyOutput output;
         if (network.LogStd is null) output = new OnnxDiscreteOutput("logits");
@@ -89,7 +89,7 @@ public static class OnnxPolicySpecs
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(actionSpace);
-        var j = Describe(actor);
+        var j = actor.Describe();
         List<OnnxLayer> layers = [.. FlattenFor(observationShape), .. FromDescription(j["latent_pi"], actor), .. FromDescription(j["mu"], actor)];
         return new OnnxPolicySpec(observationShape, layers, Rescaled(actionSpace, squash: true, "mean"));
     }
@@ -102,7 +102,7 @@ public static class OnnxPolicySpecs
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(actionSpace);
-        var j = Describe(network);
+        var j = network.Describe();
         List<OnnxLayer> layers = [.. FromDescription(j["trunk"], network), .. FromDescription(j["mu"], network), new OnnxActivation(Activation.Tanh)];
         return new OnnxPolicySpec(observationShape, layers, Rescaled(actionSpace, squash: false, "mu"));
     }
@@ -111,8 +111,6 @@ public static class OnnxPolicySpecs
 
     /// <summary>The continuous actors read the observation flattened.</summary>
     private static OnnxLayer[] FlattenFor(IReadOnlyList<int> observationShape) => observationShape.Count > 1 ? [new OnnxFlatten()] : [];
-
-    private static JsonObject Describe(Module network) => network.Describe();
 
     /// <summary>
     /// The layers of one node of a <see cref="Module.Describe"/> tree (sequential, linear, conv2d, relu, tanh,
