@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bellman.Core.Random;
 using Bellman.Core.Spaces;
+using Bellman.Core.State;
 
 namespace Bellman.Core.Environments;
 
@@ -12,7 +13,7 @@ namespace Bellman.Core.Environments;
 /// <see cref="EpisodeEndedException"/>. Subclasses implement <see cref="ResetCore"/> and one of the
 /// <c>StepCore</c> overloads.
 /// </summary>
-public abstract class Environment : IEnvironment
+public abstract class Environment : IEnvironment, IResumable
 {
     private readonly float[] _observation;
     private NumpyGenerator? _random;
@@ -97,6 +98,45 @@ public abstract class Environment : IEnvironment
         _started = true;
         _terminated = false;
     }
+
+    /// <summary>
+    /// Writes the environment's mid-episode state for a checkpoint: its generator, whether an episode is
+    /// running, the observation, and the subclass's own state (<see cref="WriteStateCore"/>).
+    /// </summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Tag(GetType().Name);
+        writer.Write(_random is not null);
+        if (_random is not null) writer.Write(_random);
+        writer.Write(_started);
+        writer.Write(_terminated);
+        writer.WriteSpan(_observation);
+        WriteStateCore(writer);
+    }
+
+    /// <summary>Restores a state written by <see cref="WriteState"/> of the same kind of environment.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag(GetType().Name);
+        var random = reader.ReadBoolean() ? reader.ReadNumpyGenerator() : null;
+        bool started = reader.ReadBoolean(), terminated = reader.ReadBoolean();
+        reader.ReadInto(_observation);
+        ReadStateCore(reader);
+        _random = random;
+        _started = started;
+        _terminated = terminated;
+    }
+
+    /// <summary>
+    /// Writes the subclass's state (positions, velocities, counters, generators of its own). An environment that
+    /// does not override it cannot be checkpointed in mid-episode: a training run on it resumes approximately.
+    /// </summary>
+    protected virtual void WriteStateCore(BinaryWriter writer) =>
+        throw new NotSupportedException($"{Name} does not save its mid-episode state (it overrides no WriteStateCore).");
+
+    /// <summary>Reads what <see cref="WriteStateCore"/> wrote.</summary>
+    protected virtual void ReadStateCore(BinaryReader reader) =>
+        throw new NotSupportedException($"{Name} does not restore a mid-episode state (it overrides no ReadStateCore).");
 
     /// <inheritdoc/>
     public StepResult Step(int action)

@@ -12,7 +12,7 @@ namespace Bellman.Core.Random;
 /// when r = 0 it returns low and draws nothing.
 /// </para>
 /// </summary>
-public sealed class NumpyRandomState
+public sealed class NumpyRandomState : Bellman.Core.State.IResumable
 {
     private const int N = 624;
     private const int M = 397;
@@ -50,6 +50,25 @@ public sealed class NumpyRandomState
 
     /// <summary>How many 32-bit words this generator has produced since it was seeded (for finding where two streams diverge).</summary>
     public long WordsDrawn { get; private set; }
+
+    /// <summary>Writes the 624-word key, the position and the word count (numpy's <c>get_state()</c> without the Gaussian cache, which nothing here uses).</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_pos);
+        writer.Write(WordsDrawn);
+        foreach (uint k in _key) writer.Write(k);
+    }
+
+    /// <summary>Restores a state written by <see cref="WriteState"/>.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        int pos = reader.ReadInt32();
+        if (pos < 0 || pos > N) throw new InvalidDataException($"an MT19937 position of {pos} (0..{N})");
+        long drawn = reader.ReadInt64();
+        for (int i = 0; i < N; i++) _key[i] = reader.ReadUInt32();
+        _pos = pos;
+        WordsDrawn = drawn;
+    }
 
     /// <summary>An independent copy in the same state (as Python's <c>copy.deepcopy</c> of a RandomState).</summary>
     public NumpyRandomState Clone() => new(this);

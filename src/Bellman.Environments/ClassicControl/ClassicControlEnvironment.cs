@@ -1,5 +1,6 @@
 using Bellman.Core.Environments;
 using Bellman.Core.Spaces;
+using Bellman.Core.State;
 
 namespace Bellman.Environments.ClassicControl;
 
@@ -33,6 +34,22 @@ public abstract class ClassicControlEnvironment(Space observationSpace, Space ac
         WriteObservation();
         BeginEpisodeFromState();
         return Observation;
+    }
+
+    /// <inheritdoc/>
+    protected override void WriteStateCore(BinaryWriter writer)
+    {
+        Span<double> state = stackalloc double[StateSize];
+        ReadState(state);
+        writer.WriteSpan(state);
+    }
+
+    /// <inheritdoc/>
+    protected override void ReadStateCore(BinaryReader reader)
+    {
+        Span<double> state = stackalloc double[StateSize];
+        reader.ReadInto(state);
+        SetState(state);
     }
 
     /// <summary>Copies the state (already checked to have <see cref="StateSize"/> elements) into <paramref name="destination"/>.</summary>

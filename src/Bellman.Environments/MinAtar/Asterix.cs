@@ -1,3 +1,5 @@
+using Bellman.Core.State;
+
 namespace Bellman.Environments.MinAtar;
 
 /// <summary>
@@ -46,6 +48,39 @@ public sealed class Asterix : MinAtarGame
         _rampTimer = RampInterval;
         _rampIndex = 0;
         Terminal = false;
+    }
+
+    /// <inheritdoc/>
+    protected override void SaveStateCore(BinaryWriter writer)
+    {
+        foreach (var e in _entities)
+        {
+            writer.Write(e is not null);
+            if (e is null) continue;
+            writer.WriteSpan([e.X, e.Y]);
+            writer.Write(e.Right);
+            writer.Write(e.Gold);
+        }
+        writer.WriteSpan([_playerX, _playerY, _spawnSpeed, _spawnTimer, _moveSpeed, _moveTimer, _rampTimer, _rampIndex]);
+    }
+
+    /// <inheritdoc/>
+    protected override void RestoreStateCore(BinaryReader reader)
+    {
+        Span<int> xy = stackalloc int[2];
+        for (int i = 0; i < _entities.Length; i++)
+        {
+            if (!reader.ReadBoolean())
+            {
+                _entities[i] = null;
+                continue;
+            }
+            reader.ReadInto(xy);
+            _entities[i] = new Entity { X = xy[0], Y = xy[1], Right = reader.ReadBoolean(), Gold = reader.ReadBoolean() };
+        }
+        Span<int> v = stackalloc int[8];
+        reader.ReadInto(v);
+        (_playerX, _playerY, _spawnSpeed, _spawnTimer, _moveSpeed, _moveTimer, _rampTimer, _rampIndex) = (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
     }
 
     /// <inheritdoc/>

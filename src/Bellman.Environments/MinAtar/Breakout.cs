@@ -1,3 +1,5 @@
+using Bellman.Core.State;
+
 namespace Bellman.Environments.MinAtar;
 
 /// <summary>
@@ -43,6 +45,24 @@ public sealed class Breakout : MinAtarGame
         _lastX = _ballX;
         _lastY = _ballY;
         Terminal = false;
+    }
+
+    /// <inheritdoc/>
+    protected override void SaveStateCore(BinaryWriter writer)
+    {
+        writer.WriteSpan(_bricks);
+        writer.WriteSpan([_ballX, _ballY, _ballDir, _pos, _lastX, _lastY]);
+        writer.Write(_strike);
+    }
+
+    /// <inheritdoc/>
+    protected override void RestoreStateCore(BinaryReader reader)
+    {
+        reader.ReadInto(_bricks);
+        Span<int> v = stackalloc int[6];
+        reader.ReadInto(v);
+        (_ballX, _ballY, _ballDir, _pos, _lastX, _lastY) = (v[0], v[1], v[2], v[3], v[4], v[5]);
+        _strike = reader.ReadBoolean();
     }
 
     /// <inheritdoc/>

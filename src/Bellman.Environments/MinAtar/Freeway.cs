@@ -1,3 +1,5 @@
+using Bellman.Core.State;
+
 namespace Bellman.Environments.MinAtar;
 
 /// <summary>
@@ -35,6 +37,26 @@ public sealed class Freeway : MinAtarGame
         _moveTimer = PlayerSpeed;
         _terminateTimer = TimeLimit;
         Terminal = false;
+    }
+
+    /// <inheritdoc/>
+    protected override void SaveStateCore(BinaryWriter writer)
+    {
+        foreach (var car in _cars) writer.WriteSpan(car);
+        writer.WriteSpan(_speeds);
+        writer.WriteSpan(_directions);
+        writer.WriteSpan([_pos, _moveTimer, _terminateTimer]);
+    }
+
+    /// <inheritdoc/>
+    protected override void RestoreStateCore(BinaryReader reader)
+    {
+        foreach (var car in _cars) reader.ReadInto(car);
+        reader.ReadInto(_speeds);
+        reader.ReadInto(_directions);
+        Span<int> v = stackalloc int[3];
+        reader.ReadInto(v);
+        (_pos, _moveTimer, _terminateTimer) = (v[0], v[1], v[2]);
     }
 
     /// <inheritdoc/>

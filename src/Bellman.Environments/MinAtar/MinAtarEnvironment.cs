@@ -2,6 +2,7 @@ using System.Text;
 using Bellman.Core.Environments;
 using Bellman.Core.Random;
 using Bellman.Core.Spaces;
+using Bellman.Core.State;
 using Environment = Bellman.Core.Environments.Environment;
 
 namespace Bellman.Environments.MinAtar;
@@ -75,6 +76,32 @@ public sealed class MinAtarEnvironment : Environment
         }
         Game.Reset();
         Game.WriteState(ObservationBuffer);
+    }
+
+    /// <inheritdoc/>
+    protected override void WriteStateCore(BinaryWriter writer)
+    {
+        writer.Write(_random is not null);
+        _random?.WriteState(writer);
+        writer.Write(LastAction);
+        Game.SaveState(writer);
+    }
+
+    /// <inheritdoc/>
+    protected override void ReadStateCore(BinaryReader reader)
+    {
+        NumpyRandomState? random = null;
+        if (reader.ReadBoolean())
+        {
+            random = new NumpyRandomState(0);
+            random.ReadState(reader);
+        }
+        int last = reader.ReadInt32();
+        if ((uint)last > 5) throw new InvalidDataException($"a MinAtar last action of {last} (0..5)");
+        Game.RestoreState(reader);
+        _random = random;
+        if (random is not null) Game.Random = random;
+        LastAction = last;
     }
 
     /// <inheritdoc/>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Bellman.Core.Random;
+using Bellman.Core.State;
 
 namespace Bellman.Environments.MinAtar;
 
@@ -89,6 +90,44 @@ public abstract class MinAtarGame
         if ((uint)action > (uint)MinAtarAction.Fire)
             throw new ArgumentOutOfRangeException(nameof(action), action, $"{GameName}: MinAtar actions are 0..5 (n l u r d f).");
         return Terminal ? 0 : ActCore((MinAtarAction)action);
+    }
+
+    /// <summary>Writes the game's mid-episode state (not its generator, which the environment owns) for a checkpoint.</summary>
+    public void SaveState(BinaryWriter writer)
+    {
+        writer.Tag(GameName);
+        writer.Write(Terminal);
+        SaveStateCore(writer);
+    }
+
+    /// <summary>Restores a state written by <see cref="SaveState"/> of the same game.</summary>
+    public void RestoreState(BinaryReader reader)
+    {
+        reader.ExpectTag(GameName);
+        Terminal = reader.ReadBoolean();
+        RestoreStateCore(reader);
+    }
+
+    /// <summary>Writes every field the rules change.</summary>
+    protected abstract void SaveStateCore(BinaryWriter writer);
+
+    /// <summary>Reads what <see cref="SaveStateCore"/> wrote.</summary>
+    protected abstract void RestoreStateCore(BinaryReader reader);
+
+    /// <summary>Writes a list of integer tuples (Seaquest's objects).</summary>
+    protected static void WriteList(BinaryWriter writer, List<int[]> items)
+    {
+        writer.Write(items.Count);
+        foreach (var item in items) writer.WriteSpan(item);
+    }
+
+    /// <summary>Reads a list written by <see cref="WriteList"/> into <paramref name="items"/>.</summary>
+    protected static void ReadList(BinaryReader reader, List<int[]> items)
+    {
+        int n = reader.ReadInt32();
+        if (n < 0 || n > 10_000) throw new InvalidDataException($"a list of {n} objects");
+        items.Clear();
+        for (int i = 0; i < n; i++) items.Add(reader.ReadInts(16));
     }
 
     /// <summary>One step of the game's rules on a game that is not terminal.</summary>

@@ -1,3 +1,5 @@
+using Bellman.Core.State;
+
 namespace Bellman.Environments.MinAtar;
 
 /// <summary>
@@ -86,6 +88,26 @@ public sealed class Seaquest : MinAtarGame
         _shotTimer = 0;
         _surface = true;
         Terminal = false;
+    }
+
+    /// <inheritdoc/>
+    protected override void SaveStateCore(BinaryWriter writer)
+    {
+        foreach (var list in (List<int[]>[])[_friendlyBullets, _enemyBullets, _fish, _subs, _divers]) WriteList(writer, list);
+        writer.WriteSpan([_oxygen, _diverCount, _subX, _subY, _spawnSpeed, _spawnTimer, _diverSpawnTimer, _moveSpeed, _rampIndex, _shotTimer]);
+        writer.Write(_facingRight);
+        writer.Write(_surface);
+    }
+
+    /// <inheritdoc/>
+    protected override void RestoreStateCore(BinaryReader reader)
+    {
+        foreach (var list in (List<int[]>[])[_friendlyBullets, _enemyBullets, _fish, _subs, _divers]) ReadList(reader, list);
+        Span<int> v = stackalloc int[10];
+        reader.ReadInto(v);
+        (_oxygen, _diverCount, _subX, _subY, _spawnSpeed, _spawnTimer, _diverSpawnTimer, _moveSpeed, _rampIndex, _shotTimer) = (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
+        _facingRight = reader.ReadBoolean();
+        _surface = reader.ReadBoolean();
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,5 @@
+using Bellman.Core.State;
+
 namespace Bellman.Environments.MinAtar;
 
 /// <summary>
@@ -48,6 +50,26 @@ public sealed class SpaceInvaders : MinAtarGame
         _rampIndex = 0;
         _shotTimer = 0;
         Terminal = false;
+    }
+
+    /// <inheritdoc/>
+    protected override void SaveStateCore(BinaryWriter writer)
+    {
+        writer.WriteSpan(_aliens);
+        writer.WriteSpan(_friendly);
+        writer.WriteSpan(_enemy);
+        writer.WriteSpan([_alienCount, _pos, _alienDir, _moveInterval, _alienMoveTimer, _alienShotTimer, _rampIndex, _shotTimer]);
+    }
+
+    /// <inheritdoc/>
+    protected override void RestoreStateCore(BinaryReader reader)
+    {
+        reader.ReadInto(_aliens);
+        reader.ReadInto(_friendly);
+        reader.ReadInto(_enemy);
+        Span<int> v = stackalloc int[8];
+        reader.ReadInto(v);
+        (_alienCount, _pos, _alienDir, _moveInterval, _alienMoveTimer, _alienShotTimer, _rampIndex, _shotTimer) = (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
     }
 
     /// <inheritdoc/>

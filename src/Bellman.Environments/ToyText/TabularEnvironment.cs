@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Bellman.Core.Environments;
 using Bellman.Core.Spaces;
+using Bellman.Core.State;
 using Bellman.Core.Tabular;
 using Environment = Bellman.Core.Environments.Environment;
 
@@ -95,6 +96,25 @@ public class TabularEnvironment : Environment, ITabularEnvironment, IStatefulEnv
         BeginEpisodeFromState();
         StartEpisode((int)s);
         return Observation;
+    }
+
+    /// <inheritdoc/>
+    protected override void WriteStateCore(BinaryWriter writer)
+    {
+        writer.Write(_state);
+        writer.Write(LastAction ?? -1);
+        writer.Write(LastTransitionProbability);
+    }
+
+    /// <inheritdoc/>
+    protected override void ReadStateCore(BinaryReader reader)
+    {
+        int state = reader.ReadInt32(), last = reader.ReadInt32();
+        if ((uint)state >= (uint)Model.StateCount || last < -1 || last >= Model.ActionCount)
+            throw new InvalidDataException($"state {state} and last action {last} do not fit {Name} ({Model.StateCount} states, {Model.ActionCount} actions)");
+        _state = state;
+        LastAction = last < 0 ? null : last;
+        LastTransitionProbability = reader.ReadDouble();
     }
 
     /// <inheritdoc/>

@@ -143,6 +143,20 @@ public sealed class Taxi : TabularEnvironment
     }
 
     /// <inheritdoc/>
+    protected override void WriteStateCore(BinaryWriter writer)
+    {
+        base.WriteStateCore(writer);
+        writer.Write(_fickleStep);
+    }
+
+    /// <inheritdoc/>
+    protected override void ReadStateCore(BinaryReader reader)
+    {
+        base.ReadStateCore(reader);
+        _fickleStep = reader.ReadBoolean();
+    }
+
+    /// <inheritdoc/>
     protected override void OnEpisodeStart() =>
         _fickleStep = FicklePassenger && Random.NextDouble() < FickleProbability;
 

@@ -1,5 +1,6 @@
 using Bellman.Core.Environments;
 using Bellman.Core.Spaces;
+using Bellman.Core.State;
 
 namespace Bellman.Environments.Vector;
 
@@ -9,7 +10,7 @@ namespace Bellman.Environments.Vector;
 /// (<see cref="Execute"/>), so <see cref="SyncVectorEnvironment"/> and <see cref="ThreadedVectorEnvironment"/>
 /// give identical results by construction.
 /// </summary>
-public abstract class VectorEnvironment : IVectorEnvironment
+public abstract class VectorEnvironment : IVectorEnvironment, IResumable
 {
     private readonly IEnvironment[] _envs;
     private readonly float[] _observations;
@@ -141,6 +142,44 @@ public abstract class VectorEnvironment : IVectorEnvironment
     {
         Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Writes the state of every environment (mid-episode, with its generator and wrappers) and of the
+    /// autoreset bookkeeping (current observations, running returns and lengths) for a checkpoint. Throws
+    /// <see cref="NotSupportedException"/> when an environment cannot save its state.
+    /// </summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Tag("vector");
+        writer.Write(NumEnvs);
+        writer.Write(_ready);
+        writer.WriteSpan(_observations);
+        writer.WriteSpan(_returns);
+        writer.WriteSpan(_lengths);
+        for (int i = 0; i < _envs.Length; i++)
+        {
+            if (_envs[i] is not IResumable env) throw new NotSupportedException($"Environment {i} ({_envs[i].Name}) does not save its mid-episode state.");
+            env.WriteState(writer);
+        }
+    }
+
+    /// <summary>Restores a state written by <see cref="WriteState"/> of an identically built vector.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag("vector");
+        int n = reader.ReadInt32();
+        if (n != NumEnvs) throw new InvalidDataException($"a state of {n} environments for a vector of {NumEnvs}");
+        bool ready = reader.ReadBoolean();
+        reader.ReadInto(_observations);
+        reader.ReadInto(_returns);
+        reader.ReadInto(_lengths);
+        for (int i = 0; i < _envs.Length; i++)
+        {
+            if (_envs[i] is not IResumable env) throw new NotSupportedException($"Environment {i} ({_envs[i].Name}) does not restore a mid-episode state.");
+            env.ReadState(reader);
+        }
+        _ready = ready;
     }
 
     /// <summary>Releases resources (worker threads) held by a subclass.</summary>

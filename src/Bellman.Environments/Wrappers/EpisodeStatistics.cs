@@ -1,4 +1,5 @@
 using Bellman.Core.Environments;
+using Bellman.Core.State;
 
 namespace Bellman.Environments.Wrappers;
 
@@ -47,6 +48,31 @@ public sealed class EpisodeStatistics : Wrapper
 
     /// <inheritdoc/>
     public override StepResult Step(ReadOnlySpan<float> action) => Record(Inner.Step(action));
+
+    /// <inheritdoc/>
+    protected override void WriteOwnState(BinaryWriter writer)
+    {
+        writer.Write(EpisodeReturn);
+        writer.Write(EpisodeLength);
+        writer.Write(LastEpisode is not null);
+        writer.Write(LastEpisode?.Return ?? 0);
+        writer.Write(LastEpisode?.Length ?? 0);
+        writer.Write(EpisodeEnded);
+        writer.Write(EpisodeCount);
+    }
+
+    /// <inheritdoc/>
+    protected override void ReadOwnState(BinaryReader reader)
+    {
+        EpisodeReturn = reader.ReadDouble();
+        EpisodeLength = reader.ReadInt32();
+        bool hasLast = reader.ReadBoolean();
+        double lastReturn = reader.ReadDouble();
+        int lastLength = reader.ReadInt32();
+        LastEpisode = hasLast ? new EpisodeStats(lastReturn, lastLength) : null;
+        EpisodeEnded = reader.ReadBoolean();
+        EpisodeCount = reader.ReadInt32();
+    }
 
     private StepResult Record(StepResult result)
     {

@@ -1,4 +1,5 @@
 using Bellman.Core.Environments;
+using Bellman.Core.State;
 using Bellman.Core.Spaces;
 
 namespace Bellman.Environments.Wrappers;
@@ -73,6 +74,20 @@ public sealed class NormalizeObservation : Wrapper
 
     /// <summary>Restores statistics saved by <see cref="GetState"/>.</summary>
     public void SetState(RunningMeanStdState state) => _rms.SetState(state);
+
+    /// <inheritdoc/>
+    protected override void WriteOwnState(BinaryWriter writer)
+    {
+        StatisticsIO.Write(writer, _rms.GetState());
+        writer.WriteSpan(_observation);
+    }
+
+    /// <inheritdoc/>
+    protected override void ReadOwnState(BinaryReader reader)
+    {
+        _rms.SetState(StatisticsIO.Read(reader, _rms.Size));
+        reader.ReadInto(_observation);
+    }
 
     private void Normalize(ReadOnlySpan<float> raw)
     {

@@ -1,4 +1,5 @@
 using Bellman.Core.Environments;
+using Bellman.Core.State;
 
 namespace Bellman.Environments.Wrappers;
 
@@ -67,6 +68,20 @@ public sealed class NormalizeReward : Wrapper
     }
 
     /// <summary>Scales one step's reward; the formula of the class summary.</summary>
+    /// <inheritdoc/>
+    protected override void WriteOwnState(BinaryWriter writer)
+    {
+        StatisticsIO.Write(writer, _rms.GetState());
+        writer.Write(DiscountedReturn);
+    }
+
+    /// <inheritdoc/>
+    protected override void ReadOwnState(BinaryReader reader)
+    {
+        _rms.SetState(StatisticsIO.Read(reader, 1));
+        DiscountedReturn = reader.ReadDouble();
+    }
+
     private StepResult Scale(StepResult result)
     {
         DiscountedReturn = DiscountedReturn * Gamma * (result.Terminated ? 0.0 : 1.0) + result.Reward;

@@ -163,3 +163,22 @@ public sealed class RunningMeanStd<T> where T : unmanaged, IFloatingPointIeee754
         if (length != Size) throw new ArgumentException($"Expected {Size} elements, got {length}.", name);
     }
 }
+
+/// <summary>Writes and reads <see cref="RunningMeanStdState"/> for checkpoints.</summary>
+internal static class StatisticsIO
+{
+    public static void Write(BinaryWriter writer, RunningMeanStdState state)
+    {
+        Bellman.Core.State.StateIO.WriteSpan(writer, state.Mean);
+        Bellman.Core.State.StateIO.WriteSpan(writer, state.Var);
+        writer.Write(state.Count);
+    }
+
+    public static RunningMeanStdState Read(BinaryReader reader, int size)
+    {
+        double[] mean = new double[size], variance = new double[size];
+        Bellman.Core.State.StateIO.ReadInto(reader, mean);
+        Bellman.Core.State.StateIO.ReadInto(reader, variance);
+        return new RunningMeanStdState(mean, variance, reader.ReadDouble());
+    }
+}

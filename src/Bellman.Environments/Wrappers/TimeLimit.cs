@@ -1,4 +1,5 @@
 using Bellman.Core.Environments;
+using Bellman.Core.State;
 
 namespace Bellman.Environments.Wrappers;
 
@@ -48,6 +49,24 @@ public sealed class TimeLimit : Wrapper
     {
         EnsureNotEnded();
         return Count(Inner.Step(action));
+    }
+
+    /// <inheritdoc/>
+    protected override void WriteOwnState(BinaryWriter writer)
+    {
+        writer.Write(ElapsedSteps);
+        writer.Write(_ended);
+        writer.Write(_terminated);
+    }
+
+    /// <inheritdoc/>
+    protected override void ReadOwnState(BinaryReader reader)
+    {
+        int elapsed = reader.ReadInt32();
+        if (elapsed < 0 || elapsed > MaxEpisodeSteps) throw new InvalidDataException($"{elapsed} elapsed steps under a time limit of {MaxEpisodeSteps}");
+        ElapsedSteps = elapsed;
+        _ended = reader.ReadBoolean();
+        _terminated = reader.ReadBoolean();
     }
 
     private void EnsureNotEnded()

@@ -1,4 +1,5 @@
 using Bellman.Core.Environments;
+using Bellman.Core.State;
 using Bellman.Core.Spaces;
 
 namespace Bellman.Environments.Wrappers;
@@ -8,7 +9,7 @@ namespace Bellman.Environments.Wrappers;
 /// <see cref="Inner"/> unless a subclass overrides it. <see cref="Spec"/> is shared with the inner
 /// environment, so setting it on the outermost wrapper names every layer.
 /// </summary>
-public abstract class Wrapper : IStatefulEnvironment
+public abstract class Wrapper : IStatefulEnvironment, IResumable
 {
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     protected Wrapper(IEnvironment inner)
@@ -63,6 +64,33 @@ public abstract class Wrapper : IStatefulEnvironment
         if (Inner is not IStatefulEnvironment stateful) throw new NotSupportedException($"{Name} has no readable internal state.");
         stateful.GetState(destination);
     }
+
+    /// <summary>
+    /// Writes the state of the whole stack for a checkpoint: the inner environment's, then this wrapper's own
+    /// (<see cref="WriteOwnState"/>). Throws <see cref="NotSupportedException"/> when the innermost environment cannot save its state.
+    /// </summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        if (Inner is not IResumable inner) throw new NotSupportedException($"{Name} ({Inner.GetType().Name}) does not save its mid-episode state.");
+        inner.WriteState(writer);
+        writer.Tag(GetType().Name);
+        WriteOwnState(writer);
+    }
+
+    /// <summary>Restores a state written by <see cref="WriteState"/> of an identical stack.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        if (Inner is not IResumable inner) throw new NotSupportedException($"{Name} ({Inner.GetType().Name}) does not restore a mid-episode state.");
+        inner.ReadState(reader);
+        reader.ExpectTag(GetType().Name);
+        ReadOwnState(reader);
+    }
+
+    /// <summary>Writes this wrapper's own counters or statistics (nothing for a stateless wrapper).</summary>
+    protected virtual void WriteOwnState(BinaryWriter writer) { }
+
+    /// <summary>Reads what <see cref="WriteOwnState"/> wrote.</summary>
+    protected virtual void ReadOwnState(BinaryReader reader) { }
 
     /// <summary>Called with the first observation of every episode (after <see cref="Reset"/> or <see cref="ResetToState"/>); returns what this wrapper observes.</summary>
     protected virtual ReadOnlySpan<float> OnReset(ReadOnlySpan<float> observation) => observation;
