@@ -25,6 +25,12 @@ public abstract class ActionNoise
     /// <summary>Resets the state of environment <paramref name="env"/> (at the end of its episode).</summary>
     public virtual void Reset(int env) { }
 
+    /// <summary>Writes the process's state (nothing for a memoryless noise) for a checkpoint.</summary>
+    public virtual void WriteState(BinaryWriter writer) { }
+
+    /// <summary>Reads what <see cref="WriteState"/> wrote.</summary>
+    public virtual void ReadState(BinaryReader reader) { }
+
     /// <summary>The noise of <paramref name="kind"/> with scale <paramref name="sigma"/> for <paramref name="envs"/> environments of <paramref name="size"/> dimensions.</summary>
     public static ActionNoise? Create(ActionNoiseKind kind, int envs, int size, double sigma, double theta, double dt) => kind switch
     {
@@ -98,4 +104,10 @@ public sealed class OrnsteinUhlenbeckNoise : ActionNoise
 
     /// <inheritdoc/>
     public override void Reset(int env) => _state.AsSpan(env * _size, _size).Clear();
+
+    /// <inheritdoc/>
+    public override void WriteState(BinaryWriter writer) => Bellman.Core.State.StateIO.WriteSpan(writer, _state);
+
+    /// <inheritdoc/>
+    public override void ReadState(BinaryReader reader) => Bellman.Core.State.StateIO.ReadInto(reader, _state);
 }

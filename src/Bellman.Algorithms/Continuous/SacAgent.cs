@@ -153,6 +153,12 @@ public sealed class SacAgent : IOffPolicyAgent
     /// <inheritdoc/>
     public void OnEnvironmentSteps(long steps, long previousSteps) { }
 
+    /// <summary>Writes the update counter (which paces the target updates).</summary>
+    public void WriteState(BinaryWriter writer) => writer.Write(_updates);
+
+    /// <inheritdoc/>
+    public void ReadState(BinaryReader reader) => _updates = reader.ReadInt64();
+
     /// <inheritdoc/>
     public void Train(ReplayBatch batch, Span<float> tdErrors, in UpdateContext context)
     {

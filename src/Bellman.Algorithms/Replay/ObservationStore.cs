@@ -1,4 +1,5 @@
 using Bellman.Core.Spaces;
+using Bellman.Core.State;
 
 namespace Bellman.Algorithms.Replay;
 
@@ -99,6 +100,27 @@ public sealed class ObservationStore
                 for (int i = 0; i < _size; i++) destination[i] = (bits[i >> 3] >> (i & 7)) & 1;
                 break;
         }
+    }
+
+    /// <summary>Writes the stored observations (in their compact form) for a checkpoint.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write((int)Type);
+        writer.Write(Count);
+        if (Type == ElementType.Float32) writer.WriteSpan(_floats);
+        else writer.WriteSpan(_bytes);
+    }
+
+    /// <summary>Reads observations written by <see cref="WriteState"/> of a store of the same type and observation size, taking its count.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        var type = (ElementType)reader.ReadInt32();
+        if (type != Type) throw new InvalidDataException($"observations stored as {type}, not {Type}");
+        int count = reader.ReadInt32();
+        if (count < 0 || count > 1 << 30) throw new InvalidDataException($"a store of {count} observations");
+        Resize(count);
+        if (Type == ElementType.Float32) reader.ReadInto(_floats);
+        else reader.ReadInto(_bytes);
     }
 
     /// <summary>Copies observation <paramref name="from"/> of <paramref name="source"/> (of the same type and size) to <paramref name="index"/>.</summary>

@@ -60,6 +60,20 @@ public sealed class PrioritizedReplayBuffer : ReplayBuffer
         }
     }
 
+    /// <inheritdoc/>
+    protected override void WriteExtraState(BinaryWriter writer)
+    {
+        writer.Write(_maxPriority);
+        _tree.WriteState(writer);
+    }
+
+    /// <inheritdoc/>
+    protected override void ReadExtraState(BinaryReader reader)
+    {
+        _maxPriority = reader.ReadDouble();
+        _tree.ReadState(reader);
+    }
+
     /// <summary>Sets p_i = |δ_i| + ε for the sampled slots after a gradient step.</summary>
     public void UpdatePriorities(ReadOnlySpan<int> slots, ReadOnlySpan<float> tdErrors)
     {

@@ -1,5 +1,6 @@
 using Bellman.Core.Random;
 using Bellman.Core.Spaces;
+using Bellman.Core.State;
 
 namespace Bellman.Algorithms.Replay;
 
@@ -12,7 +13,7 @@ namespace Bellman.Algorithms.Replay;
 /// Sampling is uniform over the stored transitions, from the caller's generator, with optional n-step
 /// returns that stop at episode ends.
 /// </summary>
-public class ReplayBuffer
+public class ReplayBuffer : IResumable
 {
     private readonly int _perEnv;
     private readonly ObservationStore _frames;  // [numEnvs, perEnv + 1] observations
@@ -215,6 +216,59 @@ public class ReplayBuffer
         OnStored(slot);
         return slot;
     }
+
+    /// <summary>
+    /// Writes the whole memory for a checkpoint: every stored transition and observation, the ring positions,
+    /// the final-observation side ring and (for a prioritized buffer) the priorities, so that a restored buffer
+    /// samples exactly as this one would.
+    /// </summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Tag(GetType().Name);
+        writer.WriteSpan([Capacity, NumEnvs, ObservationSize, ActionSize]);
+        writer.WriteSpan(_count);
+        _frames.WriteState(writer);
+        writer.WriteSpan(_continuousActions);
+        writer.WriteSpan(_discreteActions);
+        writer.WriteSpan(_rewards);
+        writer.WriteSpan(_terminated);
+        writer.WriteSpan(_truncated);
+        writer.WriteSpan(_finalSlot);
+        _finalFrames.WriteState(writer);
+        writer.WriteSpan(_finalOwner);
+        writer.Write(_finalHead);
+        WriteExtraState(writer);
+    }
+
+    /// <summary>Restores a memory written by <see cref="WriteState"/> into a buffer of the same capacity, sizes and kind.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag(GetType().Name);
+        Span<int> shape = stackalloc int[4];
+        reader.ReadInto(shape);
+        if (shape[0] != Capacity || shape[1] != NumEnvs || shape[2] != ObservationSize || shape[3] != ActionSize)
+            throw new InvalidDataException($"a replay memory of capacity {shape[0]} over {shape[1]} streams with observations of {shape[2]} and actions of {shape[3]}, "
+                + $"but this buffer has {Capacity}, {NumEnvs}, {ObservationSize} and {ActionSize}");
+        reader.ReadInto(_count);
+        _frames.ReadState(reader);
+        reader.ReadInto(_continuousActions);
+        reader.ReadInto(_discreteActions);
+        reader.ReadInto(_rewards);
+        reader.ReadInto(_terminated);
+        reader.ReadInto(_truncated);
+        reader.ReadInto(_finalSlot);
+        _finalFrames.ReadState(reader);
+        _finalOwner = new long[_finalFrames.Count];
+        reader.ReadInto(_finalOwner);
+        _finalHead = reader.ReadInt32();
+        ReadExtraState(reader);
+    }
+
+    /// <summary>Writes a subclass's own state (priorities) after the transitions.</summary>
+    protected virtual void WriteExtraState(BinaryWriter writer) { }
+
+    /// <summary>Reads what <see cref="WriteExtraState"/> wrote.</summary>
+    protected virtual void ReadExtraState(BinaryReader reader) { }
 
     /// <summary>Called after a transition is written to <paramref name="slot"/> (prioritized replay sets its priority here).</summary>
     protected virtual void OnStored(int slot) { }

@@ -49,6 +49,20 @@ public sealed class SumTree
         }
     }
 
+    /// <summary>Writes the priorities (every node, so that sums round exactly as before) for a checkpoint.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        Bellman.Core.State.StateIO.WriteSpan(writer, _sum);
+        Bellman.Core.State.StateIO.WriteSpan(writer, _min);
+    }
+
+    /// <summary>Reads priorities written by <see cref="WriteState"/> of a tree of the same capacity.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        Bellman.Core.State.StateIO.ReadInto(reader, _sum);
+        Bellman.Core.State.StateIO.ReadInto(reader, _min);
+    }
+
     /// <summary>The leaf i such that the prefix sum before i is ≤ <paramref name="mass"/> &lt; the prefix sum through i.</summary>
     public int Find(double mass)
     {

@@ -15,7 +15,9 @@ namespace Bellman.Algorithms.Training;
 /// in order with their sizes, activations and tensor names: enough to rebuild the forward pass in another
 /// language), the optimizers' scalar state, the file's SHA-256 and the caller's metadata (run counters,
 /// environment, options, observation and action spaces). Both files are written to a
-/// temporary name and renamed. Loading checks every name and shape before changing anything.
+/// temporary name and renamed. Loading checks every name and shape before changing anything. A third file,
+/// NAME.state, may hold the training state for an exact resume (<see cref="ReadTrainingState"/>); the sidecar
+/// names it and records its SHA-256 too, and it is written before the sidecar.
 /// </summary>
 public static class AgentCheckpoint
 {
@@ -32,8 +34,16 @@ public static class AgentCheckpoint
         return (prefix + ".safetensors", prefix + ".json");
     }
 
-    /// <summary>Writes the checkpoint; <paramref name="metadata"/> is any JSON-serialisable object.</summary>
-    public static void Save(string prefix, IReadOnlyList<(string Name, Module Module)> networks, IReadOnlyList<(string Name, Optimizer Optimizer)> optimizers, object metadata)
+    /// <summary>The training-state file of the checkpoint at <paramref name="prefix"/> (…/latest → latest.state).</summary>
+    public static string StatePathFor(string prefix) => Path.ChangeExtension(PathsFor(prefix).Sidecar, ".state");
+
+    /// <summary>
+    /// Writes the checkpoint; <paramref name="metadata"/> is any JSON-serialisable object. With
+    /// <paramref name="trainingState"/> the checkpoint gets a NAME.state file holding it; without, a NAME.state
+    /// left by an earlier save is removed, and <paramref name="stateNote"/> (if any) says why there is none.
+    /// </summary>
+    public static void Save(string prefix, IReadOnlyList<(string Name, Module Module)> networks, IReadOnlyList<(string Name, Optimizer Optimizer)> optimizers, object metadata,
+        byte[]? trainingState = null, string? stateNote = null)
     {
         var (tensorsPath, sidecarPath) = PathsFor(prefix);
         var tensors = new List<NamedTensor>();
@@ -69,10 +79,51 @@ public static class AgentCheckpoint
             ["optimizers"] = scalars,
             ["metadata"] = JsonSerializer.SerializeToNode(metadata, metadata.GetType(), Json),
         };
+        string statePath = StatePathFor(prefix);
+        if (trainingState is not null)
+        {
+            sidecar["state"] = Path.GetFileName(statePath);
+            sidecar["state_sha256"] = Convert.ToHexStringLower(SHA256.HashData(trainingState));
+        }
+        if (stateNote is not null) sidecar["state_note"] = stateNote;
         string? dir = Path.GetDirectoryName(Path.GetFullPath(tensorsPath));
         if (dir is not null) Directory.CreateDirectory(dir);
         AtomicFile.WriteAllBytes(tensorsPath, bytes);
+        if (trainingState is not null) AtomicFile.WriteAllBytes(statePath, trainingState);
         AtomicFile.WriteAllBytes(sidecarPath, JsonSerializer.SerializeToUtf8Bytes(sidecar, Json));
+        if (trainingState is null && File.Exists(statePath)) File.Delete(statePath);
+    }
+
+    /// <summary>
+    /// The training state of the checkpoint at <paramref name="prefix"/>, checked against the SHA-256 its sidecar
+    /// records, or null when the checkpoint has none (then <paramref name="note"/> says why: an older checkpoint,
+    /// a state the environment could not save, or a missing file). A state file that is not the one beside the
+    /// sidecar, is a symbolic link, or does not match its hash is an <see cref="InvalidDataException"/> naming it.
+    /// </summary>
+    public static byte[]? ReadTrainingState(string prefix, out string? note)
+    {
+        string sidecarPath = PathsFor(prefix).Sidecar, statePath = StatePathFor(prefix);
+        var sidecar = ReadSidecar(sidecarPath);
+        note = (string?)sidecar["state_note"];
+        if (sidecar["state"] is not JsonNode named)
+        {
+            note ??= "the checkpoint has no training state (it was made by an older version of Bellman)";
+            return null;
+        }
+        string? name = (string?)named;
+        if (name != Path.GetFileName(statePath))
+            throw new InvalidDataException($"'{sidecarPath}' names its training state '{name}', but a checkpoint may only use the file beside it, '{Path.GetFileName(statePath)}'.");
+        if (!File.Exists(statePath))
+        {
+            note = $"its training state '{statePath}' is missing";
+            return null;
+        }
+        if (new FileInfo(statePath).LinkTarget is string target)
+            throw new InvalidDataException($"'{statePath}' is a symbolic link (to '{target}'); a checkpoint's files must be plain files in its folder.");
+        byte[] bytes = File.ReadAllBytes(statePath);
+        if ((string?)sidecar["state_sha256"] != Convert.ToHexStringLower(SHA256.HashData(bytes)))
+            throw new InvalidDataException($"'{statePath}' is truncated or corrupt (its SHA-256 differs from the one '{sidecarPath}' records); delete it to resume approximately from the weights alone.");
+        return bytes;
     }
 
     /// <summary>Reads only the sidecar's metadata (to rebuild the agent before loading its weights).</summary>

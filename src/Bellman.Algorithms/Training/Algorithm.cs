@@ -11,7 +11,7 @@ namespace Bellman.Algorithms.Training;
 /// <summary>
 /// A trainable algorithm as a library user holds it, the counterpart of a Stable-Baselines3 model:
 /// built from an environment (an id, a factory or an instance) and options; <see cref="Learn(long, IMetricsSink?, CancellationToken)"/>,
-/// called again to continue; <see cref="Save"/>; <see cref="Load"/>; <see cref="Predict(ReadOnlySpan{float})"/>.
+/// called again to continue; <see cref="Save(string)"/>; <see cref="Load"/>; <see cref="Predict(ReadOnlySpan{float})"/>.
 /// Everything random derives from the seed. The CLI drives runs through the same object.
 /// </summary>
 public abstract class Algorithm : IDisposable
@@ -109,8 +109,74 @@ public abstract class Algorithm : IDisposable
             SpaceDescription.Of(Agent.ObservationSpace), SpaceDescription.Of(Agent.ActionSpace));
     }
 
-    /// <summary>Writes a checkpoint at <paramref name="path"/> (path.safetensors and path.json): weights, optimizer state, counters, options, architecture.</summary>
-    public void Save(string path) => AgentCheckpoint.Save(path, Agent.Networks, Agent.Optimizers, Metadata());
+    /// <summary>
+    /// Whether checkpoints hold the replay memory (true by default). Without it (for a memory too large to write
+    /// at every checkpoint) a resumed run refills its buffer and is only approximately the uninterrupted one.
+    /// </summary>
+    public bool CheckpointReplay { get; set; } = true;
+
+    /// <summary>
+    /// After <see cref="Restore"/>: null when the run continues exactly as the uninterrupted one would, else why it
+    /// continues only approximately (no training state in the checkpoint, no replay memory, an environment that
+    /// cannot save its state).
+    /// </summary>
+    public string? ApproximateResume { get; private set; }
+
+    /// <summary>
+    /// Writes a checkpoint at <paramref name="path"/>: path.safetensors (weights, optimizer state), path.json
+    /// (counters, options, architecture) and path.state (the training state: generators, environments in
+    /// mid-episode, replay memory, noise, counters, bookkeeping), so that <see cref="Load"/> and
+    /// <see cref="Learn(long, IMetricsSink?, CancellationToken)"/> continue the run exactly.
+    /// </summary>
+    public void Save(string path) => Save(path, trainingState: true);
+
+    /// <summary>Writes a checkpoint at <paramref name="path"/>, with the training state or (for a checkpoint only to evaluate or export) without it.</summary>
+    public void Save(string path, bool trainingState)
+    {
+        byte[]? state = null;
+        string? note = null;
+        if (trainingState)
+        {
+            try
+            {
+                using var memory = new MemoryStream();
+                using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true))
+                {
+                    writer.Write(StateMagic);
+                    writer.Write(StateVersion);
+                    writer.Write(Name);
+                    writer.Write(State.Step);
+                    writer.Write(CheckpointReplay);
+                    WriteTrainingState(writer, CheckpointReplay);
+                }
+                state = memory.ToArray();
+                if (!CheckpointReplay) note = "the checkpoint holds no replay memory (replay_in_checkpoint off)";
+            }
+            catch (NotSupportedException e)
+            {
+                note = $"the training state could not be saved: {e.Message}";
+            }
+        }
+        AgentCheckpoint.Save(path, Agent.Networks, Agent.Optimizers, Metadata(), state, note);
+    }
+
+    /// <summary>The first string of a training-state file.</summary>
+    public const string StateMagic = "bellman-training-state";
+
+    /// <summary>The version of the training-state layout (a file of another version resumes approximately).</summary>
+    public const int StateVersion = 1;
+
+    /// <summary>
+    /// Writes the state training carries from step to step beyond weights, optimizers and counters (generators,
+    /// environments, replay memory, noise, bookkeeping). The default throws <see cref="NotSupportedException"/>:
+    /// such an algorithm resumes approximately.
+    /// </summary>
+    protected virtual void WriteTrainingState(BinaryWriter writer, bool includeReplay) =>
+        throw new NotSupportedException($"{Name} does not save its training state.");
+
+    /// <summary>Reads what <see cref="WriteTrainingState"/> wrote; returns false when it held no replay memory.</summary>
+    protected virtual bool ReadTrainingState(BinaryReader reader) =>
+        throw new NotSupportedException($"{Name} does not restore a training state.");
 
     /// <summary>
     /// Rebuilds the algorithm saved at <paramref name="path"/> from the checkpoint alone — its algorithm,
@@ -140,8 +206,32 @@ public abstract class Algorithm : IDisposable
         var meta = ReadMetadata(path);
         if (meta.Algo != Name)
             throw new InvalidDataException($"{AgentCheckpoint.PathsFor(path).Sidecar} holds a {meta.Algo} agent, not {Name}.");
+        byte[]? state = AgentCheckpoint.ReadTrainingState(path, out string? note);
         AgentCheckpoint.Load(path, Agent.Networks, Agent.Optimizers);
         State = meta.ToState();
+        ApproximateResume = state is null ? note ?? "the checkpoint has no training state" : RestoreTrainingState(AgentCheckpoint.StatePathFor(path), state, meta.Step);
+    }
+
+    private string? RestoreTrainingState(string file, byte[] bytes, long step)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), System.Text.Encoding.UTF8);
+            if (reader.ReadString() != StateMagic) throw new InvalidDataException("it is not a Bellman training state");
+            int version = reader.ReadInt32();
+            if (version != StateVersion) return $"its training state has version {version}, which this version of Bellman (state version {StateVersion}) does not read";
+            string algo = reader.ReadString();
+            long at = reader.ReadInt64();
+            if (algo != Name || at != step) throw new InvalidDataException($"it holds the state of {algo} at step {at}, but the checkpoint is {Name} at step {step}");
+            CheckpointReplay = reader.ReadBoolean();
+            bool replay = ReadTrainingState(reader);
+            if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException($"{reader.BaseStream.Length - reader.BaseStream.Position} bytes are left over");
+            return replay ? null : "the checkpoint holds no replay memory (replay_in_checkpoint off): the buffer refills before training goes on";
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException or IOException)
+        {
+            throw new InvalidDataException($"'{file}' is truncated or corrupt ({e.Message.TrimEnd('.')}); delete it to resume approximately from the weights alone.", e);
+        }
     }
 
     /// <summary>The metadata of the checkpoint at <paramref name="path"/>.</summary>
@@ -247,6 +337,12 @@ public abstract class OffPolicyAlgorithm<TOptions> : Algorithm where TOptions : 
     public override EvaluationRecord Evaluate(CancellationToken cancellation = default) => Loop.Evaluate(State.Step, cancellation);
 
     /// <inheritdoc/>
+    protected override void WriteTrainingState(BinaryWriter writer, bool includeReplay) => Loop.WriteState(writer, includeReplay);
+
+    /// <inheritdoc/>
+    protected override bool ReadTrainingState(BinaryReader reader) => Loop.ReadState(reader);
+
+    /// <inheritdoc/>
     public override void Dispose()
     {
         _envs.Dispose();
@@ -302,6 +398,16 @@ public abstract class OnPolicyAlgorithm<TOptions> : Algorithm where TOptions : O
 
     /// <inheritdoc/>
     public override EvaluationRecord Evaluate(CancellationToken cancellation = default) => Loop.Evaluate(State.Step, cancellation);
+
+    /// <inheritdoc/>
+    protected override void WriteTrainingState(BinaryWriter writer, bool includeReplay) => Loop.WriteState(writer);
+
+    /// <inheritdoc/>
+    protected override bool ReadTrainingState(BinaryReader reader)
+    {
+        Loop.ReadState(reader);
+        return true;
+    }
 
     /// <inheritdoc/>
     public override void Dispose()

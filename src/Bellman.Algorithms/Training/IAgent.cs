@@ -74,4 +74,13 @@ public interface IOffPolicyAgent : IAgent
 
     /// <summary>Called when the episode of environment <paramref name="env"/> ended (exploration noise resets).</summary>
     void OnEpisodeEnd(int env) { }
+
+    /// <summary>
+    /// Writes the agent's state that is neither a network nor an optimizer (update counters, noise processes)
+    /// for an exact resume; nothing for an agent without such state.
+    /// </summary>
+    void WriteState(BinaryWriter writer) { }
+
+    /// <summary>Reads what <see cref="WriteState"/> wrote.</summary>
+    void ReadState(BinaryReader reader) { }
 }

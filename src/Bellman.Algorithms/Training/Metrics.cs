@@ -83,6 +83,22 @@ public sealed class UpdateMetrics
         return values;
     }
 
+    /// <summary>Writes the accumulators (sums and counts since the last snapshot, last values) for a checkpoint.</summary>
+    internal void WriteState(BinaryWriter writer)
+    {
+        Bellman.Core.State.StateIO.WriteSpan(writer, _sum);
+        Bellman.Core.State.StateIO.WriteSpan(writer, _count);
+        Bellman.Core.State.StateIO.WriteSpan(writer, _last);
+    }
+
+    /// <summary>Reads what <see cref="WriteState"/> wrote.</summary>
+    internal void ReadState(BinaryReader reader)
+    {
+        Bellman.Core.State.StateIO.ReadInto(reader, _sum);
+        Bellman.Core.State.StateIO.ReadInto(reader, _count);
+        Bellman.Core.State.StateIO.ReadInto(reader, _last);
+    }
+
     /// <summary>Forgets a recorded non-finite value.</summary>
     internal void ClearNonFinite() => NonFinite = null;
 

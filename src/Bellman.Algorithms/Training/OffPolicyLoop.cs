@@ -2,6 +2,7 @@ using Bellman.Algorithms.Replay;
 using Bellman.Core.Environments;
 using Bellman.Core.Random;
 using Bellman.Core.Spaces;
+using Bellman.Core.State;
 using Bellman.Environments.Vector;
 
 namespace Bellman.Algorithms.Training;
@@ -11,7 +12,9 @@ namespace Bellman.Algorithms.Training;
 /// step the vector environment, store each transition with its true final observation at an episode
 /// end, train every <c>train_freq</c> steps on replay batches, update target networks, evaluate and
 /// report. An algorithm brings only its update rule (<see cref="IOffPolicyAgent"/>). The loop can be run
-/// again to continue: environments, replay memory, generators and counters carry over.
+/// again to continue: environments, replay memory, generators and counters carry over, and
+/// <see cref="WriteState"/>/<see cref="ReadState"/> carry them over a checkpoint, so that a resumed run is
+/// the uninterrupted one bit for bit.
 /// </summary>
 public sealed class OffPolicyLoop
 {
@@ -26,6 +29,7 @@ public sealed class OffPolicyLoop
     private readonly int[] _discreteActions;
     private Rng? _actionRng, _replayRng, _updateRng;
     private long _vectorSteps;
+    private int _refillUntil;
 
     /// <summary>Creates the loop; all randomness derives from <paramref name="seed"/>.</summary>
     public OffPolicyLoop(IVectorEnvironment envs, IEnvironment? evalEnv, IOffPolicyAgent agent, OffPolicyOptions options, int seed)
@@ -40,7 +44,7 @@ public sealed class OffPolicyLoop
         _agent = agent;
         _options = options;
         _seed = seed;
-        _book = new RunBookkeeping(new UpdateMetrics(agent.Metrics), new RunState(), options.EvalFrequency, options.LogInterval);
+        _book = new RunBookkeeping(new UpdateMetrics(agent.Metrics), new RunState(), options.EvalFrequency, options.EvalEpisodes, options.LogInterval);
         int n = envs.NumEnvs, obsSize = envs.ObservationSize, actSize = agent.ActionSpace is Discrete ? 1 : agent.ActionSpace.FlatSize;
         bool discrete = agent.ActionSpace is Discrete;
         var storage = ObservationStore.TypeFor(envs.SingleObservationSpace);
@@ -92,6 +96,7 @@ public sealed class OffPolicyLoop
             _updateRng = new Rng(Rng.DeriveSeed(stream, 13));
             _envs.Reset(_seed + (int)(step % 1_000_000));
         }
+        _book.RunPendingEvaluation(evaluate);
         while (step < targetStep && !cancellation.IsCancellationRequested)
         {
             double progress = (double)step / targetStep;
@@ -145,7 +150,7 @@ public sealed class OffPolicyLoop
                 batch.Weighted = false;
                 Train(progress, step);
             }
-            else if (step > o.LearningStarts && _vectorSteps % o.TrainFrequency == 0)
+            else if (step > o.LearningStarts && _vectorSteps % o.TrainFrequency == 0 && Buffer!.Count >= _refillUntil)
             {
                 int gradientSteps = o.GradientSteps == -1 ? o.TrainFrequency * n : o.GradientSteps;
                 double beta = o.PerBeta + (1.0 - o.PerBeta) * progress;
@@ -175,6 +180,67 @@ public sealed class OffPolicyLoop
             _agent.Train(batch, _tdErrors, new UpdateContext(progress, _updateRng!, metrics));
             _book.Update(atStep);
         }
+    }
+
+    /// <summary>
+    /// Writes everything the loop carries from one step to the next: its generators, counters and bookkeeping,
+    /// the environments in mid-episode, the agent's counters and noise, and (when <paramref name="includeReplay"/>)
+    /// the replay memory. Throws <see cref="NotSupportedException"/> when an environment cannot save its state.
+    /// </summary>
+    public void WriteState(BinaryWriter writer, bool includeReplay)
+    {
+        if (_envs is not IResumable envs) throw new NotSupportedException($"The training environments ({_envs.GetType().Name}) do not save their state.");
+        writer.Tag("off-policy");
+        writer.Write(_actionRng is not null);
+        if (_actionRng is not null)
+        {
+            writer.Write(_actionRng);
+            writer.Write(_replayRng!);
+            writer.Write(_updateRng!);
+            envs.WriteState(writer);
+        }
+        writer.Write(_vectorSteps);
+        writer.Write(_refillUntil);
+        _book.WriteState(writer);
+        _agent.WriteState(writer);
+        writer.Write(includeReplay && Buffer is not null);
+        if (includeReplay && Buffer is not null) Buffer.WriteState(writer);
+    }
+
+    /// <summary>
+    /// Restores a state written by <see cref="WriteState"/> (before the first run); returns false when it held no
+    /// replay memory, which then fills again for <c>learning_starts</c> transitions before training resumes.
+    /// </summary>
+    public bool ReadState(BinaryReader reader)
+    {
+        if (_actionRng is not null) throw new InvalidOperationException("The run has started; its state can no longer be replaced.");
+        if (_envs is not IResumable envs) throw new NotSupportedException($"The training environments ({_envs.GetType().Name}) do not restore a state.");
+        reader.ExpectTag("off-policy");
+        Rng? action = null, replay = null, update = null;
+        if (reader.ReadBoolean())
+        {
+            (action, replay, update) = (new Rng(1UL), new Rng(1UL), new Rng(1UL));
+            reader.ReadInto(action);
+            reader.ReadInto(replay);
+            reader.ReadInto(update);
+            envs.ReadState(reader);
+        }
+        _vectorSteps = reader.ReadInt64();
+        _refillUntil = reader.ReadInt32();
+        _book.ReadState(reader);
+        _agent.ReadState(reader);
+        bool replayStored = reader.ReadBoolean();
+        if (replayStored)
+        {
+            if (Buffer is null) throw new InvalidDataException("a replay memory for a run without replay");
+            Buffer.ReadState(reader);
+        }
+        else if (Buffer is not null)
+        {
+            _refillUntil = Math.Min(Math.Max(_options.LearningStarts, _options.BatchSize), Buffer.Capacity);
+        }
+        (_actionRng, _replayRng, _updateRng) = (action, replay, update);
+        return replayStored || Buffer is null;
     }
 
     /// <summary>Evaluates the agent's greedy policy on the evaluation environment (seeds <see cref="Evaluation.SeedFor"/> + k).</summary>

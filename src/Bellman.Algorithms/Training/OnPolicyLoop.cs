@@ -2,6 +2,7 @@ using Bellman.Algorithms.ActorCritic;
 using Bellman.Core.Environments;
 using Bellman.Core.Random;
 using Bellman.Core.Spaces;
+using Bellman.Core.State;
 using Bellman.Environments.Vector;
 
 namespace Bellman.Algorithms.Training;
@@ -51,7 +52,7 @@ public sealed class OnPolicyLoop
         _algorithm = algorithm;
         _options = options;
         _seed = seed;
-        _book = new RunBookkeeping(new UpdateMetrics(algorithm.Metrics), new RunState(), options.EvalFrequency, options.LogInterval);
+        _book = new RunBookkeeping(new UpdateMetrics(algorithm.Metrics), new RunState(), options.EvalFrequency, options.EvalEpisodes, options.LogInterval);
         Rollout = new Rollout(envs.NumEnvs, options.NSteps, agent.ObservationSpace.Shape, agent.Distribution.ActionSize);
     }
 
@@ -96,6 +97,7 @@ public sealed class OnPolicyLoop
             _updateRng = new Rng(Rng.DeriveSeed(stream, 22));
             _envs.Reset(_seed + (int)(step % 1_000_000));
         }
+        _book.RunPendingEvaluation(evaluate);
         while (step < targetStep && !cancellation.IsCancellationRequested)
         {
             long before = step;
@@ -146,6 +148,43 @@ public sealed class OnPolicyLoop
             _book.Advance(before, step, evaluate);
         }
         return State;
+    }
+
+    /// <summary>
+    /// Writes everything the loop carries between rollouts: its generators, the environments in mid-episode and
+    /// the bookkeeping, so that a resumed run is the uninterrupted one bit for bit. Throws
+    /// <see cref="NotSupportedException"/> when an environment cannot save its state.
+    /// </summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        if (_envs is not IResumable envs) throw new NotSupportedException($"The training environments ({_envs.GetType().Name}) do not save their state.");
+        writer.Tag("on-policy");
+        writer.Write(_actionRng is not null);
+        if (_actionRng is not null)
+        {
+            writer.Write(_actionRng);
+            writer.Write(_updateRng!);
+            envs.WriteState(writer);
+        }
+        _book.WriteState(writer);
+    }
+
+    /// <summary>Restores a state written by <see cref="WriteState"/> (before the first run).</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        if (_actionRng is not null) throw new InvalidOperationException("The run has started; its state can no longer be replaced.");
+        if (_envs is not IResumable envs) throw new NotSupportedException($"The training environments ({_envs.GetType().Name}) do not restore a state.");
+        reader.ExpectTag("on-policy");
+        Rng? action = null, update = null;
+        if (reader.ReadBoolean())
+        {
+            (action, update) = (new Rng(1UL), new Rng(1UL));
+            reader.ReadInto(action);
+            reader.ReadInto(update);
+            envs.ReadState(reader);
+        }
+        _book.ReadState(reader);
+        (_actionRng, _updateRng) = (action, update);
     }
 
     private static void Bootstrap(Rollout ro, ActorCriticAgent agent, int[] rows, float[] obs, float[] values)

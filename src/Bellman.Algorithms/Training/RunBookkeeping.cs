@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Bellman.Core.State;
 
 namespace Bellman.Algorithms.Training;
 
@@ -6,8 +7,11 @@ namespace Bellman.Algorithms.Training;
 /// The counting and reporting every training loop shares: episodes and the mean of the last 100
 /// returns, the algorithm's keyed metrics between snapshots (a non-finite loss stops the run), periodic
 /// evaluation keeping the best result, and snapshots every log interval. The loops keep only their own logic.
+/// At a step that ends a log interval the snapshot is reported before the evaluation, so that everything
+/// metrics.csv holds for a step is written when the evaluation's checkpoint is saved. An evaluation cut
+/// short by cancellation is not reported: it is kept pending and run first when the loop continues.
 /// </summary>
-internal sealed class RunBookkeeping(UpdateMetrics metrics, RunState start, int evalFrequency, int logInterval)
+internal sealed class RunBookkeeping(UpdateMetrics metrics, RunState start, int evalFrequency, int evalEpisodes, int logInterval)
 {
     private readonly Queue<double> _recent = new();
     private Stopwatch _clock = Stopwatch.StartNew();
@@ -24,6 +28,9 @@ internal sealed class RunBookkeeping(UpdateMetrics metrics, RunState start, int 
 
     /// <summary>Counters so far.</summary>
     public RunState State { get; set; } = start;
+
+    /// <summary>The step of an evaluation that cancellation cut short (−1 when none is pending).</summary>
+    public long PendingEvaluation { get; private set; } = -1;
 
     /// <summary>Restarts the speed clock (at the start of a <c>Learn</c> call).</summary>
     public void StartClock()
@@ -53,24 +60,69 @@ internal sealed class RunBookkeeping(UpdateMetrics metrics, RunState start, int 
     }
 
     /// <summary>
-    /// Moves the step counter from <paramref name="before"/> to <paramref name="step"/>; evaluates when an
-    /// evaluation interval was crossed (if <paramref name="evaluate"/> is given) and reports a snapshot when a log
-    /// interval was crossed or the budget is spent.
+    /// Moves the step counter from <paramref name="before"/> to <paramref name="step"/>; reports a snapshot when a
+    /// log interval was crossed or the budget is spent, then evaluates when an evaluation interval was crossed
+    /// (if <paramref name="evaluate"/> is given).
     /// </summary>
     public void Advance(long before, long step, Func<long, EvaluationRecord>? evaluate)
     {
         State = State with { Step = step };
-        if (evalFrequency > 0 && evaluate is not null && step / evalFrequency != before / evalFrequency)
-        {
-            var evaluation = evaluate(step);
-            if (evaluation.MeanReturn > State.BestEvaluation) State = State with { BestEvaluation = evaluation.MeanReturn };
-            Sink.OnEvaluation(evaluation);
-        }
         if (step / logInterval != before / logInterval || step >= TargetStep)
         {
             double seconds = _clock.Elapsed.TotalSeconds;
             Sink.OnSnapshot(new TrainingSnapshot(step, TargetStep, State.Episodes, _recent.Count > 0 ? _recent.Average() : double.NaN,
                 State.Updates, seconds > 0 ? (step - _startStep) / seconds : 0, _clock.Elapsed, metrics.Definitions, metrics.TakeSnapshot()));
         }
+        if (evalFrequency > 0 && evaluate is not null && step / evalFrequency != before / evalFrequency) Evaluate(step, evaluate);
+    }
+
+    /// <summary>Runs an evaluation left pending by a cancelled one (at the start of a <c>Learn</c> call).</summary>
+    public void RunPendingEvaluation(Func<long, EvaluationRecord>? evaluate)
+    {
+        if (PendingEvaluation >= 0 && evaluate is not null) Evaluate(PendingEvaluation, evaluate);
+    }
+
+    /// <summary>Writes the counters, the window of recent returns, the metric accumulators and a pending evaluation.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Tag("bookkeeping");
+        writer.Write(State.Step);
+        writer.Write(State.Episodes);
+        writer.Write(State.Updates);
+        writer.Write(State.BestEvaluation);
+        writer.Write(PendingEvaluation);
+        writer.WriteSpan(_recent.ToArray());
+        metrics.WriteState(writer);
+    }
+
+    /// <summary>Reads what <see cref="WriteState"/> wrote.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag("bookkeeping");
+        var state = new RunState { Step = reader.ReadInt64(), Episodes = reader.ReadInt64(), Updates = reader.ReadInt64(), BestEvaluation = reader.ReadDouble() };
+        long pending = reader.ReadInt64();
+        int n = reader.ReadInt32();
+        if (n < 0 || n > 100) throw new InvalidDataException($"a window of {n} recent returns (at most 100)");
+        var recent = new double[n];
+        for (int i = 0; i < n; i++) recent[i] = reader.ReadDouble();
+        metrics.ReadState(reader);
+        State = state;
+        PendingEvaluation = pending;
+        _recent.Clear();
+        foreach (double r in recent) _recent.Enqueue(r);
+    }
+
+    private void Evaluate(long step, Func<long, EvaluationRecord> evaluate)
+    {
+        var evaluation = evaluate(step);
+        if (evaluation.Returns.Count < evalEpisodes)
+        {
+            // Cut short by cancellation: a partial evaluation is not the run's; do it again when the run continues.
+            PendingEvaluation = step;
+            return;
+        }
+        PendingEvaluation = -1;
+        if (evaluation.MeanReturn > State.BestEvaluation) State = State with { BestEvaluation = evaluation.MeanReturn };
+        Sink.OnEvaluation(evaluation);
     }
 }

@@ -47,7 +47,7 @@ public sealed class FittedQIteration : Algorithm
         Agent = new DqnAgent(probe.ObservationSpace, probe.ActionSpace, o.ToDqnOptions(), new Rng(Rng.DeriveSeed((ulong)seed, 1)));
         _env = environment.TrainingFactories(1)[0]();
         _evalEnv = environment.MakeEvaluationEnvironment();
-        _book = new RunBookkeeping(new UpdateMetrics(Agent.Metrics), new RunState(), o.DatasetSize, o.DatasetSize);
+        _book = new RunBookkeeping(new UpdateMetrics(Agent.Metrics), new RunState(), o.DatasetSize, o.EvalEpisodes, o.DatasetSize);
         int obsSize = probe.ObservationSpace.FlatSize;
         long capacity = o.KeepData ? Math.Min(o.TotalSteps, int.MaxValue / 2) : o.DatasetSize;
         _data = new ReplayBuffer((int)Math.Max(capacity, o.BatchSize), obsSize, 1, discreteActions: true);

@@ -214,6 +214,12 @@ public sealed class QtOptAgent : IOffPolicyAgent
     }
 
     /// <inheritdoc/>
+    public void WriteState(BinaryWriter writer) => writer.Write(ForwardPasses);
+
+    /// <inheritdoc/>
+    public void ReadState(BinaryReader reader) => ForwardPasses = reader.ReadInt64();
+
+    /// <inheritdoc/>
     public void OnEnvironmentSteps(long steps, long previousSteps)
     {
         long interval = _options.TargetLagInterval;
