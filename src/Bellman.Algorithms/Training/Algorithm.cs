@@ -80,6 +80,19 @@ public abstract class Algorithm : IDisposable
     /// <summary>Evaluates the greedy policy at the current step on the evaluation environment.</summary>
     public abstract EvaluationRecord Evaluate(CancellationToken cancellation = default);
 
+    /// <summary>
+    /// Counts an evaluation made outside training (the CLI's final one) toward <see cref="RunState.BestEvaluation"/>,
+    /// so that the next checkpoint's counters describe it.
+    /// </summary>
+    public void RecordEvaluation(EvaluationRecord evaluation)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        if (evaluation.Returns.Count > 0) RecordBest(evaluation.MeanReturn);
+    }
+
+    /// <summary>Raises the best evaluation so far to <paramref name="meanReturn"/> if it is higher (nothing by default).</summary>
+    protected virtual void RecordBest(double meanReturn) { }
+
     /// <summary>The greedy discrete action for <paramref name="observation"/>.</summary>
     public int Predict(ReadOnlySpan<float> observation)
     {
@@ -337,6 +350,9 @@ public abstract class OffPolicyAlgorithm<TOptions> : Algorithm where TOptions : 
     public override EvaluationRecord Evaluate(CancellationToken cancellation = default) => Loop.Evaluate(State.Step, cancellation);
 
     /// <inheritdoc/>
+    protected override void RecordBest(double meanReturn) => Loop.RecordBest(meanReturn);
+
+    /// <inheritdoc/>
     protected override void WriteTrainingState(BinaryWriter writer, bool includeReplay) => Loop.WriteState(writer, includeReplay);
 
     /// <inheritdoc/>
@@ -398,6 +414,9 @@ public abstract class OnPolicyAlgorithm<TOptions> : Algorithm where TOptions : O
 
     /// <inheritdoc/>
     public override EvaluationRecord Evaluate(CancellationToken cancellation = default) => Loop.Evaluate(State.Step, cancellation);
+
+    /// <inheritdoc/>
+    protected override void RecordBest(double meanReturn) => Loop.RecordBest(meanReturn);
 
     /// <inheritdoc/>
     protected override void WriteTrainingState(BinaryWriter writer, bool includeReplay) => Loop.WriteState(writer);

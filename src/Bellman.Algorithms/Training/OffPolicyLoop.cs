@@ -243,6 +243,12 @@ public sealed class OffPolicyLoop
         return replayStored || Buffer is null;
     }
 
+    /// <summary>Counts an evaluation made outside the loop (a final one) toward the best so far.</summary>
+    internal void RecordBest(double meanReturn)
+    {
+        if (meanReturn > _book.State.BestEvaluation) _book.State = _book.State with { BestEvaluation = meanReturn };
+    }
+
     /// <summary>Evaluates the agent's greedy policy on the evaluation environment (seeds <see cref="Evaluation.SeedFor"/> + k).</summary>
     public EvaluationRecord Evaluate(long step, CancellationToken cancellation = default)
     {

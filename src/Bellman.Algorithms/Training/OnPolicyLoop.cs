@@ -201,6 +201,12 @@ public sealed class OnPolicyLoop
         for (int k = 0; k < count; k++) ro.NextValues[rows[k]] = values[k];
     }
 
+    /// <summary>Counts an evaluation made outside the loop (a final one) toward the best so far.</summary>
+    internal void RecordBest(double meanReturn)
+    {
+        if (meanReturn > _book.State.BestEvaluation) _book.State = _book.State with { BestEvaluation = meanReturn };
+    }
+
     /// <summary>Evaluates the deterministic policy (argmax or mean) on the evaluation environment.</summary>
     public EvaluationRecord Evaluate(long step, CancellationToken cancellation = default)
     {

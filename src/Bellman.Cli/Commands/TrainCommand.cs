@@ -31,10 +31,12 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         var spec = context.Data as AlgorithmInfo ?? throw new InvalidOperationException("train: no algorithm was registered for this command.");
         var (config, options, folder, algorithm, resumed) = settings.Resume is not null ? PrepareResume(spec, settings) : PrepareNew(spec, settings);
         io.Out.WriteLine($"{spec.Name} on {config.EnvId}, seed {config.Seed}, {options.TotalSteps} steps{(config.Preset is null ? "" : $", preset {config.Preset}")} -> {folder.Path}");
+        if (settings.NoReplayInCheckpoint) algorithm.CheckpointReplay = false;
+        string resume = ResumeNote(algorithm, resumed, folder, options.TotalSteps);
 
         EvaluationRecord? lastEval = null;
-        double best = double.NegativeInfinity;
-        var recorder = new RunRecorder(folder.Path, append: resumed, algorithm.Metrics,
+        double best = double.NegativeInfinity, bestSaved = algorithm.State.BestEvaluation;
+        var recorder = new RunRecorder(folder.Path, append: resumed, algorithm.Metrics, resumeStep: resumed ? algorithm.State.Step : null,
             onSnapshot: s =>
             {
                 _lastSnapshot = s;
@@ -45,7 +47,12 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
                 lastEval = e;
                 Say(string.Create(CultureInfo.InvariantCulture, $"eval  step {e.Step,8}  mean return {e.MeanReturn:0.##} ± {e.StdReturn:0.##} over {e.Returns.Count} episodes"));
                 algorithm.Save(folder.Latest);
-                if (e.MeanReturn >= Math.Max(best, algorithm.State.BestEvaluation)) algorithm.Save(folder.Best);
+                // The first evaluation to reach a new best keeps it, as RunState.BestEvaluation does: best.json, best.safetensors and the summary agree.
+                if (e.MeanReturn > bestSaved)
+                {
+                    algorithm.Save(folder.Best, trainingState: false);
+                    bestSaved = e.MeanReturn;
+                }
             });
         string status;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -61,6 +68,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
                 if (io.IsInteractive) RunWithProgress(algorithm, options.TotalSteps, sink, cancellationToken);
                 else algorithm.Run(options.TotalSteps, sink, cancellationToken);
                 status = cancellationToken.IsCancellationRequested ? "interrupted" : "completed";
+                recorder.Flush(); // every row of the steps the checkpoint covers is on disk before it
                 algorithm.Save(folder.Latest);
             }
             catch (TrainingDivergedException e)
@@ -75,10 +83,11 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
             {
                 // The final evaluation counts toward the best like every other: checkpoints/best and the summary agree.
                 lastEval = algorithm.Evaluate(cancellationToken);
+                algorithm.RecordEvaluation(lastEval);
                 sink.OnEvaluation(lastEval);
                 best = Math.Max(best, lastEval.MeanReturn);
             }
-            WriteSummary(spec, folder, config, algorithm.State, best, status, lastEval, clock.Elapsed);
+            WriteSummary(spec, folder, config, algorithm.State, best, status, lastEval, clock.Elapsed, resume);
             if (settings.Video && status == "completed") WriteVideo(algorithm, folder, config, cancellationToken);
         }
         try
@@ -272,7 +281,31 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"video: {path} (greedy policy, return {result.Returns[0]:0.##})"));
     }
 
-    private static void WriteSummary(AlgorithmInfo spec, RunFolder folder, RunConfig config, RunState s, double best, string status, EvaluationRecord? eval, TimeSpan elapsed)
+    // How a resumed run continues (exact or approximate, and why), said on the console and kept for the summary.
+    private string ResumeNote(Algorithm algorithm, bool resumed, RunFolder folder, long totalSteps)
+    {
+        if (!resumed)
+        {
+            if (!algorithm.CheckpointReplay) io.Out.WriteLine("note: checkpoints will not hold the replay memory (--no-replay-in-checkpoint): a resumed run will be approximate.");
+            return "none";
+        }
+        if (algorithm.ApproximateResume is string why)
+        {
+            io.Error.WriteLine($"warning: resuming from step {algorithm.State.Step} approximately, not exactly as an uninterrupted run: {why}.");
+            return "approximate: " + why;
+        }
+        io.Out.WriteLine($"resuming exactly from step {algorithm.State.Step} (generators, environments, replay memory and counters restored)");
+        // Schedules (ε, learning-rate decay, β) run over the budget: a new --steps stretches them from here on.
+        string? before = Algorithm.ReadMetadata(folder.Latest).Options.GetValueOrDefault("total_steps");
+        if (before is not null && before != totalSteps.ToString(CultureInfo.InvariantCulture))
+        {
+            io.Error.WriteLine($"warning: the budget changes from {before} to {totalSteps} steps; the schedules stretch over the new budget, so the run is not the one an uninterrupted {totalSteps}-step run would give.");
+            return "exact state, budget changed from " + before;
+        }
+        return "exact";
+    }
+
+    private static void WriteSummary(AlgorithmInfo spec, RunFolder folder, RunConfig config, RunState s, double best, string status, EvaluationRecord? eval, TimeSpan elapsed, string resume)
     {
         var summary = new Dictionary<string, object?>
         {
@@ -287,6 +320,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
             ["final_eval_std_return"] = eval?.StdReturn,
             ["best_eval_mean_return"] = double.IsNegativeInfinity(best) ? null : best,
             ["eval_seed"] = Evaluation.SeedFor(config.Seed),
+            ["resume"] = resume,
             ["wall_seconds"] = Math.Round(elapsed.TotalSeconds, 3),
         };
         RunFolder.WriteAtomic(folder.Summary, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
@@ -342,6 +376,11 @@ public sealed class TrainSettings : EnvSettings
     [CommandOption("--video")]
     [Description("At the end, draw one episode of the greedy policy into RUN/episode.gif (every second frame; about 13 ms a frame).")]
     public bool Video { get; init; }
+
+    /// <summary>Checkpoints without the replay memory.</summary>
+    [CommandOption("--no-replay-in-checkpoint")]
+    [Description("Do not write the replay memory into checkpoints (for a very large buffer); a resumed run then refills it and is only approximately the uninterrupted one.")]
+    public bool NoReplayInCheckpoint { get; init; }
 
     /// <summary>A run to continue.</summary>
     [CommandOption("--resume <RUN>")]
