@@ -1,0 +1,161 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Bellman.Cli.Infrastructure;
+
+namespace Bellman.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>train --resume</c> continues a stopped run exactly: after Ctrl-C, or after a crash that left rows past the
+/// last checkpoint, the resumed run's metrics.csv, eval.csv and final weights are the uninterrupted run's bit for bit.
+/// </summary>
+public sealed class ExactResumeCommandTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "bellman-cli-resume-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private static readonly string[] Dqn =
+        ["train", "dqn", "--env", "CartPole-v1", "--steps", "2000", "--seed", "4", "--no-tensorboard", "--set", "learning_starts=200", "--set", "buffer_size=2000",
+         "--set", "batch_size=16", "--set", "net_arch=[16]", "--set", "eval_freq=500", "--set", "eval_episodes=2", "--set", "log_interval=250", "--set", "target_update_interval=100"];
+
+    private static readonly string[] A2c =
+        ["train", "a2c", "--env", "CartPole-v1", "--steps", "4000", "--seed", "4", "--no-tensorboard", "--set", "n_envs=4", "--set", "net_arch=[16]",
+         "--set", "eval_freq=1000", "--set", "eval_episodes=2", "--set", "log_interval=500"];
+
+    [Fact]
+    public void AResumedDqnRunAfterACrashIsTheUninterruptedRun()
+    {
+        string whole = Path.Combine(_root, "whole"), crashed = Path.Combine(_root, "crashed"), saved = Path.Combine(_root, "saved");
+        Assert.Equal(0, Run(CancellationToken.None, [.. Dqn, "--out", whole]).Code);
+
+        // Crash right after the evaluation at step 1500 was written: the last complete checkpoint on disk is then the one
+        // of step 1000 (1500's is saved after the line), and metrics.csv and eval.csv already hold rows up to 1500.
+        using var stop = new CancellationTokenSource();
+        var first = Run(stop.Token, [.. Dqn, "--out", crashed], line =>
+        {
+            if (!Regex.IsMatch(line, @"^eval  step +1500 ")) return;
+            Directory.CreateDirectory(saved);
+            foreach (var f in Directory.GetFiles(Path.Combine(crashed, "checkpoints"), "latest.*")) File.Copy(f, Path.Combine(saved, Path.GetFileName(f)));
+            stop.Cancel();
+        });
+        Assert.True(first.Code == 0, first.Error);
+        foreach (var f in Directory.GetFiles(saved)) File.Copy(f, Path.Combine(crashed, "checkpoints", Path.GetFileName(f)), overwrite: true);
+        File.AppendAllText(Path.Combine(crashed, "metrics.csv"), "episode,1512,9"); // a row cut off mid-write
+        Assert.Contains(File.ReadAllLines(Path.Combine(crashed, "eval.csv")), l => l.StartsWith("1500,", StringComparison.Ordinal));
+
+        var resumed = Run(CancellationToken.None, ["train", "dqn", "--resume", crashed]);
+        Assert.True(resumed.Code == 0, resumed.Error);
+        Assert.Contains("resuming exactly from step 1000", resumed.Out);
+        SameRun(whole, crashed);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(crashed, "summary.json")));
+        Assert.Equal("exact", summary.RootElement.GetProperty("resume").GetString());
+    }
+
+    [Fact]
+    public void AnInterruptedA2cRunResumesExactly()
+    {
+        string whole = Path.Combine(_root, "whole"), stopped = Path.Combine(_root, "stopped");
+        Assert.Equal(0, Run(CancellationToken.None, [.. A2c, "--out", whole]).Code);
+        using var stop = new CancellationTokenSource();
+        var first = Run(stop.Token, [.. A2c, "--out", stopped], line =>
+        {
+            if (Regex.IsMatch(line, @"^eval  step +2000 ")) stop.Cancel();
+        });
+        Assert.Contains("interrupted at step 2000", first.Out);
+        var resumed = Run(CancellationToken.None, ["train", "a2c", "--resume", stopped]);
+        Assert.True(resumed.Code == 0, resumed.Error);
+        SameRun(whole, stopped);
+    }
+
+    [Fact]
+    public void WithoutReplayInCheckpointsTheResumeSaysItIsApproximate()
+    {
+        string dir = Path.Combine(_root, "noreplay");
+        using var stop = new CancellationTokenSource();
+        var first = Run(stop.Token, [.. Dqn, "--out", dir, "--no-replay-in-checkpoint"], line =>
+        {
+            if (Regex.IsMatch(line, @"^eval  step +1000 ")) stop.Cancel();
+        });
+        Assert.Contains("will not hold the replay memory", first.Out);
+        var resumed = Run(CancellationToken.None, ["train", "dqn", "--resume", dir]);
+        Assert.True(resumed.Code == 0, resumed.Error);
+        Assert.Contains("warning: resuming from step 1000 approximately", resumed.Error);
+        Assert.Contains("no replay memory", resumed.Error);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.StartsWith("approximate", summary.RootElement.GetProperty("resume").GetString());
+    }
+
+    [Fact]
+    public void ACorruptStateFileIsAOneLineErrorNamingIt()
+    {
+        string dir = Path.Combine(_root, "corrupt");
+        using var stop = new CancellationTokenSource();
+        Run(stop.Token, [.. Dqn, "--out", dir], line =>
+        {
+            if (Regex.IsMatch(line, @"^eval  step +500 ")) stop.Cancel();
+        });
+        string state = Path.Combine(dir, "checkpoints", "latest.state");
+        var bytes = File.ReadAllBytes(state);
+        bytes[bytes.Length / 2] ^= 0x5a;
+        File.WriteAllBytes(state, bytes);
+        var r = Run(CancellationToken.None, ["train", "dqn", "--resume", dir]);
+        Assert.NotEqual(0, r.Code);
+        Assert.Contains("latest.state", r.Error);
+        Assert.Contains("truncated or corrupt", r.Error);
+        Assert.DoesNotContain("   at ", r.Error);
+    }
+
+    private static void SameRun(string expected, string actual)
+    {
+        foreach (var file in (string[])["metrics.csv", "eval.csv", "checkpoints/latest.safetensors", "checkpoints/best.safetensors"])
+        {
+            var a = File.ReadAllBytes(Path.Combine(expected, file));
+            var b = File.ReadAllBytes(Path.Combine(actual, file));
+            Assert.True(a.AsSpan().SequenceEqual(b), $"{file} differs between the uninterrupted and the resumed run");
+        }
+        var steps = File.ReadAllLines(Path.Combine(actual, "eval.csv")).Skip(1).Select(l => long.Parse(l.Split(',')[0])).ToList();
+        Assert.Equal(steps.Order(), steps);
+        Assert.Equal(steps.Distinct().Count(), steps.Count);
+    }
+
+    private static (int Code, string Out, string Error) Run(CancellationToken cancellation, string[] args, Action<string>? onLine = null)
+    {
+        var output = new LineWriter(onLine);
+        var error = new StringWriter();
+        int code = BellmanApp.Run(args, new CliIO(output, error, interactive: false, width: 200), cancellation);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>A string writer that hands every completed line to a callback (on the writing thread).</summary>
+    private sealed class LineWriter(Action<string>? onLine) : StringWriter
+    {
+        private readonly StringBuilder _line = new();
+
+        public override void Write(char value)
+        {
+            base.Write(value);
+            if (value != '\n')
+            {
+                _line.Append(value);
+                return;
+            }
+            onLine?.Invoke(_line.ToString().TrimEnd('\r'));
+            _line.Clear();
+        }
+
+        public override void Write(string? value)
+        {
+            foreach (char c in value ?? "") Write(c);
+        }
+
+        public override void WriteLine(string? value)
+        {
+            Write(value);
+            Write('\n');
+        }
+    }
+}
