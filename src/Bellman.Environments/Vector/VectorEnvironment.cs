@@ -146,7 +146,8 @@ public abstract class VectorEnvironment : IVectorEnvironment, IResumable
 
     /// <summary>
     /// Writes the state of every environment (mid-episode, with its generator and wrappers) and of the
-    /// autoreset bookkeeping (current observations, running returns and lengths) for a checkpoint. Throws
+    /// autoreset bookkeeping (current and final observations, running and final returns and lengths, the last
+    /// step's outputs) for a checkpoint. Throws
     /// <see cref="NotSupportedException"/> when an environment cannot save its state.
     /// </summary>
     public void WriteState(BinaryWriter writer)
@@ -157,6 +158,13 @@ public abstract class VectorEnvironment : IVectorEnvironment, IResumable
         writer.WriteSpan(_observations);
         writer.WriteSpan(_returns);
         writer.WriteSpan(_lengths);
+        writer.WriteSpan(_finalObservations);
+        writer.WriteSpan(_finalReturns);
+        writer.WriteSpan(_finalLengths);
+        writer.WriteSpan(_rewards);
+        writer.WriteSpan(_terminated);
+        writer.WriteSpan(_truncated);
+        writer.WriteSpan(_ended);
         for (int i = 0; i < _envs.Length; i++)
         {
             if (_envs[i] is not IResumable env) throw new NotSupportedException($"Environment {i} ({_envs[i].Name}) does not save its mid-episode state.");
@@ -174,6 +182,13 @@ public abstract class VectorEnvironment : IVectorEnvironment, IResumable
         reader.ReadInto(_observations);
         reader.ReadInto(_returns);
         reader.ReadInto(_lengths);
+        reader.ReadInto(_finalObservations);
+        reader.ReadInto(_finalReturns);
+        reader.ReadInto(_finalLengths);
+        reader.ReadInto(_rewards);
+        reader.ReadInto(_terminated);
+        reader.ReadInto(_truncated);
+        reader.ReadInto(_ended);
         for (int i = 0; i < _envs.Length; i++)
         {
             if (_envs[i] is not IResumable env) throw new NotSupportedException($"Environment {i} ({_envs[i].Name}) does not restore a mid-episode state.");
