@@ -89,6 +89,7 @@ public sealed class FittedQIteration : Algorithm
         _book.StartClock();
         long step = State.Step;
         Func<long, EvaluationRecord>? evaluate = _evalEnv is null ? null : at => Evaluation.Run(_evalEnv, Agent.Greedy, o.EvalEpisodes, Evaluation.SeedFor(Seed), at, cancellation);
+        _book.RunPendingEvaluation(evaluate);
         if (_collectRng is null)
         {
             ulong stream = (ulong)Seed ^ ((ulong)step << 20);
