@@ -27,7 +27,31 @@ public static class BellmanApp
         string option = i > 0 && args[i - 1].StartsWith('-') ? args[i - 1] : i >= 0 ? "an argument" : "an option";
         var inline = args.FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal) && a.EndsWith("=" + value, StringComparison.Ordinal));
         if (inline is not null) option = inline[..inline.IndexOf('=')];
-        return $"{option} = '{value}' is not a valid value: it takes a number (see `--help`).";
+        return $"{option} = '{value}' is not a valid value: it takes {Expected(option)} (see `--help`).";
+    }
+
+    /// <summary>
+    /// What an option takes, from the types of the settings properties that declare it (every command's
+    /// settings in this assembly): "an integer from -2147483648 to 2147483647", "a number", ...
+    /// </summary>
+    internal static string Expected(string option)
+    {
+        var types = typeof(BellmanApp).Assembly.GetTypes()
+            .Where(t => typeof(CommandSettings).IsAssignableFrom(t))
+            .SelectMany(t => t.GetProperties())
+            .Where(p => p.GetCustomAttributes(typeof(CommandOptionAttribute), true) is [CommandOptionAttribute a, ..] && a.LongNames.Any(n => "--" + n == option))
+            .Select(p => Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType)
+            .Select(t => t.IsArray ? t.GetElementType()! : t)
+            .Distinct().ToList();
+        return types switch
+        {
+            [var t] when t == typeof(int) => $"an integer from {int.MinValue} to {int.MaxValue}",
+            [var t] when t == typeof(long) => "an integer",
+            [var t] when t == typeof(double) || t == typeof(float) => "a number",
+            [var t] when t.IsEnum => $"one of {string.Join(", ", Enum.GetNames(t).Select(Algorithms.Configuration.OptionBinder.ToSnake))}",
+            _ when types.All(t => t == typeof(int) || t == typeof(long)) && types.Count > 0 => "an integer",
+            _ => "a number",
+        };
     }
 
     /// <summary>The informational version of this build (<c>bellman --version</c>).</summary>

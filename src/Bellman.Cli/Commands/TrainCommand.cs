@@ -43,7 +43,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
             onEvaluation: e =>
             {
                 lastEval = e;
-                Say(string.Create(CultureInfo.InvariantCulture, $"eval  step {e.Step,8}  mean return {e.MeanReturn:0.##} ± {e.StdReturn:0.##} over {e.Returns.Count} episodes"));
+                Say(string.Create(CultureInfo.InvariantCulture, $"eval  step {e.Step,8}  mean return {Format.MeanStd(e.MeanReturn, e.StdReturn)} over {e.Returns.Count} episodes"));
                 algorithm.Save(folder.Latest);
                 if (e.MeanReturn >= Math.Max(best, algorithm.State.BestEvaluation)) algorithm.Save(folder.Best);
             });
@@ -92,8 +92,8 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         var state = algorithm.State;
         io.Out.WriteLine(status switch
         {
-            "completed" => $"done: final greedy evaluation {(lastEval is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{lastEval.MeanReturn:0.##} ± {lastEval.StdReturn:0.##}"))}"
-                + (double.IsNegativeInfinity(best) ? "" : string.Create(CultureInfo.InvariantCulture, $", best {best:0.##} (checkpoints/best; `bellman eval {folder.Path}` repeats it)"))
+            "completed" => $"done: final greedy evaluation {(lastEval is null ? "n/a" : Format.MeanStd(lastEval.MeanReturn, lastEval.StdReturn))}"
+                + (double.IsNegativeInfinity(best) ? "" : ($", best {Format.Short(best, 2)} (checkpoints/best; `bellman eval {folder.Path}` repeats it)"))
                 + $"; run folder {folder.Path}",
             "interrupted" => $"interrupted at step {state.Step}; resume with: bellman train {spec.Name} --resume {folder.Path}",
             _ => $"stopped: {status}",
@@ -227,7 +227,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
                 {
                     var s = algorithm.State;
                     task.Value = s.Step;
-                    string best = double.IsNegativeInfinity(s.BestEvaluation) ? "-" : s.BestEvaluation.ToString("0.#", CultureInfo.InvariantCulture);
+                    string best = double.IsNegativeInfinity(s.BestEvaluation) ? "-" : Format.Short(s.BestEvaluation, 1);
                     task.Description = Markup.Escape(_lastSnapshot is TrainingSnapshot snap
                         ? string.Create(CultureInfo.InvariantCulture, $"step {s.Step}  {snap.StepsPerSecond:0} steps/s  return(100) {Fmt(snap.MeanReturn)}  {Values(snap)}  best eval {best}")
                         : $"step {s.Step}  best eval {best}");
@@ -269,7 +269,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         }
         string path = Path.Combine(folder.Path, "episode.gif");
         var result = Rendering.EpisodeVideo.Write(env, algorithm.Agent.Greedy, path, episodes: 1, seed: Evaluation.SeedFor(config.Seed), every: 2, cancellation: cancellation);
-        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"video: {path} (greedy policy, return {result.Returns[0]:0.##})"));
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"video: {path} (greedy policy, return {Format.Short(result.Returns[0], 2)})"));
     }
 
     private static void WriteSummary(AlgorithmInfo spec, RunFolder folder, RunConfig config, RunState s, double best, string status, EvaluationRecord? eval, TimeSpan elapsed)
