@@ -74,13 +74,14 @@ public static class BellmanApp
             config.SetApplicationVersion(Version);
             config.ConfigureConsole(io.Console);
             config.PropagateExceptions();
+            config.SetHelpProvider(new BellmanHelp(config.Settings));
             config.AddCommand<EnvsCommand>("envs").WithDescription("List the registered environments with their spaces, time limits and reward thresholds.");
             config.AddBranch("train", train =>
             {
                 train.SetDescription("Train an agent; writes a run folder (config, metrics, evaluations, checkpoints, plot, summary).");
                 foreach (var algorithm in AlgorithmCatalog.All)
                     train.AddCommand<TrainCommand>(algorithm.Name).WithData(algorithm).WithDescription(algorithm.Description)
-                        .WithExample("train", algorithm.Name, "--env", algorithm.Presets.FirstOrDefault()?.EnvId ?? "CartPole-v1", "--seed", "0");
+                        .WithExample("train", algorithm.Name, "--env", TrainCommand.DefaultEnv(algorithm), "--seed", "0");
                 train.AddCommand<BackgammonTrainCommand>("td-gammon").WithDescription("TD-Gammon: TD(lambda) self-play on backgammon (Tesauro 1992); a run folder with metrics and a checkpoint.");
                 train.AddCommand<TrainTabularCommand>("q-learning").WithData(TdControlMethod.QLearning).WithDescription("Tabular Q-learning on a discrete environment; reports the greedy policy's return and, with a model, its distance to V*.");
                 train.AddCommand<TrainTabularCommand>("sarsa").WithData(TdControlMethod.Sarsa).WithDescription("Tabular SARSA on a discrete environment.");

@@ -101,6 +101,14 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         return status switch { "completed" or "interrupted" => 0, _ => 3 };
     }
 
+    /// <summary>
+    /// The environment <c>train ALGO</c> uses without <c>--env</c>: CartPole-v1 when the algorithm can train on it
+    /// (it has a preset there, or no presets at all), else the environment of its first preset (Pendulum-v1 for
+    /// the continuous-action algorithms). <c>train ALGO --help</c> shows it.
+    /// </summary>
+    internal static string DefaultEnv(AlgorithmInfo spec) =>
+        spec.Presets.Count == 0 || spec.Presets.Any(p => p.EnvId == "CartPole-v1") ? "CartPole-v1" : spec.Presets[0].EnvId;
+
     private void Say(string line)
     {
         if (io.IsInteractive) io.Console.WriteLine(line);
@@ -114,7 +122,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         string source = settings.Config ?? "--set";
         if (fileValues.TryGetValue("algo", out var algo) && algo != spec.Name)
             throw new CliException($"{settings.Config}: algo is '{algo}', but this command trains {spec.Name}.");
-        string envId = settings.Env ?? fileValues.GetValueOrDefault("env") ?? "CartPole-v1";
+        string envId = settings.Env ?? fileValues.GetValueOrDefault("env") ?? DefaultEnv(spec);
         int seed = settings.Seed ?? (fileValues.TryGetValue("seed", out var s) ? ParseInt(s, "seed", source) : 0);
         string? presetName = settings.Preset ?? fileValues.GetValueOrDefault("preset");
         ITrainingOptions options;
@@ -305,7 +313,7 @@ public sealed class TrainSettings : EnvSettings
 {
     /// <summary>Total environment steps.</summary>
     [CommandOption("--steps <N>")]
-    [Description("Environment steps (overrides total_steps).")]
+    [Description("Environment steps (overrides total_steps; default: the preset's total_steps, see DEFAULTS above).")]
     public long? Steps { get; init; }
 
     /// <summary>The seed.</summary>
