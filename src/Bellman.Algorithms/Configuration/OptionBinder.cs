@@ -42,6 +42,7 @@ public static class OptionBinder
                     : DidYouMean(key, props.Keys);
                 throw new OptionException($"{source}: unknown key '{key}' for {Name(options.GetType())}; {hint}");
             }
+            if (text is null) throw new OptionException($"{source}: {key} has no value; it takes {TypeName(prop.Property.PropertyType)}.");
             prop.Property.SetValue(copy, Parse(key, text, prop.Property.PropertyType, source));
         }
         return copy;

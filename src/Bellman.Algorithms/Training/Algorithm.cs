@@ -153,6 +153,9 @@ public abstract class Algorithm : IDisposable
         string? missing = string.IsNullOrEmpty(meta.Algo) ? "Algo" : string.IsNullOrEmpty(meta.Env) ? "Env" : meta.Options is null ? "Options"
             : meta.EnvOptions is null ? "EnvOptions" : null;
         if (missing is not null) throw new InvalidDataException($"{sidecar}: the metadata has no \"{missing}\".");
+        foreach (var (name, values) in new[] { ("Options", meta.Options!), ("EnvOptions", meta.EnvOptions!) })
+            if (values.FirstOrDefault(kv => kv.Value is null).Key is string key)
+                throw new InvalidDataException($"{sidecar}: \"metadata.{name}.{key}\" is null, but must be a string.");
         if (meta.Step < 0 || meta.Episodes < 0 || meta.Updates < 0)
             throw new InvalidDataException($"{sidecar}: the counters (Step {meta.Step}, Episodes {meta.Episodes}, Updates {meta.Updates}) must not be negative.");
         return meta;
