@@ -27,7 +27,31 @@ public static class BellmanApp
         string option = i > 0 && args[i - 1].StartsWith('-') ? args[i - 1] : i >= 0 ? "an argument" : "an option";
         var inline = args.FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal) && a.EndsWith("=" + value, StringComparison.Ordinal));
         if (inline is not null) option = inline[..inline.IndexOf('=')];
-        return $"{option} = '{value}' is not a valid value: it takes a number (see `--help`).";
+        return $"{option} = '{value}' is not a valid value: it takes {Expected(option)} (see `--help`).";
+    }
+
+    /// <summary>
+    /// What an option takes, from the types of the settings properties that declare it (every command's
+    /// settings in this assembly): "an integer from -2147483648 to 2147483647", "a number", ...
+    /// </summary>
+    internal static string Expected(string option)
+    {
+        var types = typeof(BellmanApp).Assembly.GetTypes()
+            .Where(t => typeof(CommandSettings).IsAssignableFrom(t))
+            .SelectMany(t => t.GetProperties())
+            .Where(p => p.GetCustomAttributes(typeof(CommandOptionAttribute), true) is [CommandOptionAttribute a, ..] && a.LongNames.Any(n => "--" + n == option))
+            .Select(p => Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType)
+            .Select(t => t.IsArray ? t.GetElementType()! : t)
+            .Distinct().ToList();
+        return types switch
+        {
+            [var t] when t == typeof(int) => $"an integer from {int.MinValue} to {int.MaxValue}",
+            [var t] when t == typeof(long) => "an integer",
+            [var t] when t == typeof(double) || t == typeof(float) => "a number",
+            [var t] when t.IsEnum => $"one of {string.Join(", ", Enum.GetNames(t).Select(Algorithms.Configuration.OptionBinder.ToSnake))}",
+            _ when types.All(t => t == typeof(int) || t == typeof(long)) && types.Count > 0 => "an integer",
+            _ => "a number",
+        };
     }
 
     /// <summary>The informational version of this build (<c>bellman --version</c>).</summary>
@@ -50,13 +74,14 @@ public static class BellmanApp
             config.SetApplicationVersion(Version);
             config.ConfigureConsole(io.Console);
             config.PropagateExceptions();
+            config.SetHelpProvider(new BellmanHelp(config.Settings));
             config.AddCommand<EnvsCommand>("envs").WithDescription("List the registered environments with their spaces, time limits and reward thresholds.");
             config.AddBranch("train", train =>
             {
                 train.SetDescription("Train an agent; writes a run folder (config, metrics, evaluations, checkpoints, plot, summary).");
                 foreach (var algorithm in AlgorithmCatalog.All)
                     train.AddCommand<TrainCommand>(algorithm.Name).WithData(algorithm).WithDescription(algorithm.Description)
-                        .WithExample("train", algorithm.Name, "--env", algorithm.Presets.FirstOrDefault()?.EnvId ?? "CartPole-v1", "--seed", "0");
+                        .WithExample("train", algorithm.Name, "--env", TrainCommand.DefaultEnv(algorithm), "--seed", "0");
                 train.AddCommand<BackgammonTrainCommand>("td-gammon").WithDescription("TD-Gammon: TD(lambda) self-play on backgammon (Tesauro 1992); a run folder with metrics and a checkpoint.");
                 train.AddCommand<TrainTabularCommand>("q-learning").WithData(TdControlMethod.QLearning).WithDescription("Tabular Q-learning on a discrete environment; reports the greedy policy's return and, with a model, its distance to V*.");
                 train.AddCommand<TrainTabularCommand>("sarsa").WithData(TdControlMethod.Sarsa).WithDescription("Tabular SARSA on a discrete environment.");

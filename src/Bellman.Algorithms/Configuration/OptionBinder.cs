@@ -38,11 +38,11 @@ public static class OptionBinder
         {
             if (!props.TryGetValue(key, out var prop))
             {
-                string hint = Aliases.TryGetValue(key, out var meant) && props.ContainsKey(meant) ? $"did you mean '{meant}'?"
-                    : key is "seed" or "env" ? $"'{key}' is not an option of the algorithm: give it with --{key}."
-                    : Suggestions.DidYouMean(key, props.Keys, 1);
+                string hint = key is "seed" or "env" ? $"'{key}' is not an option of the algorithm: give it with --{key}."
+                    : DidYouMean(key, props.Keys);
                 throw new OptionException($"{source}: unknown key '{key}' for {Name(options.GetType())}; {hint}");
             }
+            if (text is null) throw new OptionException($"{source}: {key} has no value; it takes {TypeName(prop.Property.PropertyType)}.");
             prop.Property.SetValue(copy, Parse(key, text, prop.Property.PropertyType, source));
         }
         return copy;
@@ -151,16 +151,60 @@ public static class OptionBinder
         return sb.ToString();
     }
 
-    /// <summary>Names people use for a key by meaning (from other libraries and papers), matched before spelling.</summary>
-    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>
+    /// "did you mean ...?" for an unknown key: first the keys it names by meaning (<see cref="Aliases"/>, whole key or
+    /// word by word: <c>lr</c> → <c>learning_rate</c>, <c>critic_lr</c> → <c>critic_learning_rate</c>), else the closest
+    /// by spelling; each valid key at most once, at most three.
+    /// </summary>
+    public static string DidYouMean(string key, IEnumerable<string> validKeys)
     {
-        ["lr"] = "learning_rate", ["alpha"] = "learning_rate", ["learningrate"] = "learning_rate", ["step_size"] = "learning_rate",
-        ["discount"] = "gamma", ["discount_factor"] = "gamma", ["steps"] = "total_steps", ["timesteps"] = "total_steps",
-        ["total_timesteps"] = "total_steps", ["n_timesteps"] = "total_steps", ["batch"] = "batch_size", ["minibatch_size"] = "batch_size",
-        ["replay_size"] = "buffer_size", ["memory_size"] = "buffer_size", ["hidden"] = "net_arch", ["hidden_sizes"] = "net_arch",
-        ["layers"] = "net_arch", ["epsilon"] = "exploration_final_eps", ["eps"] = "exploration_final_eps", ["target_update"] = "target_update_interval",
-        ["num_envs"] = "n_envs", ["envs"] = "n_envs", ["double"] = "double_q", ["ddqn"] = "double_q", ["per"] = "prioritized",
-        ["entropy_coef"] = "ent_coef", ["value_coef"] = "vf_coef", ["lambda"] = "gae_lambda", ["clip_grad"] = "max_grad_norm", ["grad_clip"] = "max_grad_norm",
+        var valid = validKeys as IReadOnlyCollection<string> ?? [.. validKeys];
+        var names = Meanings(key).Where(valid.Contains).Distinct(StringComparer.Ordinal).Take(3).ToList();
+        if (names.Count == 0) names = [.. Suggestions.Closest(key, valid, 1)];
+        if (names.Count == 0) return "";
+        var quoted = names.Select(n => $"'{n}'").ToList();
+        return "did you mean " + (quoted.Count == 1 ? quoted[0] : string.Join(", ", quoted.Take(quoted.Count - 1)) + " or " + quoted[^1]) + "?";
+    }
+
+    // The keys a name stands for: its aliases as a whole, then with each of its words replaced by an alias.
+    private static IEnumerable<string> Meanings(string key)
+    {
+        string normal = key.Trim().Replace('-', '_').ToLowerInvariant();
+        if (Aliases.TryGetValue(normal, out var whole)) foreach (string k in whole) yield return k;
+        var words = normal.Split('_', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length < 2) yield break;
+        for (int i = 0; i < words.Length; i++)
+        {
+            if (!WordAliases.TryGetValue(words[i], out var replacement)) continue;
+            yield return string.Join('_', words.Take(i).Append(replacement).Concat(words.Skip(i + 1)));
+        }
+    }
+
+    /// <summary>
+    /// Names people use for a key by meaning (from other libraries and papers), matched before spelling; a name
+    /// may stand for several keys (the ones an algorithm has are offered, in this order).
+    /// </summary>
+    private static readonly Dictionary<string, string[]> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["lr"] = ["learning_rate"], ["lrate"] = ["learning_rate"], ["learningrate"] = ["learning_rate"], ["step_size"] = ["learning_rate"],
+        ["alpha"] = ["ent_coef", "learning_rate"], ["entropy"] = ["ent_coef", "target_entropy"], ["temperature"] = ["ent_coef", "temperature_final"],
+        ["discount"] = ["gamma"], ["discount_factor"] = ["gamma"], ["steps"] = ["total_steps"], ["timesteps"] = ["total_steps"],
+        ["total_timesteps"] = ["total_steps"], ["n_timesteps"] = ["total_steps"], ["batch"] = ["batch_size"], ["minibatch_size"] = ["batch_size"], ["bs"] = ["batch_size"],
+        ["buffer"] = ["buffer_size"], ["replay_size"] = ["buffer_size"], ["memory_size"] = ["buffer_size"], ["replay_buffer_size"] = ["buffer_size"], ["capacity"] = ["buffer_size"],
+        ["hidden"] = ["net_arch"], ["hidden_sizes"] = ["net_arch"], ["layers"] = ["net_arch"], ["network"] = ["net_arch"],
+        ["epsilon"] = ["exploration_final_eps", "exploration_eps"], ["eps"] = ["exploration_final_eps", "exploration_eps"],
+        ["epsilon_final"] = ["exploration_final_eps"], ["final_eps"] = ["exploration_final_eps"], ["eps_end"] = ["exploration_final_eps"],
+        ["epsilon_start"] = ["exploration_initial_eps"], ["eps_start"] = ["exploration_initial_eps"], ["initial_eps"] = ["exploration_initial_eps"],
+        ["target_update"] = ["target_update_interval", "target_lag_interval"], ["target_update_freq"] = ["target_update_interval", "target_lag_interval"],
+        ["num_envs"] = ["n_envs"], ["envs"] = ["n_envs"], ["double"] = ["double_q"], ["ddqn"] = ["double_q"], ["per"] = ["prioritized"],
+        ["entropy_coef"] = ["ent_coef"], ["value_coef"] = ["vf_coef"], ["lambda"] = ["gae_lambda"], ["clip_grad"] = ["max_grad_norm"], ["grad_clip"] = ["max_grad_norm"],
+        ["polyak"] = ["tau"], ["n_step"] = ["n_steps"], ["nstep"] = ["n_steps"], ["warmup"] = ["learning_starts"], ["learning_start"] = ["learning_starts"],
+    };
+
+    // Words inside a key that stand for other words (critic_lr → critic_learning_rate).
+    private static readonly Dictionary<string, string> WordAliases = new(StringComparer.Ordinal)
+    {
+        ["lr"] = "learning_rate", ["eps"] = "eps", ["epsilon"] = "eps", ["num"] = "n", ["freq"] = "interval", ["coeff"] = "coef", ["coefficient"] = "coef",
     };
 
     /// <summary>A readable name of an option's type: integer, number, bool, text, list of integers, or its choices.</summary>

@@ -143,12 +143,11 @@ public static class AgentCheckpoint
         if (!File.Exists(tensorsPath)) throw new FileNotFoundException($"Checkpoint file '{tensorsPath}' does not exist.", tensorsPath);
         var sidecar = ReadSidecar(sidecarPath);
         // A checkpoint may come from anywhere: it names only the tensors file beside it, which must be a plain file.
-        if (sidecar["tensors"] is JsonNode named && (string?)named is string tensorsName && tensorsName != Path.GetFileName(tensorsPath))
+        if (sidecar["tensors"] is JsonNode named && String(named, sidecarPath, "tensors") is string tensorsName && tensorsName != Path.GetFileName(tensorsPath))
             throw new InvalidDataException($"'{sidecarPath}' names its tensors '{tensorsName}', but a checkpoint may only use the file beside it, '{Path.GetFileName(tensorsPath)}'.");
-        if (new FileInfo(tensorsPath).LinkTarget is string target)
-            throw new InvalidDataException($"'{tensorsPath}' is a symbolic link (to '{target}'); a checkpoint's files must be plain files in its folder.");
+        RequirePlainFile(tensorsPath);
         byte[] bytes = File.ReadAllBytes(tensorsPath);
-        if ((string?)sidecar["sha256"] != Convert.ToHexStringLower(SHA256.HashData(bytes)))
+        if (String(sidecar["sha256"], sidecarPath, "sha256") != Convert.ToHexStringLower(SHA256.HashData(bytes)))
             throw new InvalidDataException($"'{sidecarPath}' does not describe '{tensorsPath}' (SHA-256 mismatch): the files come from different saves or one is corrupt.");
         SafeTensorsFile file;
         try
@@ -182,8 +181,8 @@ public static class AgentCheckpoint
         var states = new List<(Optimizer Optimizer, OptimizerState State)>();
         foreach (var (name, optimizer) in optimizers)
         {
-            if (sidecar["optimizers"]?[name] is not JsonNode node) throw new CheckpointMismatchException($"Checkpoint '{tensorsPath}' holds no state for optimizer '{name}'.");
-            var scalars = node.Deserialize<OptimizerScalars>(Json) ?? throw new InvalidDataException($"'{sidecarPath}': optimizer '{name}' is malformed.");
+            if ((sidecar["optimizers"] as JsonObject)?[name] is not JsonNode node) throw new CheckpointMismatchException($"Checkpoint '{tensorsPath}' holds no state for optimizer '{name}'.");
+            var scalars = SidecarJson.Read<OptimizerScalars>(JsonSerializer.SerializeToElement(node), sidecarPath, $"optimizers.{name}");
             string prefixName = name + ".";
             var buffers = file.Tensors.Where(t => t.Name.StartsWith(prefixName, StringComparison.Ordinal)).Select(t => t with { Name = t.Name[prefixName.Length..] }).ToList();
             states.Add((optimizer, new OptimizerState(scalars, buffers)));
@@ -197,7 +196,8 @@ public static class AgentCheckpoint
             }
             catch (ArgumentException e)
             {
-                throw new CheckpointMismatchException($"Checkpoint '{tensorsPath}': {e.Message}", e);
+                string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+                throw new CheckpointMismatchException($"Checkpoint '{tensorsPath}': {message}", e);
             }
         }
         foreach (var (name, module) in networks)
@@ -209,6 +209,7 @@ public static class AgentCheckpoint
     private static JsonObject ReadSidecar(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint sidecar '{path}' does not exist.", path);
+        RequirePlainFile(path);
         JsonNode? node;
         try
         {
@@ -218,8 +219,26 @@ public static class AgentCheckpoint
         {
             throw new InvalidDataException($"'{path}' is not valid JSON: {e.Message}", e);
         }
-        if (node is not JsonObject o || (string?)o["format"] != Format)
+        if (node is not JsonObject o || o["format"] is not JsonValue format || !format.TryGetValue(out string? name) || name != Format)
             throw new InvalidDataException($"'{path}' is not a Bellman agent checkpoint (expected \"format\": \"{Format}\").");
         return o;
+    }
+
+    /// <summary>A string-valued key of the sidecar; another kind of value is an error naming the file and the key.</summary>
+    private static string? String(JsonNode? node, string path, string key) => node switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue(out string? text) => text,
+        _ => throw new InvalidDataException($"'{path}': \"{key}\" is {SidecarJson.Show(JsonSerializer.SerializeToElement(node))}, but must be a string."),
+    };
+
+    /// <summary>
+    /// A checkpoint's file must be a plain file: a symbolic link could make a downloaded checkpoint read any
+    /// file of the machine (or, followed by a save, overwrite one).
+    /// </summary>
+    private static void RequirePlainFile(string path)
+    {
+        if (new FileInfo(path).LinkTarget is string target)
+            throw new InvalidDataException($"'{path}' is a symbolic link (to '{target}'); a checkpoint's files must be plain files in its folder.");
     }
 }

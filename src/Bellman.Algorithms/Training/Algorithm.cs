@@ -251,21 +251,17 @@ public abstract class Algorithm : IDisposable
     public static CheckpointMetadata ReadMetadata(string path)
     {
         string sidecar = AgentCheckpoint.PathsFor(path).Sidecar;
-        try
-        {
-            var meta = AgentCheckpoint.ReadMetadata(path).Deserialize<CheckpointMetadata>()
-                ?? throw new InvalidDataException($"{sidecar}: the metadata is empty.");
-            string? missing = string.IsNullOrEmpty(meta.Algo) ? "Algo" : string.IsNullOrEmpty(meta.Env) ? "Env" : meta.Options is null ? "Options"
-                : meta.EnvOptions is null ? "EnvOptions" : null;
-            if (missing is not null) throw new InvalidDataException($"{sidecar}: the metadata has no \"{missing}\".");
-            if (meta.Step < 0 || meta.Episodes < 0 || meta.Updates < 0)
-                throw new InvalidDataException($"{sidecar}: the counters (Step {meta.Step}, Episodes {meta.Episodes}, Updates {meta.Updates}) must not be negative.");
-            return meta;
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{sidecar}: the metadata is malformed ({e.Message}).", e);
-        }
+        // A wrong type names the key, its value and what it takes (SidecarJson); then what must be there is checked.
+        var meta = SidecarJson.Read<CheckpointMetadata>(AgentCheckpoint.ReadMetadata(path), sidecar, "metadata");
+        string? missing = string.IsNullOrEmpty(meta.Algo) ? "Algo" : string.IsNullOrEmpty(meta.Env) ? "Env" : meta.Options is null ? "Options"
+            : meta.EnvOptions is null ? "EnvOptions" : null;
+        if (missing is not null) throw new InvalidDataException($"{sidecar}: the metadata has no \"{missing}\".");
+        foreach (var (name, values) in new[] { ("Options", meta.Options!), ("EnvOptions", meta.EnvOptions!) })
+            if (values.FirstOrDefault(kv => kv.Value is null).Key is string key)
+                throw new InvalidDataException($"{sidecar}: \"metadata.{name}.{key}\" is null, but must be a string.");
+        if (meta.Step < 0 || meta.Episodes < 0 || meta.Updates < 0)
+            throw new InvalidDataException($"{sidecar}: the counters (Step {meta.Step}, Episodes {meta.Episodes}, Updates {meta.Updates}) must not be negative.");
+        return meta;
     }
 
     /// <summary>Releases the environments.</summary>

@@ -38,8 +38,8 @@ public sealed class EnvRandomCommand(CliIO io) : Command<EnvRandomCommand.Settin
         io.Out.WriteLine($"{id}: random policy, {settings.Episodes} episodes, seed {settings.Seed}");
         var result = Evaluation.Run(env, (_, action) => env.ActionSpace.Sample(policy, action), settings.Episodes, settings.Seed, cancellation: cancellationToken);
         for (int k = 0; k < result.Returns.Count; k++)
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1}: return {result.Returns[k]:0.###}"));
-        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean return {result.MeanReturn:0.###} ± {result.StdReturn:0.###} over {result.Returns.Count} episodes"));
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1}: return {Format.Short(result.Returns[k])}"));
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean return {Format.MeanStd(result.MeanReturn, result.StdReturn, 3)} over {result.Returns.Count} episodes"));
         return 0;
     }
 }

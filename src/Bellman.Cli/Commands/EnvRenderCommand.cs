@@ -103,7 +103,7 @@ public sealed class EnvRenderCommand(CliIO io) : Command<EnvRenderCommand.Settin
         }
 
         string written = Write(settings.Out, frames, palette, settings.Cell);
-        io.Out.WriteLine($"{id}: {steps} steps, return {total.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}{(ended ? ", episode ended" : "")}; wrote {written}");
+        io.Out.WriteLine($"{id}: {steps} steps, return {Format.Short(total)}{(ended ? ", episode ended" : "")}; wrote {written}");
         return 0;
     }
 
@@ -152,8 +152,6 @@ public sealed class EnvRenderCommand(CliIO io) : Command<EnvRenderCommand.Settin
 
     private static void Save(Image image, string path, SixLabors.ImageSharp.Formats.IImageEncoder encoder)
     {
-        string temp = path + ".tmp";
-        image.Save(temp, encoder);
-        File.Move(temp, path, overwrite: true);
+        Infrastructure.OutputFile.Write(path, stream => image.Save(stream, encoder));
     }
 }

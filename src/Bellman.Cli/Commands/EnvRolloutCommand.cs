@@ -128,6 +128,11 @@ public sealed class EnvRolloutCommand(CliIO io) : Command<EnvRolloutCommand.Sett
                     JsonValueKind.String when IsNaN(item) => [float.NaN],
                     _ => throw new CliException($"--actions element {index} is {item.ValueKind}; {env.Name} takes actions from {env.ActionSpace}."),
                 });
+                // Every action is checked before the first step, so that a bad one prints nothing rather than half a rollout.
+                if (env.ActionSpace is Core.Spaces.Discrete d && (result[^1][0] < d.Start || result[^1][0] >= d.Start + d.N))
+                    throw new CliException($"--actions element {index}: action {item.GetRawText()} is outside the action space {d} of {env.Name} (valid: {d.Start}..{d.Start + d.N - 1}).");
+                if (!discrete && result[^1].Length != env.ActionSpace.FlatSize)
+                    throw new CliException($"--actions element {index} has {result[^1].Length} values, but {env.Name}'s action space {env.ActionSpace} takes {env.ActionSpace.FlatSize}.");
                 index++;
             }
             return result;

@@ -9,7 +9,7 @@ public class EnvSettings : CommandSettings
 {
     /// <summary>The registered environment id.</summary>
     [CommandOption("--env <ID>")]
-    [Description("Environment id, e.g. CartPole-v1 (see `bellman envs`).")]
+    [Description("Environment id, e.g. CartPole-v1 (see `bellman envs`; `train ALGO --help` shows its default under DEFAULTS).")]
     public string? Env { get; init; }
 
     /// <summary>Environment options as key=value.</summary>

@@ -21,7 +21,7 @@ public sealed class EnvsCommand(CliIO io) : Command
                 Markup.Escape(env.ObservationSpace.ToString()!),
                 Markup.Escape(env.ActionSpace.ToString()!),
                 spec.MaxEpisodeSteps?.ToString(CultureInfo.InvariantCulture) ?? "-",
-                spec.RewardThreshold?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-");
+                (spec.RewardThreshold is double threshold ? Format.Short(threshold) : null) ?? "-");
         }
         io.Console.Write(table);
         return 0;

@@ -58,8 +58,8 @@ public sealed class EvalCommand(CliIO io) : Command<EvalCommand.Settings>
         {
             io.Out.WriteLine($"{meta.Env}: greedy policy of {prefix} (trained {meta.Step} steps)");
             for (int k = 0; k < result.Returns.Count; k++)
-                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1} (seed {seed + k}): return {result.Returns[k]:0.###}"));
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean return {result.MeanReturn:0.###} ± {result.StdReturn:0.###} over {result.Returns.Count} episodes"));
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1} (seed {seed + k}): return {Format.Short(result.Returns[k])}"));
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean return {Format.MeanStd(result.MeanReturn, result.StdReturn, 3)} over {result.Returns.Count} episodes"));
         }
         return 0;
     }
@@ -70,8 +70,13 @@ public sealed class EvalCommand(CliIO io) : Command<EvalCommand.Settings>
         if (Directory.Exists(target) && File.Exists(Path.Combine(target, "config.yaml")))
         {
             var folder = new RunFolder(target);
-            if (File.Exists(folder.Best + ".json")) return folder.Best;
-            if (File.Exists(folder.Latest + ".json")) return folder.Latest;
+            foreach (string prefix in (string[])[folder.Best, folder.Latest])
+            {
+                if (!File.Exists(prefix + ".json")) continue;
+                folder.RequireInside(prefix + ".json");
+                folder.RequireInside(prefix + ".safetensors");
+                return prefix;
+            }
             throw new CliException($"Run '{target}' has no checkpoint yet.");
         }
         var (tensors, sidecar) = AgentCheckpoint.PathsFor(target);

@@ -33,6 +33,7 @@ public sealed class ExportCommand(CliIO io) : Command<ExportCommand.Settings>
     {
         string output = settings.Onnx ?? throw new CliException("--onnx FILE is required, e.g. --onnx policy.onnx.");
         if (settings.Opset is < 13 or > 21) throw new CliException($"--opset {settings.Opset} is not supported; choose 13 to 21.");
+        OutputFile.Check(output);
         string prefix = EvalCommand.ResolveCheckpoint(settings.Target);
         using var algorithm = Algorithm.Load(prefix);
         algorithm.Export(output, settings.Opset);

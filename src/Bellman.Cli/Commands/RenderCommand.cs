@@ -88,7 +88,7 @@ public sealed class RenderCommand(CliIO io) : Command<RenderCommand.Settings>
         var result = EpisodeVideo.Write(env, policy, output, settings.Episodes, settings.Seed,
             settings.Every, settings.MaxSteps, settings.StripFrames, cancellationToken);
         for (int k = 0; k < result.Returns.Count; k++)
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1}: return {result.Returns[k]:0.###}"));
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {k + 1}: return {Format.Short(result.Returns[k])}"));
         io.Out.WriteLine(result.Summary);
         return 0;
     }

@@ -237,7 +237,7 @@ public sealed class SolveFittedValueIterationCommand(CliIO io) : SolveCommand<So
         var exact = ValueIteration.Run(model, options);
         double gap = 0;
         for (int s = 0; s < model.StateCount; s++) gap = Math.Max(gap, Math.Abs(fitted.Values[s] - exact.Values[s]));
-        string status = string.Create(CultureInfo.InvariantCulture, $"K = {settings.Iterations}, S = {settings.GradientSteps}; max |V_phi - V*| = {gap:0.####}, final regression loss {fitted.FinalLoss:0.####e+0}");
+        string status = string.Create(CultureInfo.InvariantCulture, $"K = {settings.Iterations}, S = {settings.GradientSteps}; max |V_phi - V*| = {Format.Short(gap, 4)}, final regression loss {fitted.FinalLoss:0.####e+0}");
         return new Solution(fitted.Values, BellmanOperator.ActionValues(model, fitted.Values, options.Gamma), fitted.Policy, settings.Iterations, true, status,
             "V_phi", "greedy policy under V_phi", [new("max_abs_error_vs_v_star", Format.Double(gap)), new("final_loss", Format.Double(fitted.FinalLoss))]);
     }

@@ -142,7 +142,7 @@ internal sealed class TabularView
         text.Append(CultureInfo.InvariantCulture, $"{"state".PadRight(width)}  {"V",10}{(policy is null ? "" : "  action")}\n");
         for (int s = 0; s < rows; s++)
         {
-            text.Append(labels[s].PadRight(width)).Append("  ").Append(values[s].ToString("F3", CultureInfo.InvariantCulture).PadLeft(10));
+            text.Append(labels[s].PadRight(width)).Append("  ").Append(Format.Fixed(values[s], 3).PadLeft(10));
             if (policy is not null) text.Append("  ").Append(ActionNames[policy[s]]);
             text.Append('\n');
         }

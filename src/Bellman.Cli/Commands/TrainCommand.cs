@@ -45,7 +45,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
             onEvaluation: e =>
             {
                 lastEval = e;
-                Say(string.Create(CultureInfo.InvariantCulture, $"eval  step {e.Step,8}  mean return {e.MeanReturn:0.##} ± {e.StdReturn:0.##} over {e.Returns.Count} episodes"));
+                Say(string.Create(CultureInfo.InvariantCulture, $"eval  step {e.Step,8}  mean return {Format.MeanStd(e.MeanReturn, e.StdReturn)} over {e.Returns.Count} episodes"));
                 algorithm.Save(folder.Latest);
                 // The first evaluation to reach a new best keeps it, as RunState.BestEvaluation does: best.json, best.safetensors and the summary agree.
                 if (e.MeanReturn > bestSaved)
@@ -101,14 +101,22 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         var state = algorithm.State;
         io.Out.WriteLine(status switch
         {
-            "completed" => $"done: final greedy evaluation {(lastEval is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{lastEval.MeanReturn:0.##} ± {lastEval.StdReturn:0.##}"))}"
-                + (double.IsNegativeInfinity(best) ? "" : string.Create(CultureInfo.InvariantCulture, $", best {best:0.##} (checkpoints/best; `bellman eval {folder.Path}` repeats it)"))
+            "completed" => $"done: final greedy evaluation {(lastEval is null ? "n/a" : Format.MeanStd(lastEval.MeanReturn, lastEval.StdReturn))}"
+                + (double.IsNegativeInfinity(best) ? "" : ($", best {Format.Short(best, 2)} (checkpoints/best; `bellman eval {folder.Path}` repeats it)"))
                 + $"; run folder {folder.Path}",
             "interrupted" => $"interrupted at step {state.Step}; resume with: bellman train {spec.Name} --resume {folder.Path}",
             _ => $"stopped: {status}",
         });
         return status switch { "completed" or "interrupted" => 0, _ => 3 };
     }
+
+    /// <summary>
+    /// The environment <c>train ALGO</c> uses without <c>--env</c>: CartPole-v1 when the algorithm can train on it
+    /// (it has a preset there, or no presets at all), else the environment of its first preset (Pendulum-v1 for
+    /// the continuous-action algorithms). <c>train ALGO --help</c> shows it.
+    /// </summary>
+    internal static string DefaultEnv(AlgorithmInfo spec) =>
+        spec.Presets.Count == 0 || spec.Presets.Any(p => p.EnvId == "CartPole-v1") ? "CartPole-v1" : spec.Presets[0].EnvId;
 
     private void Say(string line)
     {
@@ -123,7 +131,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         string source = settings.Config ?? "--set";
         if (fileValues.TryGetValue("algo", out var algo) && algo != spec.Name)
             throw new CliException($"{settings.Config}: algo is '{algo}', but this command trains {spec.Name}.");
-        string envId = settings.Env ?? fileValues.GetValueOrDefault("env") ?? "CartPole-v1";
+        string envId = settings.Env ?? fileValues.GetValueOrDefault("env") ?? DefaultEnv(spec);
         int seed = settings.Seed ?? (fileValues.TryGetValue("seed", out var s) ? ParseInt(s, "seed", source) : 0);
         string? presetName = settings.Preset ?? fileValues.GetValueOrDefault("preset");
         ITrainingOptions options;
@@ -236,7 +244,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
                 {
                     var s = algorithm.State;
                     task.Value = s.Step;
-                    string best = double.IsNegativeInfinity(s.BestEvaluation) ? "-" : s.BestEvaluation.ToString("0.#", CultureInfo.InvariantCulture);
+                    string best = double.IsNegativeInfinity(s.BestEvaluation) ? "-" : Format.Short(s.BestEvaluation, 1);
                     task.Description = Markup.Escape(_lastSnapshot is TrainingSnapshot snap
                         ? string.Create(CultureInfo.InvariantCulture, $"step {s.Step}  {snap.StepsPerSecond:0} steps/s  return(100) {Fmt(snap.MeanReturn)}  {Values(snap)}  best eval {best}")
                         : $"step {s.Step}  best eval {best}");
@@ -278,7 +286,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         }
         string path = Path.Combine(folder.Path, "episode.gif");
         var result = Rendering.EpisodeVideo.Write(env, algorithm.Agent.Greedy, path, episodes: 1, seed: Evaluation.SeedFor(config.Seed), every: 2, cancellation: cancellation);
-        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"video: {path} (greedy policy, return {result.Returns[0]:0.##})"));
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"video: {path} (greedy policy, return {Format.Short(result.Returns[0], 2)})"));
     }
 
     // How a resumed run continues (exact or approximate, and why), said on the console and kept for the summary.
@@ -339,7 +347,7 @@ public sealed class TrainSettings : EnvSettings
 {
     /// <summary>Total environment steps.</summary>
     [CommandOption("--steps <N>")]
-    [Description("Environment steps (overrides total_steps).")]
+    [Description("Environment steps (overrides total_steps; default: the preset's total_steps, see DEFAULTS above).")]
     public long? Steps { get; init; }
 
     /// <summary>The seed.</summary>

@@ -128,14 +128,14 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
         var text = io.Out;
         text.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name} on {id}: {options.Episodes} episodes, seed {settings.Seed}, gamma {options.Gamma}, alpha {Describe(options.LearningRate)}, {DescribeExploration(options.Exploration)}  ({seconds:0.###} s)"));
-        text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training: mean return of the last {recent} episodes {recentMean:0.####}"));
+        text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training: mean return of the last {recent} episodes {Format.Short(recentMean, 4)}"));
         text.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"greedy policy: mean return {evaluation.Mean:0.####} ± {evaluation.Std:0.####} over {settings.EvalEpisodes} evaluation episodes{(evaluation.Cut > 0 ? $" ({evaluation.Cut} cut at 10000 steps)" : "")}"));
+            $"greedy policy: mean return {Format.MeanStd(evaluation.Mean, evaluation.Std, 4)} over {settings.EvalEpisodes} evaluation episodes{(evaluation.Cut > 0 ? $" ({evaluation.Cut} cut at 10000 steps)" : "")}"));
         if (gap is not null)
         {
             text.WriteLine(gap.Gap is { } g
                 ? string.Create(CultureInfo.InvariantCulture,
-                    $"distance to V* (value iteration, gamma {options.Gamma}; over all states, visited or not): max_s |V^greedy - V*| = {g.GreedyValueGap:G6}, max_s |max_a Q - V*| = {g.QValueGap:G6}; expected start value V^greedy {gap.OptimalStartValue - gap.StartGap:0.####}, V* {gap.OptimalStartValue:0.####}")
+                    $"distance to V* (value iteration, gamma {options.Gamma}; over all states, visited or not): max_s |V^greedy - V*| = {g.GreedyValueGap:G6}, max_s |max_a Q - V*| = {g.QValueGap:G6}; expected start value V^greedy {Format.Short((gap.OptimalStartValue - gap.StartGap).GetValueOrDefault(double.NaN), 4)}, V* {Format.Short(gap.OptimalStartValue.GetValueOrDefault(double.NaN), 4)}")
                 : $"distance to V*: {gap.Note}");
         }
         text.WriteLine();

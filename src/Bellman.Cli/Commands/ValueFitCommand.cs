@@ -58,10 +58,10 @@ public sealed class ValueFitCommand(CliIO io) : Command<ValueFitCommand.Settings
         io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{id}: value of the A2C policy after {run.State.Step} steps; {options.Datasets} datasets of {options.Episodes} episodes, {options.ProbeStates} probe states x {options.Rollouts} rollouts, gamma {options.Gamma}"));
         var report = ValueFitComparison.Run(() => EnvRegistry.Default.Make(id, envOptions), Policy, options, settings.Seed);
-        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean V^pi at the probe states {report.MeanTrueValue:0.###}; {report.MeanDatasetSteps:0} transitions per dataset"));
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean V^pi at the probe states {Format.Short(report.MeanTrueValue)}; {report.MeanDatasetSteps:0} transitions per dataset"));
         io.Out.WriteLine($"{"targets",-14} {"rmse",10} {"bias",10} {"variance",10} {"target std",11}");
         foreach (var r in new[] { report.MonteCarlo, report.Bootstrapped })
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Method,-14} {r.Rmse,10:0.###} {r.Bias,10:0.###} {r.Variance,10:0.###} {r.TargetStd,11:0.###}"));
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Method,-14} {Format.Short(r.Rmse),10} {Format.Short(r.Bias),10} {Format.Short(r.Variance),10} {Format.Short(r.TargetStd),11}"));
         return 0;
     }
 }

@@ -14,7 +14,7 @@ public static class FrameOverlay
         return
         [
             string.Create(CultureInfo.InvariantCulture, $"EP {frame.Episode + 1} STEP {frame.Step}{end}"),
-            string.Create(CultureInfo.InvariantCulture, $"RETURN {frame.Return:0.##}"),
+            $"RETURN {Infrastructure.Format.Short(frame.Return, 2)}",
             $"ACTION {frame.Action ?? "-"}",
         ];
     }

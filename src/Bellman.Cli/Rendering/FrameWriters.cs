@@ -42,11 +42,7 @@ public abstract class FrameWriter : IDisposable
     /// <summary>Saves <paramref name="image"/> to a temporary name beside <paramref name="path"/>, then renames it.</summary>
     protected static void SaveAtomically(Image image, string path, SixLabors.ImageSharp.Formats.IImageEncoder encoder)
     {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + ".tmp";
-        using (var stream = File.Create(temp)) image.Save(stream, encoder);
-        File.Move(temp, full, overwrite: true);
+        Infrastructure.OutputFile.Write(path, stream => image.Save(stream, encoder));
     }
 }
 

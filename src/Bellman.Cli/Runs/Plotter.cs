@@ -9,11 +9,19 @@ public static class Plotter
     /// <summary>One run's curves: episode returns, their rolling mean, and evaluation means.</summary>
     public sealed record Curves(string Label, double[] EpisodeSteps, double[] EpisodeReturns, double[] EvalSteps, double[] EvalMeans);
 
+    /// <summary>
+    /// The episodes the training curve averages over: the console's "mean return(100)" and the curve are the
+    /// same figure (the training loops keep the last 100 returns).
+    /// </summary>
+    public const int ReturnWindow = 100;
+
     /// <summary>Reads metrics.csv and eval.csv of a run folder.</summary>
     public static Curves Read(string runFolder, string? label = null)
     {
         string metrics = Path.Combine(runFolder, "metrics.csv");
         if (!File.Exists(metrics)) throw new Infrastructure.CliException($"'{runFolder}' is not a run folder: it has no metrics.csv.");
+        var folder = new RunFolder(runFolder);
+        folder.RequireInside(metrics);
         var steps = new List<double>();
         var returns = new List<double>();
         // Columns by name: metrics.csv has the algorithm's own keyed columns after the common ones.
@@ -21,28 +29,37 @@ public static class Plotter
         int kind = Array.IndexOf(header, "kind"), step = Array.IndexOf(header, "step"), ret = Array.IndexOf(header, "return");
         if (kind < 0 || step < 0 || ret < 0)
             throw new Infrastructure.CliException($"'{metrics}' has no kind, step and return columns (header: {string.Join(",", header)}).");
+        int lineNumber = 1;
         foreach (string line in File.ReadLines(metrics).Skip(1))
         {
+            lineNumber++;
             var f = line.Split(',');
             if (f.Length < header.Length || f[kind] != "episode") continue;
-            steps.Add(double.Parse(f[step], CultureInfo.InvariantCulture));
-            returns.Add(double.Parse(f[ret], CultureInfo.InvariantCulture));
+            steps.Add(Number(f[step], metrics, lineNumber, "step"));
+            returns.Add(Number(f[ret], metrics, lineNumber, "return"));
         }
         var evalSteps = new List<double>();
         var evalMeans = new List<double>();
         string eval = Path.Combine(runFolder, "eval.csv");
         if (File.Exists(eval))
         {
+            folder.RequireInside(eval);
+            lineNumber = 1;
             foreach (string line in File.ReadLines(eval).Skip(1))
             {
+                lineNumber++;
                 var f = line.Split(',');
                 if (f.Length < 2 || f[1].Length == 0) continue;
-                evalSteps.Add(double.Parse(f[0], CultureInfo.InvariantCulture));
-                evalMeans.Add(double.Parse(f[1], CultureInfo.InvariantCulture));
+                evalSteps.Add(Number(f[0], eval, lineNumber, "step"));
+                evalMeans.Add(Number(f[1], eval, lineNumber, "mean return"));
             }
         }
         return new Curves(label ?? Path.GetFileName(Path.GetFullPath(runFolder).TrimEnd('/')), [.. steps], [.. returns], [.. evalSteps], [.. evalMeans]);
     }
+
+    private static double Number(string text, string file, int line, string column) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
+            : throw new Infrastructure.CliException($"'{file}' line {line}: {column} '{text}' is not a number.");
 
     /// <summary>The rolling mean over a window of <paramref name="window"/> values.</summary>
     public static double[] RollingMean(double[] values, int window)
@@ -78,10 +95,10 @@ public static class Plotter
             }
             if (run.EpisodeSteps.Length > 0)
             {
-                var mean = plot.Add.ScatterLine(run.EpisodeSteps, RollingMean(run.EpisodeReturns, 20));
+                var mean = plot.Add.ScatterLine(run.EpisodeSteps, RollingMean(run.EpisodeReturns, ReturnWindow));
                 mean.Color = color;
                 mean.LineWidth = 2;
-                mean.LegendText = $"{run.Label} (training, mean of 20)";
+                mean.LegendText = $"{run.Label} (training, mean of the last {ReturnWindow} episodes)";
             }
             if (run.EvalSteps.Length > 0)
             {
@@ -92,11 +109,8 @@ public static class Plotter
                 eval.LegendText = $"{run.Label} (greedy evaluation)";
             }
         }
-        plot.ShowLegend(Alignment.LowerRight);
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        string temp = path + ".tmp.png";
-        plot.SavePng(temp, 900, 540);
-        File.Move(temp, path, overwrite: true);
+        // Below the axes, outside the data area: a legend inside it always covers some curve.
+        plot.ShowLegend(Edge.Bottom);
+        Infrastructure.OutputFile.Write(path, plot.GetImageBytes(900, 580, ImageFormat.Png));
     }
 }

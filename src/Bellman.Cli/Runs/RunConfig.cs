@@ -45,12 +45,14 @@ public sealed record RunConfig(string Algorithm, string EnvId, int Seed, string?
     /// </summary>
     public static (Dictionary<string, string> Values, Dictionary<string, string> EnvOptions) ReadYaml(string path)
     {
+        if (Directory.Exists(path)) throw new CliException($"Configuration file '{path}' is a folder; give a YAML file (a run's config.yaml, say).");
         if (!File.Exists(path)) throw new CliException($"Configuration file '{path}' does not exist.");
         var stream = new YamlStream();
+        using var reader = new StreamReader(path);
+        var parser = new TrackingParser(new YamlDotNet.Core.Parser(reader));
         try
         {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
+            stream.Load(parser);
         }
         catch (YamlDotNet.Core.YamlException e)
         {
@@ -58,23 +60,32 @@ public sealed record RunConfig(string Algorithm, string EnvId, int Seed, string?
         }
         catch (InvalidOperationException)
         {
-            // YamlDotNet reports some malformed documents (an unclosed flow sequence, say) this way, without a position.
-            throw new CliException($"'{path}' is not valid YAML (an unclosed [ or {{, or a key without a value?); it must be key: value lines.");
+            // YamlDotNet reports some malformed documents this way, without a position: the last event read gives it.
+            throw new CliException($"'{path}' is not valid YAML after line {parser.Last.Line}, column {parser.Last.Column} (an unclosed [ or {{, or a key without a value?); it must be key: value lines.");
         }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var envOptions = new Dictionary<string, string>(StringComparer.Ordinal);
         if (stream.Documents.Count == 0) return (values, envOptions);
+        if (stream.Documents.Count > 1)
+            throw new CliException($"'{path}' holds {stream.Documents.Count} YAML documents (separated by ---, the second at line {stream.Documents[1].RootNode.Start.Line}); a configuration is one mapping of key: value lines.");
         if (stream.Documents[0].RootNode is not YamlMappingNode root) throw new CliException($"'{path}' must be a mapping of key: value lines.");
         foreach (var (keyNode, valueNode) in root.Children)
         {
             string key = keyNode is YamlScalarNode scalarKey ? scalarKey.Value ?? ""
-                : throw new CliException($"'{path}' line {keyNode.Start.Line}: a key must be a plain name, not {keyNode.NodeType}.");
+                : throw new CliException($"'{path}' line {keyNode.Start.Line}, column {keyNode.Start.Column}: a key must be a plain name, not a {Kind(keyNode)}.");
             if (key == "env_options")
             {
                 if (valueNode is YamlMappingNode map)
-                    foreach (var (k, v) in map.Children) envOptions[((YamlScalarNode)k).Value ?? ""] = Scalar(path, key, v);
+                {
+                    foreach (var (k, v) in map.Children)
+                    {
+                        string option = k is YamlScalarNode { Value: string name } ? name
+                            : throw new CliException($"'{path}' line {k.Start.Line}, column {k.Start.Column}: an env_options key must be a plain name, not a {Kind(k)}.");
+                        envOptions[option] = Scalar(path, $"env_options.{option}", v);
+                    }
+                }
                 else if (valueNode is not YamlScalarNode { Value: null or "" or "{}" })
-                    throw new CliException($"'{path}': env_options must be a mapping.");
+                    throw new CliException($"'{path}' line {valueNode.Start.Line}, column {valueNode.Start.Column}: env_options must be a mapping of option: value lines.");
                 continue;
             }
             values[key] = Scalar(path, key, valueNode);
@@ -86,10 +97,32 @@ public sealed record RunConfig(string Algorithm, string EnvId, int Seed, string?
     {
         YamlScalarNode s => s.Value ?? "",
         YamlSequenceNode seq => "[" + string.Join(", ", seq.Children.Select(c => (c as YamlScalarNode)?.Value
-            ?? throw new CliException($"'{path}': {key} must be a list of numbers."))) + "]",
-        _ => throw new CliException($"'{path}': {key} must be a single value."),
+            ?? throw new CliException($"'{path}' line {c.Start.Line}, column {c.Start.Column}: {key} must be a list of numbers, not a list holding a {Kind(c)}."))) + "]",
+        _ => throw new CliException($"'{path}' line {node.Start.Line}, column {node.Start.Column}: {key} must be a single value, not a {Kind(node)}."),
+    };
+
+    private static string Kind(YamlNode node) => node switch
+    {
+        YamlMappingNode => "mapping",
+        YamlSequenceNode => "list",
+        _ => "value",
     };
 
     /// <summary>Formats a value the way the option binder reads it.</summary>
     public static string Format(object? value) => OptionBinder.FormatValue(value);
+
+    /// <summary>A YAML parser that remembers where the last event it produced ended, to place an error YamlDotNet reports without one.</summary>
+    private sealed class TrackingParser(YamlDotNet.Core.IParser inner) : YamlDotNet.Core.IParser
+    {
+        public YamlDotNet.Core.Mark Last { get; private set; } = YamlDotNet.Core.Mark.Empty;
+
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            bool more = inner.MoveNext();
+            if (inner.Current is { } e) Last = e.End;
+            return more;
+        }
+    }
 }

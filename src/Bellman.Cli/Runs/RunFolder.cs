@@ -1,3 +1,5 @@
+using Bellman.Cli.Infrastructure;
+
 namespace Bellman.Cli.Runs;
 
 /// <summary>The layout of a run folder.</summary>
@@ -24,6 +26,27 @@ public sealed class RunFolder
     /// <summary>The best checkpoint's prefix.</summary>
     public string Best => System.IO.Path.Combine(Path, "checkpoints", "best");
 
+    /// <summary>
+    /// Checks that <paramref name="file"/> lies in this run folder with no symbolic link on the way (the file
+    /// itself, or a folder such as <c>checkpoints/</c>): a run folder is data a user may have downloaded, and
+    /// may only reference its own files. Returns the full path.
+    /// </summary>
+    public string RequireInside(string file)
+    {
+        string full = System.IO.Path.GetFullPath(file);
+        string relative = System.IO.Path.GetRelativePath(Path, full);
+        if (relative == ".." || relative.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) || System.IO.Path.IsPathRooted(relative))
+            throw new CliException($"'{file}' is outside the run folder '{Path}'.");
+        string current = Path;
+        foreach (string part in relative.Split(System.IO.Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = System.IO.Path.Combine(current, part);
+            if (new FileInfo(current).LinkTarget is string target)
+                throw new CliException($"'{current}' is a symbolic link (to '{target}'); a run folder may only use its own files.");
+        }
+        return full;
+    }
+
     /// <summary>A new folder under <c>runs/</c> named after the algorithm, environment and seed (suffixed -2, -3, … when taken).</summary>
     public static RunFolder CreateDefault(string algorithm, string envId, int seed)
     {
@@ -35,10 +58,5 @@ public sealed class RunFolder
     }
 
     /// <summary>Writes text atomically (temporary file, then rename).</summary>
-    public static void WriteAtomic(string path, string text)
-    {
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
+    public static void WriteAtomic(string path, string text) => OutputFile.WriteText(path, text);
 }
