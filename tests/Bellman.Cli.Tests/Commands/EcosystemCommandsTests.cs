@@ -13,9 +13,9 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace Bellman.Cli.Tests.Commands;
 
 /// <summary>
-/// The README's ecosystem commands end to end through the CLI: a default training run leaves a GIF of its
-/// greedy policy and TensorBoard events; <c>bellman render RUN</c> draws it; <c>bellman export RUN --onnx</c>
-/// writes a model that ONNX Runtime runs to Bellman's own actions and outputs (within 1e-5).
+/// The README's "watch it, follow it, ship it" commands end to end through the CLI: a default training run
+/// leaves a GIF of its greedy policy and TensorBoard events; <c>bellman export RUN --onnx</c> writes a model
+/// that ONNX Runtime runs to Bellman's own actions and outputs (within 1e-5); <c>bellman render RUN</c> draws it.
 /// </summary>
 public sealed class EcosystemCommandsTests : IDisposable
 {
@@ -37,7 +37,7 @@ public sealed class EcosystemCommandsTests : IDisposable
     ];
 
     [Fact]
-    public void A_default_run_gets_a_gif_of_its_greedy_policy_and_tensorboard_events()
+    public void A_default_cartpole_run_gets_a_gif_and_tensorboard_events_and_exports_to_onnx()
     {
         string dir = Path.Combine(_root, "cartpole");
         var r = CliRunner.Run(["train", "dqn", "--env", "CartPole-v1", "--steps", "600", "--seed", "3", "--out", dir, .. SmallDqn]);
@@ -61,6 +61,21 @@ public sealed class EcosystemCommandsTests : IDisposable
         string text = Encoding.UTF8.GetString(File.ReadAllBytes(events));
         Assert.Contains("rollout/ep_rew_mean", text);
         Assert.Contains("eval/mean_reward", text);
+
+        // `bellman export RUN --onnx`: ONNX Runtime gives the run's greedy actions and Q-values.
+        string onnx = Path.Combine(_root, "cartpole.onnx");
+        var export = CliRunner.Run("export", dir, "--onnx", onnx);
+        Assert.True(export.ExitCode == 0, export.Error);
+        using (var algorithm = Algorithm.Load(Path.Combine(dir, "checkpoints", File.Exists(Path.Combine(dir, "checkpoints", "best.json")) ? "best" : "latest")))
+        {
+            const int batch = 8;
+            var rng = new Rng(5);
+            float[] obs = [.. Enumerable.Range(0, batch * 4).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
+            var outputs = RunOnnx(File.ReadAllBytes(onnx), obs, [batch, 4]);
+            var agent = Assert.IsType<DqnAgent>(algorithm.Agent);
+            AssertClose(Forward(agent.Q.Forward, obs, new Shape(batch, 4)), (float[])outputs["q"]);
+            Assert.Equal(Enumerable.Range(0, batch).Select(i => (long)algorithm.Predict(obs.AsSpan(i * 4, 4))), (long[])outputs["action"]);
+        }
 
         // `bellman render RUN` draws the same greedy policy again.
         string again = Path.Combine(_root, "again.gif");
