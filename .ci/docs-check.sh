@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-for p in Randomness Core Environments Nn Algorithms Backgammon; do
+for p in Randomness Core Environments Nn Algorithms Backgammon Distributed; do
   [[ -f "src/Bellman.$p/bin/Release/net10.0/Bellman.$p.xml" ]] || dotnet build "src/Bellman.$p" -c Release --nologo -v quiet
 done
 dotnet tool restore >/dev/null
