@@ -88,7 +88,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
                 best = Math.Max(best, lastEval.MeanReturn);
             }
             WriteSummary(spec, folder, config, algorithm.State, best, status, lastEval, clock.Elapsed, resume);
-            if (settings.Video && status == "completed") WriteVideo(algorithm, folder, config, cancellationToken);
+            if (!settings.NoVideo && status == "completed") WriteVideo(algorithm, folder, config, cancellationToken);
         }
         try
         {
@@ -276,17 +276,32 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         return left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// RUN/episode.gif: one episode of the final greedy policy (every second frame, at most 1,000 steps). It
+    /// never fails the run: an environment without a renderer is skipped and any other failure is a warning.
+    /// </summary>
     private void WriteVideo(Algorithm algorithm, RunFolder folder, RunConfig config, CancellationToken cancellation)
     {
-        var env = Environments.EnvRegistry.Default.Make(config.EnvId, config.EnvOptions);
-        if (!Environments.Rendering.EnvironmentRenderers.CanRender(env))
-        {
-            io.Error.WriteLine($"warning: {config.EnvId} cannot be drawn; no episode.gif.");
-            return;
-        }
         string path = Path.Combine(folder.Path, "episode.gif");
-        var result = Rendering.EpisodeVideo.Write(env, algorithm.Agent.Greedy, path, episodes: 1, seed: Evaluation.SeedFor(config.Seed), every: 2, cancellation: cancellation);
-        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"video: {path} (greedy policy, return {Format.Short(result.Returns[0], 2)})"));
+        try
+        {
+            var env = Environments.EnvRegistry.Default.Make(config.EnvId, config.EnvOptions);
+            if (!Environments.Rendering.EnvironmentRenderers.CanRender(env))
+            {
+                io.Out.WriteLine($"video: skipped, {config.EnvId} cannot be drawn (no episode.gif)");
+                return;
+            }
+            var result = Rendering.EpisodeVideo.Write(env, algorithm.Agent.Greedy, path, episodes: 1, seed: Evaluation.SeedFor(config.Seed), every: 2, maxSteps: 1000, cancellation: cancellation);
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"video: {path} (greedy policy, return {Format.Short(result.Returns[0], 2)}; --no-video skips it)"));
+        }
+        catch (OperationCanceledException)
+        {
+            io.Out.WriteLine("video: interrupted (no episode.gif); the run itself is complete");
+        }
+        catch (Exception e)
+        {
+            io.Error.WriteLine($"warning: could not draw {path}: {e.Message}");
+        }
     }
 
     // How a resumed run continues (exact or approximate, and why), said on the console and kept for the summary.
@@ -380,10 +395,10 @@ public sealed class TrainSettings : EnvSettings
     [Description("Do not write TensorBoard event files (by default the run folder gets tensorboard/events.out.tfevents.*; `tensorboard --logdir RUN`).")]
     public bool NoTensorBoard { get; init; }
 
-    /// <summary>Draw the final greedy policy.</summary>
-    [CommandOption("--video")]
-    [Description("At the end, draw one episode of the greedy policy into RUN/episode.gif (every second frame; about 13 ms a frame).")]
-    public bool Video { get; init; }
+    /// <summary>No GIF of the final greedy policy.</summary>
+    [CommandOption("--no-video")]
+    [Description("Do not draw the final greedy policy (by default, at the end, one episode of it goes to RUN/episode.gif: every second frame, at most 1,000 steps).")]
+    public bool NoVideo { get; init; }
 
     /// <summary>Checkpoints without the replay memory.</summary>
     [CommandOption("--no-replay-in-checkpoint")]

@@ -19,7 +19,7 @@ public sealed class TrainContinuousQCommandsTests : IDisposable
     public void AShortPendulumRunWritesItsFolderAndEvaluates(string algorithm)
     {
         string dir = Path.Combine(_root, algorithm);
-        var r = CliRunner.Run("train", algorithm, "--env", "Pendulum-v1", "--steps", "400", "--out", dir, "--set", "learning_starts=200",
+        var r = CliRunner.Run("train", algorithm, "--env", "Pendulum-v1", "--steps", "400", "--out", dir, "--no-video", "--set", "learning_starts=200",
             "--set", "batch_size=16", "--set", "net_arch=[16]", "--set", "eval_freq=400", "--set", "eval_episodes=1");
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.True(File.Exists(Path.Combine(dir, "config.yaml")));
