@@ -132,7 +132,7 @@ public sealed class EnvRolloutCommand(CliIO io) : Command<EnvRolloutCommand.Sett
                 if (env.ActionSpace is Core.Spaces.Discrete d && (result[^1][0] < d.Start || result[^1][0] >= d.Start + d.N))
                     throw new CliException($"--actions element {index}: action {item.GetRawText()} is outside the action space {d} of {env.Name} (valid: {d.Start}..{d.Start + d.N - 1}).");
                 if (!discrete && result[^1].Length != env.ActionSpace.FlatSize)
-                    throw new CliException($"--actions element {index} has {result[^1].Length} values, but {env.Name}'s action space {env.ActionSpace} takes {env.ActionSpace.FlatSize}.");
+                    throw new CliException($"--actions element {index}: action {item.GetRawText()} has {result[^1].Length} elements, but the action space {env.ActionSpace} needs {env.ActionSpace.FlatSize} ({env.Name}).");
                 index++;
             }
             return result;
