@@ -79,6 +79,24 @@ public sealed class MinAtarDqnStep
         var x = R(32 * 4 * 10 * 10);
         double fwd = Median(() => { g.Reset(); using (g.NoGrad()) conv.Forward(g, g.Input(x, new Bellman.Nn.Shape(32, 4, 10, 10))); }, 20) * 1e6;
         output.WriteLine($"{"Conv2d forward, batch 32 (graph) ×2",-44} {fwd,8:F2} {2.0 * 32 * 36_864 / peak / 1e3,9:F2}");
+        var dy = R(32 * 16 * 64);
+        var dwConv = new float[16 * 36];
+        var shape = new Bellman.Nn.Kernels.Conv2dShape(32, 4, 10, 10, 16, 3, 3);
+        var scratch = new float[shape.ScratchSize];
+        double dwUs = Median(() => Bellman.Nn.Kernels.Conv2dKernels.WeightGradient(x, dy, dwConv, shape, scratch), 20) * 1e6;
+        output.WriteLine($"{"Conv2d weight gradient, batch 32 (kernel)",-44} {dwUs,8:F2} {2.0 * 32 * 36_864 / peak / 1e3,9:F2}");
+        var obs = new Bellman.Nn.Shape(32, 10, 10, 4);
+        double qf = Median(() => { g.Reset(); using (g.NoGrad()) step._agent.Q.Forward(g, g.Input(step._batch.Observations, obs)); }, 20) * 1e6;
+        output.WriteLine($"{"Q forward, batch 32, no grad (graph)",-44} {qf,8:F2} {Flops / 3.78 / peak / 1e3,9:F2}");
+        double qfb = Median(() =>
+        {
+            g.Reset();
+            var q = step._agent.Q.Forward(g, g.Input(step._batch.Observations, obs));
+            g.Backward(g.Mean(g.Gather(q, step._batch.DiscreteActions)));
+        }, 20) * 1e6;
+        output.WriteLine($"{"Q forward + backward, batch 32 (graph)",-44} {qfb,8:F2}");
+        double zero = Median(() => step._agent.Optimizer.ZeroGrad(), 20) * 1e6;
+        output.WriteLine($"{"ZeroGrad",-44} {zero,8:F2}");
         double rms = Median(() => step._agent.Optimizer.Step(), 20) * 1e6;
         output.WriteLine($"{"RMSprop.Step (132,179 parameters)",-44} {rms,8:F2}");
         double whole = Median(step.Update, 20) * 1e6;
