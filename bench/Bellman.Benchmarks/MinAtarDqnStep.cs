@@ -117,6 +117,17 @@ public sealed class MinAtarDqnStep
         return times[times.Length / 2];
     }
 
+    /// <summary>Bytes per transition of a 1M-transition replay buffer for each MinAtar game (observations stored as bits, each once).</summary>
+    public static void ReplayBytes(TextWriter output)
+    {
+        foreach (var game in new[] { "Breakout", "SpaceInvaders", "Freeway", "Asterix", "Seaquest" })
+        {
+            var env = EnvRegistry.Default.Make($"MinAtar/{game}-v1", new Dictionary<string, string>());
+            var buffer = new ReplayBuffer(1_000_000, env.ObservationSpace.FlatSize, 1, discreteActions: true, 1, ObservationStore.TypeFor(env.ObservationSpace));
+            output.WriteLine($"{game}: observation {string.Join("x", env.ObservationSpace.Shape)} stored as {ObservationStore.TypeFor(env.ObservationSpace)}; {buffer.BytesPerTransition:F1} bytes/transition; 1M transitions = {buffer.AllocatedBytes / 1e6:F1} MB");
+        }
+    }
+
     /// <summary>`minatar-dqn-step`: the median thread CPU time of one update and its ratio to the floor (FLOPs / peak).</summary>
     public static void Run(TextWriter output, double? peakGflops = null)
     {

@@ -3,7 +3,8 @@ using BenchmarkDotNet.Running;
 // `gemm-quick [filter]` prints Stopwatch medians of the Gemm shapes (fast, for a quick look);
 // `dqn-parts` times each part of the DQN gradient step (products, Adam, clipping, zeroing) against its floor;
 // `continuous-quick` prints the SAC and TD3 gradient-step medians;
-// `minatar-dqn-step [peak GFLOP/s]` times one DQN update at MinAtar's settings against its floor;
+// `minatar-dqn-step [peak GFLOP/s] [parts]` times one DQN update at MinAtar's settings (or its parts) against its floor,
+// `minatar-dqn-step replay` prints the replay buffer's bytes per transition per game;
 // anything else goes to BenchmarkDotNet's switcher, e.g. `--filter '*CartPole*' --job short`.
 if (args is ["gemm-quick", ..])
 {
@@ -22,7 +23,8 @@ if (args is ["continuous-quick", ..])
 }
 if (args is ["minatar-dqn-step", ..])
 {
-    double? peak = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : null;
+    double? peak = args.Length > 1 && args[1] != "replay" ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : null;
+    if (args is [_, "replay"]) { Bellman.Benchmarks.MinAtarDqnStep.ReplayBytes(Console.Out); return; }
     if (args is [_, _, "parts"]) Bellman.Benchmarks.MinAtarDqnStep.Parts(Console.Out, peak!.Value);
     else Bellman.Benchmarks.MinAtarDqnStep.Run(Console.Out, peak);
     return;
