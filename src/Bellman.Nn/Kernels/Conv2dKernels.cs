@@ -213,9 +213,9 @@ public static class Conv2dKernels
     }
 
     /// <summary>
-    /// Stride 1, no padding, OutW ≥ V: for each output row and each run of V output columns (the last run shifted left
-    /// to end at OutW, recomputing a few outputs with the same bits), eight filters at a time accumulate
-    /// w[f, c, i, j] · x[c, oy + i, ox + j .. + V] in (c, i, j) order, then add the bias.
+    /// Stride 1, no padding, OutW ≥ V: for each pair of output rows (then the odd last row) and each run of V output
+    /// columns (the last run shifted left to end at OutW, recomputing a few outputs with the same bits), eight filters
+    /// at a time accumulate w[f, c, i, j] · x[c, oy + i, ox + j .. + V] in (c, i, j) order, then add the bias.
     /// </summary>
     internal static unsafe void ForwardDirect<TVec>(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in Conv2dShape s)
         where TVec : struct, ISimdFloat<TVec>
@@ -228,7 +228,66 @@ public static class Conv2dKernels
             for (int n = 0; n < s.Batch; n++)
             {
                 float* xn = px + (long)n * s.ImageSize, yn = py + (long)n * filters * plane;
-                for (int oy = 0; oy < outH; oy++)
+                int oy = 0;
+                for (; oy + 2 <= outH; oy += 2)
+                for (int ox0 = 0; ox0 < outW; ox0 += v)
+                {
+                    // Two output rows share every weight broadcast: 2 input loads and 8 broadcasts feed 16 FMAs.
+                    int ox = Math.Min(ox0, outW - v);
+                    float* origin = xn + oy * width + ox, yo = yn + oy * outW + ox;
+                    int f = 0;
+                    for (; f + Block <= filters; f += Block)
+                    {
+                        TVec a0 = TVec.Zero, a1 = TVec.Zero, a2 = TVec.Zero, a3 = TVec.Zero, a4 = TVec.Zero, a5 = TVec.Zero, a6 = TVec.Zero, a7 = TVec.Zero;
+                        TVec b0 = TVec.Zero, b1 = TVec.Zero, b2 = TVec.Zero, b3 = TVec.Zero, b4 = TVec.Zero, b5 = TVec.Zero, b6 = TVec.Zero, b7 = TVec.Zero;
+                        float* wp = pw + (long)f * patch;
+                        for (int c = 0; c < channels; c++)
+                        for (int i = 0; i < kh; i++)
+                        {
+                            float* row = origin + (c * height + i) * width;
+                            for (int j = 0; j < kw; j++, wp++)
+                            {
+                                TVec x0 = TVec.Load(row + j), x1 = TVec.Load(row + width + j), wv;
+                                wv = TVec.Broadcast(wp[0]); a0 = TVec.MultiplyAdd(wv, x0, a0); b0 = TVec.MultiplyAdd(wv, x1, b0);
+                                wv = TVec.Broadcast(wp[patch]); a1 = TVec.MultiplyAdd(wv, x0, a1); b1 = TVec.MultiplyAdd(wv, x1, b1);
+                                wv = TVec.Broadcast(wp[2 * patch]); a2 = TVec.MultiplyAdd(wv, x0, a2); b2 = TVec.MultiplyAdd(wv, x1, b2);
+                                wv = TVec.Broadcast(wp[3 * patch]); a3 = TVec.MultiplyAdd(wv, x0, a3); b3 = TVec.MultiplyAdd(wv, x1, b3);
+                                wv = TVec.Broadcast(wp[4 * patch]); a4 = TVec.MultiplyAdd(wv, x0, a4); b4 = TVec.MultiplyAdd(wv, x1, b4);
+                                wv = TVec.Broadcast(wp[5 * patch]); a5 = TVec.MultiplyAdd(wv, x0, a5); b5 = TVec.MultiplyAdd(wv, x1, b5);
+                                wv = TVec.Broadcast(wp[6 * patch]); a6 = TVec.MultiplyAdd(wv, x0, a6); b6 = TVec.MultiplyAdd(wv, x1, b6);
+                                wv = TVec.Broadcast(wp[7 * patch]); a7 = TVec.MultiplyAdd(wv, x0, a7); b7 = TVec.MultiplyAdd(wv, x1, b7);
+                            }
+                        }
+                        float* yf = yo + (long)f * plane;
+                        StoreWithBias(a0, yf, hasBias, pb, f); StoreWithBias(b0, yf + outW, hasBias, pb, f);
+                        StoreWithBias(a1, yf + plane, hasBias, pb, f + 1); StoreWithBias(b1, yf + plane + outW, hasBias, pb, f + 1);
+                        StoreWithBias(a2, yf + 2 * plane, hasBias, pb, f + 2); StoreWithBias(b2, yf + 2 * plane + outW, hasBias, pb, f + 2);
+                        StoreWithBias(a3, yf + 3 * plane, hasBias, pb, f + 3); StoreWithBias(b3, yf + 3 * plane + outW, hasBias, pb, f + 3);
+                        StoreWithBias(a4, yf + 4 * plane, hasBias, pb, f + 4); StoreWithBias(b4, yf + 4 * plane + outW, hasBias, pb, f + 4);
+                        StoreWithBias(a5, yf + 5 * plane, hasBias, pb, f + 5); StoreWithBias(b5, yf + 5 * plane + outW, hasBias, pb, f + 5);
+                        StoreWithBias(a6, yf + 6 * plane, hasBias, pb, f + 6); StoreWithBias(b6, yf + 6 * plane + outW, hasBias, pb, f + 6);
+                        StoreWithBias(a7, yf + 7 * plane, hasBias, pb, f + 7); StoreWithBias(b7, yf + 7 * plane + outW, hasBias, pb, f + 7);
+                    }
+                    for (; f < filters; f++)
+                    {
+                        TVec a = TVec.Zero, b = TVec.Zero;
+                        float* wp = pw + (long)f * patch;
+                        for (int c = 0; c < channels; c++)
+                        for (int i = 0; i < kh; i++)
+                        {
+                            float* row = origin + (c * height + i) * width;
+                            for (int j = 0; j < kw; j++, wp++)
+                            {
+                                TVec wv = TVec.Broadcast(*wp);
+                                a = TVec.MultiplyAdd(wv, TVec.Load(row + j), a);
+                                b = TVec.MultiplyAdd(wv, TVec.Load(row + width + j), b);
+                            }
+                        }
+                        StoreWithBias(a, yo + (long)f * plane, hasBias, pb, f);
+                        StoreWithBias(b, yo + (long)f * plane + outW, hasBias, pb, f);
+                    }
+                }
+                for (; oy < outH; oy++)
                 for (int ox0 = 0; ox0 < outW; ox0 += v)
                 {
                     int ox = Math.Min(ox0, outW - v);
