@@ -3,6 +3,8 @@ using BenchmarkDotNet.Running;
 // `gemm-quick [filter]` prints Stopwatch medians of the Gemm shapes (fast, for a quick look);
 // `dqn-parts` times each part of the DQN gradient step (products, Adam, clipping, zeroing) against its floor;
 // `continuous-quick` prints the SAC and TD3 gradient-step medians;
+// `minatar-dqn-step [peak GFLOP/s] [parts]` times one DQN update at MinAtar's settings (or its parts) against its floor,
+// `minatar-dqn-step replay` prints the replay buffer's bytes per transition per game;
 // anything else goes to BenchmarkDotNet's switcher, e.g. `--filter '*CartPole*' --job short`.
 if (args is ["gemm-quick", ..])
 {
@@ -17,6 +19,14 @@ if (args is ["dqn-parts", ..])
 if (args is ["continuous-quick", ..])
 {
     Bellman.Benchmarks.ContinuousBenchmarks.Quick(Console.Out);
+    return;
+}
+if (args is ["minatar-dqn-step", ..])
+{
+    double? peak = args.Length > 1 && args[1] != "replay" ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : null;
+    if (args is [_, "replay"]) { Bellman.Benchmarks.MinAtarDqnStep.ReplayBytes(Console.Out); return; }
+    if (args is [_, _, "parts"]) Bellman.Benchmarks.MinAtarDqnStep.Parts(Console.Out, peak!.Value);
+    else Bellman.Benchmarks.MinAtarDqnStep.Run(Console.Out, peak);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,4 +1,6 @@
 using Bellman.Algorithms.Configuration;
+using Bellman.Algorithms.Networks;
+using Bellman.Nn.Layers;
 
 namespace Bellman.Algorithms.ActorCritic;
 
@@ -9,6 +11,19 @@ namespace Bellman.Algorithms.ActorCritic;
 /// </summary>
 public static class OnPolicyPresets
 {
+    /// <summary>
+    /// A2C on MinAtar's images: MinAtar's reference network (Conv(C→16, 3×3) → ReLU → Linear(→128) → ReLU) as one
+    /// trunk shared by the policy and value heads (as Stable-Baselines3's CnnPolicy shares its features extractor;
+    /// two networks would run the convolution twice per step), and rl-baselines3-zoo's Atari A2C settings
+    /// (a2c.yml atari: 16 envs, 5-step rollouts, ent_coef 0.01, vf_coef 0.25, RMSprop 7e-4, clip 0.5), 5M frames.
+    /// Orthogonal initialisation applies to the Linear layers; the convolution keeps PyTorch's default.
+    /// </summary>
+    public static A2cOptions MinAtarA2c { get; } = new()
+    {
+        NumEnvs = 16, NSteps = 5, TotalSteps = 5_000_000, Policy = PolicyKind.Cnn, CnnFilters = [16], CnnKernelSize = 3, CnnStride = 1,
+        NetArch = [128], Activation = Activation.ReLU, Shared = true, EntCoef = 0.01, VfCoef = 0.25, EvalFrequency = 100_000,
+    };
+
     /// <summary>A2C presets.</summary>
     public static IReadOnlyList<Preset<A2cOptions>> A2c { get; } =
     [
@@ -18,6 +33,8 @@ public static class OnPolicyPresets
             new A2cOptions { NumEnvs = 16, TotalSteps = 500_000, EntCoef = 0.0, EvalFrequency = 25_000 }),
         new("a2c-shared", "CartPole-v1", "the CartPole preset with the lecture's shared-trunk architecture",
             new A2cOptions { NumEnvs = 8, TotalSteps = 500_000, Shared = true, EvalFrequency = 25_000 }),
+        new("minatar-a2c", "MinAtar/Breakout-v1", "A2C with MinAtar's reference CNN as a shared trunk; rl-baselines3-zoo's Atari A2C settings (16 envs, ent_coef 0.01, vf_coef 0.25); see OnPolicyPresets.MinAtarA2c",
+            MinAtarA2c),
     ];
 
     /// <summary>REINFORCE presets.</summary>

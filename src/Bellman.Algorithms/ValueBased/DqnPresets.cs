@@ -32,6 +32,24 @@ public static class DqnPresets
         EvalFrequency = 100_000, EvalEpisodes = 10,
     };
 
+    /// <summary>
+    /// The lecture's "what each piece buys" on MinAtar: the reference preset (<see cref="MinAtarReference"/>) with one
+    /// piece removed or added, as MinAtar's examples/dqn.py does with its <c>--replayoff</c> and <c>--targetoff</c> flags.
+    /// Each differs from the reference only in the keys named here; use them with <c>--env MinAtar/GAME-v1 --preset NAME</c>.
+    /// </summary>
+    public static IReadOnlyList<Preset<DqnOptions>> MinAtarAblations { get; } =
+    [
+        // replay = false: each step's transition is the batch (n_envs = 1: a batch of one), one update per step, and
+        // learning_starts does not apply (there is nothing to fill) - online Q-learning with a target network.
+        new("minatar-no-replay", "MinAtar/Breakout-v1", "MinAtar reference DQN without experience replay: online Q-learning, the batch is the step's one transition (MinAtar's --replayoff)",
+            MinAtarReference with { Replay = false }),
+        // target_network = false: the TD target bootstraps from the online network itself (φ' = φ at every update).
+        new("minatar-no-target", "MinAtar/Breakout-v1", "MinAtar reference DQN without a target network: targets from the online network at every update (MinAtar's --targetoff)",
+            MinAtarReference with { TargetNetwork = false }),
+        new("minatar-double", "MinAtar/Breakout-v1", "MinAtar reference DQN with double Q-learning targets (van Hasselt et al. 2016)",
+            MinAtarReference with { DoubleQ = true }),
+    ];
+
     private static IEnumerable<Preset<DqnOptions>> MinAtar() =>
         from game in new[] { "Breakout", "SpaceInvaders", "Freeway", "Asterix", "Seaquest" }
         from version in new[] { "v1", "v0" }
@@ -77,6 +95,7 @@ public static class DqnPresets
             NSteps = 3, DoubleQ = true, EvalFrequency = 5_000,
         }),
         .. MinAtar(),
+        .. MinAtarAblations,
         new Preset<DqnOptions>("rainbow-lite", "CartPole-v1", "the zoo CartPole preset with double Q, dueling heads, prioritized replay and 3-step returns", ZooCartPole with
         {
             DoubleQ = true, Dueling = true, Prioritized = true, NSteps = 3,

@@ -41,7 +41,6 @@ public sealed partial class Graph
     private int _tapeCount;
     private bool _noGrad;
     private float[] _scratch = new float[256];
-    private float[] _scratch2 = new float[256];
 
     /// <summary>Whether ops are currently recorded (false inside a <see cref="NoGrad"/> scope).</summary>
     public bool IsRecording => !_noGrad;
@@ -231,11 +230,6 @@ public sealed partial class Graph
         return _scratch.AsSpan(0, n);
     }
 
-    private Span<float> Scratch2(int n)
-    {
-        if (_scratch2.Length < n) _scratch2 = new float[Math.Max(n, 2 * _scratch2.Length)];
-        return _scratch2.AsSpan(0, n);
-    }
 
     private void BackwardNode(ref Node n)
     {
