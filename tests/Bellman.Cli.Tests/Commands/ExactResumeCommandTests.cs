@@ -53,6 +53,16 @@ public sealed class ExactResumeCommandTests : IDisposable
         SameRun(whole, crashed);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(crashed, "summary.json")));
         Assert.Equal("exact", summary.RootElement.GetProperty("resume").GetString());
+
+        // checkpoints/best, best.json and the summary describe the same (best) evaluation of eval.csv.
+        double best = summary.RootElement.GetProperty("best_eval_mean_return").GetDouble();
+        using var bestJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(crashed, "checkpoints", "best.json")));
+        var meta = bestJson.RootElement.GetProperty("metadata");
+        Assert.Equal(best, meta.GetProperty("BestEvaluation").GetDouble());
+        var rows = File.ReadAllLines(Path.Combine(crashed, "eval.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var bestRow = rows.First(r => double.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture) == best);
+        Assert.Equal(long.Parse(bestRow[0], System.Globalization.CultureInfo.InvariantCulture), meta.GetProperty("Step").GetInt64());
+        Assert.False(File.Exists(Path.Combine(crashed, "checkpoints", "best.state")), "the best checkpoint is for evaluation; it holds no training state");
     }
 
     [Fact]
