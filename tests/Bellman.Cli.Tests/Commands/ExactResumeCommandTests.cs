@@ -53,20 +53,37 @@ public sealed class ExactResumeCommandTests : IDisposable
         SameRun(whole, crashed);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(crashed, "summary.json")));
         Assert.Equal("exact", summary.RootElement.GetProperty("resume").GetString());
+
+        // checkpoints/best, best.json and the summary describe the same (best) evaluation of eval.csv.
+        double best = summary.RootElement.GetProperty("best_eval_mean_return").GetDouble();
+        using var bestJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(crashed, "checkpoints", "best.json")));
+        var meta = bestJson.RootElement.GetProperty("metadata");
+        Assert.Equal(best, meta.GetProperty("BestEvaluation").GetDouble());
+        var rows = File.ReadAllLines(Path.Combine(crashed, "eval.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var bestRow = rows.First(r => double.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture) == best);
+        Assert.Equal(long.Parse(bestRow[0], System.Globalization.CultureInfo.InvariantCulture), meta.GetProperty("Step").GetInt64());
+        Assert.False(File.Exists(Path.Combine(crashed, "checkpoints", "best.state")), "the best checkpoint is for evaluation; it holds no training state");
     }
 
-    [Fact]
-    public void AnInterruptedA2cRunResumesExactly()
+    private static readonly string[] Sac =
+        ["train", "sac", "--env", "Pendulum-v1", "--steps", "600", "--seed", "4", "--no-tensorboard", "--set", "learning_starts=100", "--set", "buffer_size=1000",
+         "--set", "batch_size=16", "--set", "net_arch=[16]", "--set", "eval_freq=300", "--set", "eval_episodes=1", "--set", "log_interval=100"];
+
+    [Theory]
+    [InlineData("a2c", 2000)]
+    [InlineData("sac", 300)]
+    public void AnInterruptedRunResumesExactly(string algo, int at)
     {
+        string[] args = algo == "a2c" ? A2c : Sac;
         string whole = Path.Combine(_root, "whole"), stopped = Path.Combine(_root, "stopped");
-        Assert.Equal(0, Run(CancellationToken.None, [.. A2c, "--out", whole]).Code);
+        Assert.Equal(0, Run(CancellationToken.None, [.. args, "--out", whole]).Code);
         using var stop = new CancellationTokenSource();
-        var first = Run(stop.Token, [.. A2c, "--out", stopped], line =>
+        var first = Run(stop.Token, [.. args, "--out", stopped], line =>
         {
-            if (Regex.IsMatch(line, @"^eval  step +2000 ")) stop.Cancel();
+            if (Regex.IsMatch(line, $@"^eval  step +{at} ")) stop.Cancel();
         });
-        Assert.Contains("interrupted at step 2000", first.Out);
-        var resumed = Run(CancellationToken.None, ["train", "a2c", "--resume", stopped]);
+        Assert.Contains($"interrupted at step {at}", first.Out);
+        var resumed = Run(CancellationToken.None, ["train", algo, "--resume", stopped]);
         Assert.True(resumed.Code == 0, resumed.Error);
         SameRun(whole, stopped);
     }
