@@ -7,8 +7,8 @@ using Bellman.Core.Random;
 namespace Bellman.Benchmarks;
 
 /// <summary>
-/// TD-Gammon self-play training games per second on one core (40 hidden units, TD(λ) after every ply),
-/// measured after 500 warm-up games so that game lengths are those of a learning network rather than of
+/// TD-Gammon self-play training games per second on one core (40 or 80 hidden units, one output or the
+/// five gammon outputs, TD(λ) after every ply), measured after 500 warm-up games so that game lengths are those of a learning network rather than of
 /// random weights; games/s = 1e9 / Mean(ns). The goal: at least 300 games/s.
 /// </summary>
 [MemoryDiagnoser]
@@ -21,10 +21,14 @@ public class TdGammonSelfPlayBenchmarks
     [Params(40, 80)]
     public int Hidden { get; set; }
 
+    /// <summary>Outputs: 1 (P(win)) or 5 (gammons and backgammons).</summary>
+    [Params(1, 5)]
+    public int Outputs { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _trainer = new TdGammonTrainer(new TdGammonOptions { Hidden = Hidden, Seed = 0 });
+        _trainer = new TdGammonTrainer(new TdGammonOptions { Hidden = Hidden, Outputs = Outputs, Seed = 0 });
         for (int g = 0; g < 500; g++) _trainer.PlayGame();
     }
 

@@ -4,8 +4,9 @@ namespace Bellman.Backgammon.Agents;
 
 /// <summary>
 /// Greedy play with a trained TD-Gammon network: every afterstate of the roll evaluated in one batch, the
-/// one with the highest win probability for the mover chosen. The mover is always encoded as white (the
-/// network learned both colours in self-play), so V is the mover's win probability.
+/// one with the highest score for the mover chosen (the win probability, or the cubeless money equity for a
+/// five-output network). The mover is always encoded as white (the network learned both colours in
+/// self-play), so the score is the mover's.
 /// </summary>
 public sealed class TdGammonAgent(TdGammonNetwork network, string name = "td-gammon") : IBackgammonAgent
 {

@@ -12,6 +12,9 @@ public sealed record TdGammonCheckpointMetadata
     /// <summary>Hidden units.</summary>
     public int Hidden { get; init; }
 
+    /// <summary>Outputs (1, or 5 with gammons and backgammons); 1 in checkpoints written before the option existed.</summary>
+    public int Outputs { get; init; } = 1;
+
     /// <summary>α.</summary>
     public float Alpha { get; init; }
 
@@ -44,6 +47,7 @@ public static class TdGammonCheckpoint
         var meta = new TdGammonCheckpointMetadata
         {
             Hidden = trainer.Network.Hidden,
+            Outputs = trainer.Network.Outputs,
             Alpha = trainer.Options.Alpha,
             Lambda = trainer.Options.Lambda,
             Seed = trainer.Options.Seed,
@@ -70,7 +74,9 @@ public static class TdGammonCheckpoint
         }
         if (meta is null || meta.Kind != Kind || meta.Hidden < 1)
             throw new InvalidDataException($"'{file.Paths.Json}' is not a TD-Gammon checkpoint (its metadata has no kind '{Kind}' with hidden units).");
-        var network = new TdGammonNetwork(meta.Hidden, new Rng(0UL), initScale: 0f);
+        if (meta.Outputs is not (1 or 5))
+            throw new InvalidDataException($"'{file.Paths.Json}' says the network has {meta.Outputs} outputs; TD-Gammon networks have 1 or 5.");
+        var network = new TdGammonNetwork(meta.Hidden, new Rng(0UL), initScale: 0f, outputs: meta.Outputs);
         Checkpoint.Load(path, network.Parameters);
         return (network, meta);
     }
@@ -81,7 +87,7 @@ public static class TdGammonCheckpoint
         var (network, meta) = Load(path);
         var dice = new Rng(0UL);
         if (meta.DiceState.Length > 0) dice.SetState(meta.DiceState);
-        var options = new TdGammonOptions { Hidden = meta.Hidden, Alpha = meta.Alpha, Lambda = meta.Lambda, Seed = meta.Seed };
+        var options = new TdGammonOptions { Hidden = meta.Hidden, Outputs = meta.Outputs, Alpha = meta.Alpha, Lambda = meta.Lambda, Seed = meta.Seed };
         return new TdGammonTrainer(options, network, dice) { Games = meta.Games, TrainSeconds = meta.TrainSeconds };
     }
 }

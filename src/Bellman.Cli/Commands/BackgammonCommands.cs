@@ -16,5 +16,7 @@ internal static class BackgammonCommands
         backgammon.AddCommand<BackgammonPlayCommand>("play").WithDescription("Play a game against an agent in the terminal (board in text, plays in gnubg's notation).")
             .WithExample("backgammon", "play", "--agent", "runs/td-gammon-s0");
         backgammon.AddCommand<BackgammonOpeningsCommand>("openings").WithDescription("The agent's play for each of the 15 opening rolls, next to gnubg's.");
+        backgammon.AddCommand<BackgammonPlotCommand>("plot").WithDescription("Strength over training of TD-Gammon runs (win rate against random and pubeval at each evaluation) as a PNG.")
+            .WithExample("backgammon", "plot", "runs/td-gammon-s0", "--out", "strength.png");
     }
 }

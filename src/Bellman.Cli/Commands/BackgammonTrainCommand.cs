@@ -47,6 +47,11 @@ public sealed class BackgammonTrainCommand(CliIO io) : Command<BackgammonTrainCo
         [Description("Hidden sigmoid units (default 40; Tesauro used 40 and 80).")]
         public int Hidden { get; init; } = 40;
 
+        /// <summary>Outputs.</summary>
+        [CommandOption("--outputs <N>")]
+        [Description("1: P(win) (TD-Gammon 1.0, default); 5: gnubg's P(win), P(win gammon), P(win backgammon), P(lose gammon), P(lose backgammon), moves chosen by cubeless money equity.")]
+        public int Outputs { get; init; } = 1;
+
         /// <summary>α.</summary>
         [CommandOption("--alpha <X>")]
         [Description("Step size alpha (default 0.1).")]
@@ -93,7 +98,7 @@ public sealed class BackgammonTrainCommand(CliIO io) : Command<BackgammonTrainCo
         }
         else
         {
-            var options = new TdGammonOptions { Hidden = settings.Hidden, Alpha = settings.Alpha, Lambda = settings.Lambda, Seed = (ulong)settings.Seed };
+            var options = new TdGammonOptions { Hidden = settings.Hidden, Outputs = settings.Outputs, Alpha = settings.Alpha, Lambda = settings.Lambda, Seed = (ulong)settings.Seed };
             try { options.Validate(); }
             catch (ArgumentException e) { throw new CliException($"--{e.Message}"); }
             trainer = new TdGammonTrainer(options);
@@ -111,12 +116,13 @@ public sealed class BackgammonTrainCommand(CliIO io) : Command<BackgammonTrainCo
             gamma = 1,
             seed = trainer.Options.Seed,
             encoding = "tesauro-198",
-            outputs = "P(white wins)",
+            outputs = trainer.Options.Outputs == 1 ? "P(white wins)" : "P(win), P(win gammon), P(win backgammon), P(lose gammon), P(lose backgammon)",
+            move_choice = trainer.Options.Outputs == 1 ? "max P(win)" : "max cubeless money equity",
         }, new JsonSerializerOptions { WriteIndented = true }));
 
         int every = settings.EvalEvery ?? Math.Max(1, settings.Games / 10);
         long target = trainer.Games + settings.Games;
-        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"td-gammon: {settings.Games} self-play games ({trainer.Options.Hidden} hidden, alpha {trainer.Options.Alpha}, lambda {trainer.Options.Lambda}, seed {trainer.Options.Seed}) -> {dir}"));
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"td-gammon: {settings.Games} self-play games ({trainer.Options.Hidden} hidden, {trainer.Options.Outputs} output{(trainer.Options.Outputs == 1 ? "" : "s")}, alpha {trainer.Options.Alpha}, lambda {trainer.Options.Lambda}, seed {trainer.Options.Seed}) -> {dir}"));
         var clock = new Stopwatch();
         double seconds = 0;
         long start = trainer.Games;
