@@ -109,6 +109,7 @@ public static class ApexActor
             var p = await coordinator.GetParameters(version);
             if (p is null) return;
             ParameterCodec.Load(agent.Q, p.Weights);
+            if (parameterUpdates == 0) log.WriteLine($"actor {index}: parameters version {p.Version}");
             version = p.Version;
             parameterUpdates++;
         }

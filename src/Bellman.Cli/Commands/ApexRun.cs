@@ -98,7 +98,9 @@ internal static class ApexRun
             }
             await learner.StopActorsAsync(TimeSpan.FromSeconds(5));
             learner.Save(folder.Latest);
-            if (status == "completed" && options.EvalFrequency > 0 && (lastEval is null || lastEval.Step != result.State.Step))
+            // The last evaluation stands when it was taken at the end of the budget or reached stop_at_return.
+            bool evaluatedAtEnd = lastEval is not null && (lastEval.Step >= options.TotalSteps || lastEval.MeanReturn >= options.StopAtReturn);
+            if (status == "completed" && options.EvalFrequency > 0 && !evaluatedAtEnd)
             {
                 var eval = learner.Evaluate(CancellationToken.None);
                 recorder.OnEvaluation(eval);
