@@ -201,6 +201,17 @@ public sealed class ApexLearner : IAsyncDisposable
         return new ApexResult(State, clock.Elapsed, Hub.ActorStats(), finalStats, Hub.Refused, _version);
     }
 
+    /// <summary>
+    /// <paramref name="result"/> with the shards' and actors' counters read again, after <see cref="StopActorsAsync"/>:
+    /// batches that arrived while the actors were being stopped count too.
+    /// </summary>
+    public async Task<ApexResult> WithFinalCountersAsync(ApexResult result)
+    {
+        var grains = _silo.Services.GetRequiredService<IGrainFactory>();
+        var stats = await Task.WhenAll(Enumerable.Range(0, Options.Shards).Select(i => grains.GetGrain<IReplayShardGrain>(i).GetStats()));
+        return result with { Shards = stats, Actors = Hub.ActorStats(), Refused = Hub.Refused };
+    }
+
     /// <summary>A greedy evaluation of the learner's network now.</summary>
     public EvaluationRecord Evaluate(CancellationToken cancellation) => _evalEnv is null
         ? throw new InvalidOperationException($"{EnvId} gives no evaluation environment.")

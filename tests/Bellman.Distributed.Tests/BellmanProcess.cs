@@ -57,6 +57,13 @@ internal sealed class BellmanProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGTERM, as a job scheduler stops a process (handled like Ctrl-C).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
     /// <summary>SIGKILL (kill -9): no chance to say goodbye.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: true);
 

@@ -97,6 +97,7 @@ internal static class ApexRun
                 return 3;
             }
             await learner.StopActorsAsync(TimeSpan.FromSeconds(5));
+            result = await learner.WithFinalCountersAsync(result);
             learner.Save(folder.Latest);
             // The last evaluation stands when it was taken at the end of the budget or reached stop_at_return.
             bool evaluatedAtEnd = lastEval is not null && (lastEval.Step >= options.TotalSteps || lastEval.MeanReturn >= options.StopAtReturn);
