@@ -97,8 +97,8 @@ public static class ApexActor
         var agent = new DqnAgent(envs.SingleObservationSpace, envs.SingleActionSpace, new DqnOptions { NetArch = config.NetArch, Dueling = config.Dueling },
             new Rng(Rng.DeriveSeed((ulong)config.Seed, 100 + (ulong)index)));
         int actions = agent.ActionCount;
-        // Actor i's generator and environment seeds differ per actor; a restarted actor continues with fresh ones.
-        var actorSeed = Rng.DeriveSeed(Rng.DeriveSeed((ulong)config.Seed, 1000 + (ulong)index), (ulong)clock.ElapsedTicks ^ (ulong)Environment.ProcessId);
+        // Actor i's generator and environment seeds come from (run seed, i, registration): a restarted actor draws fresh ones.
+        var actorSeed = Rng.DeriveSeed(Rng.DeriveSeed((ulong)config.Seed, 1000 + (ulong)index), (ulong)config.Registration);
         var rng = new Rng(actorSeed);
         double epsilon = ApexOptions.ActorEpsilon(index, config.Actors, config.EpsilonBase, config.EpsilonAlpha);
         log.WriteLine(FormattableString.Invariant($"actor {index}: {config.EnvId}, {k} envs, epsilon {epsilon:0.####}, n = {config.NSteps}, {config.Shards} shards"));

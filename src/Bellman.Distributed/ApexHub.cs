@@ -65,7 +65,7 @@ public sealed class ApexHub
             var tally = TallyOf(actorId);
             tally.Registrations++;
             _log.WriteLine($"actor {actorId} registered (registration {tally.Registrations})");
-            return Config with { };
+            return Config with { Registration = tally.Registrations };
         }
     }
 
