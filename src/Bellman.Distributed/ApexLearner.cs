@@ -62,7 +62,14 @@ public sealed class ApexLearner : IAsyncDisposable
         };
         Hub = new ApexHub(options, config, probe.ObservationSpace.FlatSize, Agent.ActionCount, log, batchLog);
         _silo = ApexHosting.BuildSilo(Hub, siloPort, gatewayPort, advertise);
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
     }
+
+    /// <summary>The silo-to-silo port.</summary>
+    public int SiloPort { get; }
+    /// <summary>The gateway port actors connect to.</summary>
+    public int GatewayPort { get; }
 
     /// <summary>The environment id.</summary>
     public string EnvId { get; }

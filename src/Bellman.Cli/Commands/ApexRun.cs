@@ -56,7 +56,14 @@ internal static class ApexRun
     private static async Task<int> Run(CliIO io, ApexLearner learner, RunFolder folder, ApexLearnerSettings settings, ApexOptions options, string envId, int seed,
         int actors, IPAddress? advertise, int gatewayPort, bool spawnActors, int maxRestarts, CancellationToken cancellation)
     {
-        await learner.StartAsync(cancellation);
+        try
+        {
+            await learner.StartAsync(cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new CliException($"cannot start the learner's silo on silo port {learner.SiloPort} / gateway port {gatewayPort}: {e.Message}. Choose free ports with --silo-port and --gateway-port.");
+        }
         string gateway = $"{advertise?.ToString() ?? "127.0.0.1"}:{gatewayPort}";
         io.Out.WriteLine($"apex on {envId}, seed {seed}, {actors} actors x {options.EnvsPerActor} envs, {options.Shards} shards, {options.TotalSteps} steps -> {folder.Path}");
         io.Out.WriteLine($"learner gateway {gateway}" + (spawnActors ? "" : $"; start actors with: bellman apex actor --learner {gateway} --index I (I = 0..{actors - 1})"));
