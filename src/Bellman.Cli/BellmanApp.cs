@@ -83,6 +83,8 @@ public static class BellmanApp
                     train.AddCommand<TrainCommand>(algorithm.Name).WithData(algorithm).WithDescription(algorithm.Description)
                         .WithExample("train", algorithm.Name, "--env", TrainCommand.DefaultEnv(algorithm), "--seed", "0");
                 train.AddCommand<BackgammonTrainCommand>("td-gammon").WithDescription("TD-Gammon: TD(lambda) self-play on backgammon (Tesauro 1992); a run folder with metrics and a checkpoint.");
+                train.AddCommand<ApexTrainCommand>("apex").WithDescription("Ape-X DQN on Microsoft Orleans: a learner with prioritized replay shards (grains) in this process and --actors N actor processes on this machine.")
+                    .WithExample("train", "apex", "--env", "CartPole-v1", "--actors", "2");
                 train.AddCommand<TrainTabularCommand>("q-learning").WithData(TdControlMethod.QLearning).WithDescription("Tabular Q-learning on a discrete environment; reports the greedy policy's return and, with a model, its distance to V*.");
                 train.AddCommand<TrainTabularCommand>("sarsa").WithData(TdControlMethod.Sarsa).WithDescription("Tabular SARSA on a discrete environment.");
                 train.AddCommand<TrainTabularCommand>("expected-sarsa").WithData(TdControlMethod.ExpectedSarsa).WithDescription("Tabular expected SARSA on a discrete environment.");
@@ -110,6 +112,12 @@ public static class BellmanApp
                 bench.AddCommand<BenchNnCommand>("nn").WithDescription("Time a DQN gradient step and a greedy action (medians, GFLOP/s).");
             });
             config.AddBranch("backgammon", BackgammonCommands.Configure);
+            config.AddBranch("apex", apex =>
+            {
+                apex.SetDescription("Ape-X DQN by hand, on one or several machines (Orleans silo and clients).");
+                apex.AddCommand<ApexLearnerCommand>("learner").WithDescription("The learner and its replay shards; waits for actors.").WithExample("apex", "learner", "--env", "CartPole-v1", "--actors", "2");
+                apex.AddCommand<ApexActorCommand>("actor").WithDescription("One actor process: connects to a learner's gateway and feeds its replay shards.").WithExample("apex", "actor", "--learner", "127.0.0.1:30000", "--index", "0");
+            });
             config.AddBranch("env", env =>
             {
                 env.SetDescription("Work with one environment.");

@@ -131,6 +131,8 @@ public sealed record ActorConfig
     [Id(12)] public bool Dueling { get; init; }
     /// <summary>Environment steps per actor after which it stops (0: until the learner stops).</summary>
     [Id(13)] public long MaxStepsPerActor { get; init; }
+    /// <summary>How many times this actor index has registered, this time included (1 on the first start), so that a restarted actor draws fresh seeds.</summary>
+    [Id(14)] public int Registration { get; init; }
 }
 
 /// <summary>Throughput of one actor as the coordinator saw it.</summary>
