@@ -50,7 +50,7 @@ public sealed class SacAgent : IOffPolicyAgent
     private readonly Graph _graph = new();
     private readonly Graph _actGraph = new();
     private float[] _scaled = [], _targets = [], _noise = [], _nextNoise = [], _act = [];
-    private long _updates;
+    private readonly UpdateCounter _updates = new();
 
     /// <summary>Creates the actor, the critics and their targets, log α and the optimizers (initialised from <paramref name="init"/>).</summary>
     public SacAgent(Space observationSpace, Space actionSpace, SacOptions options, Rng init, string algorithm = "sac")
@@ -131,14 +131,14 @@ public sealed class SacAgent : IOffPolicyAgent
     public Optimizer? AlphaOptimizer { get; }
 
     /// <summary>Gradient steps so far.</summary>
-    public long Updates => _updates;
+    public long Updates => _updates.Value;
 
     /// <inheritdoc/>
     public IReadOnlyList<MetricDefinition> Metrics => SacMetrics;
 
     /// <inheritdoc/>
     public IReadOnlyList<(string Name, Module Module)> Networks =>
-        [("actor", ActorModule), ("critic", Critic), ("critic_target", CriticTarget), ("log_alpha", LogAlpha)];
+        [("actor", ActorModule), ("critic", Critic), ("critic_target", CriticTarget), ("log_alpha", LogAlpha), ("counters", _updates)];
 
     /// <inheritdoc/>
     public IReadOnlyList<(string Name, Optimizer Optimizer)> Optimizers => AlphaOptimizer is null
@@ -340,8 +340,8 @@ public sealed class SacAgent : IOffPolicyAgent
         ActorOptimizer.Step();
 
         // Step 5: the targets.
-        _updates++;
-        if (_updates % _options.TargetUpdateInterval == 0) CriticTarget.PolyakFrom(Critic, (float)_options.Tau);
+        long updates = _updates.Increment();
+        if (updates % _options.TargetUpdateInterval == 0) CriticTarget.PolyakFrom(Critic, (float)_options.Tau);
 
         ReadOnlySpan<float> q = q1.Data;
         double meanQ = 0;
