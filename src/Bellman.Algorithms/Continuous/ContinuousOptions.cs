@@ -210,6 +210,20 @@ public sealed record SacOptions : ContinuousControlOptions
     [Option("target_update_interval", "gradient steps between Polyak updates of the target critics")] public int TargetUpdateInterval { get; init; } = 1;
     /// <summary>Number of critics.</summary>
     [Option("n_critics", "number of critics (targets and actor take their minimum)")] public int Critics { get; init; } = 2;
+    /// <summary>Explore with generalised state-dependent exploration (gSDE) instead of independent Gaussian noise.</summary>
+    [Option("use_sde", "explore with generalised state-dependent exploration (gSDE, noise = features x theta_eps) as SB3's SAC")] public bool UseSde { get; init; }
+    /// <summary>Steps between draws of gSDE's noise matrix; −1: only at the start of each rollout (every train_freq steps), as SB3.</summary>
+    [Option("sde_sample_freq", "gSDE: steps between draws of the noise matrix (-1: only at the start of each rollout of train_freq steps)")] public int SdeSampleFreq { get; init; } = -1;
+    /// <summary>Initial value of gSDE's log-deviations (SB3's SAC default −3).</summary>
+    [Option("log_std_init", "gSDE: initial value of the log standard deviations of the noise matrix")] public double LogStdInit { get; init; } = -3;
+    /// <summary>One σ per (feature, action) pair (true) or one per feature.</summary>
+    [Option("full_std", "gSDE: one std per (feature, action) pair (false: one per feature)")] public bool FullStd { get; init; } = true;
+    /// <summary>σ = expln(log σ) instead of exp (keeps σ from growing fast).</summary>
+    [Option("use_expln", "gSDE: std = expln(log_std) (exp below 0, 1 + log1p above) instead of exp")] public bool UseExpln { get; init; }
+    /// <summary>Whether gradients of the gSDE noise and variance reach the features (SB3's SAC: true).</summary>
+    [Option("sde_learn_features", "gSDE: let the gradients of the noise and variance reach the actor's features (SB3's SAC: true)")] public bool SdeLearnFeatures { get; init; } = true;
+    /// <summary>gSDE: the mean is clamped to [−clip_mean, clip_mean] (SB3's Hardtanh; 0: no clamp).</summary>
+    [Option("clip_mean", "gSDE: clamp the Gaussian mean to [-clip_mean, clip_mean] (0: no clamp)")] public double ClipMean { get; init; } = 2.0;
 
     /// <inheritdoc/>
     public override void Validate()
@@ -219,6 +233,9 @@ public sealed record SacOptions : ContinuousControlOptions
         Require(TargetEntropy is null || double.IsFinite(TargetEntropy.Value), "target_entropy", TargetEntropy ?? 0, "must be a finite number or null");
         Require(TargetUpdateInterval >= 1, "target_update_interval", TargetUpdateInterval, "must be at least 1");
         Require(Critics >= 1, "n_critics", Critics, "must be at least 1");
+        Require(SdeSampleFreq == -1 || SdeSampleFreq >= 1, "sde_sample_freq", SdeSampleFreq, "must be -1 (once per rollout) or at least 1");
+        Require(double.IsFinite(LogStdInit), "log_std_init", LogStdInit, "must be a finite number");
+        Require(ClipMean >= 0 && double.IsFinite(ClipMean), "clip_mean", ClipMean, "must be a non-negative number");
         Require(NetArch.Length > 0, "net_arch", NetArch, "needs at least one hidden layer");
         RequireMlp();
     }

@@ -45,10 +45,10 @@ public static class ContinuousPresets
     public static IReadOnlyList<Preset<SacOptions>> Sac { get; } =
     [
         new(PendulumId, PendulumId, "rl-baselines3-zoo sac.yml", new SacOptions { TotalSteps = 20_000, LearningRate = 1e-3 }),
-        new(MountainCarId, MountainCarId, "rl-baselines3-zoo sac.yml WITHOUT gSDE (use_sde and log_std_init -3.67 are not implemented yet), so not the zoo's exploration", new SacOptions
+        new(MountainCarId, MountainCarId, "rl-baselines3-zoo sac.yml (gSDE, log_std_init -3.67)", new SacOptions
         {
             TotalSteps = 50_000, LearningRate = 3e-4, BufferSize = 50_000, BatchSize = 512, EntCoef = EntropyCoefficient.Fixed(0.1), TrainFrequency = 32,
-            GradientSteps = 32, Gamma = 0.9999, Tau = 0.01, LearningStarts = 0, NetArch = [64, 64], EvalFrequency = 10_000,
+            GradientSteps = 32, Gamma = 0.9999, Tau = 0.01, LearningStarts = 0, UseSde = true, LogStdInit = -3.67, NetArch = [64, 64], EvalFrequency = 10_000,
         }),
     ];
 }

@@ -39,7 +39,7 @@ public sealed class Td3Agent : IOffPolicyAgent
     private readonly Graph _graph = new();
     private readonly Graph _actGraph = new();
     private float[] _scaled = [], _nextActions = [], _targets = [], _act = [], _noiseRow = [];
-    private long _updates;
+    private readonly UpdateCounter _updates = new();
 
     /// <summary>Creates actor, critics, their targets and optimizers (initialised from <paramref name="init"/>).</summary>
     public Td3Agent(Space observationSpace, Space actionSpace, DeterministicPolicyOptions options, Rng init, string algorithm)
@@ -94,15 +94,15 @@ public sealed class Td3Agent : IOffPolicyAgent
     /// <summary>The exploration noise (null: none).</summary>
     public ActionNoise? Noise => _noise;
 
-    /// <summary>Critic updates so far (the actor and targets move every policy_delay of them).</summary>
-    public long Updates => _updates;
+    /// <summary>Critic updates so far (the actor and targets move every policy_delay of them); checkpointed as "counters.updates".</summary>
+    public long Updates => _updates.Value;
 
     /// <inheritdoc/>
     public IReadOnlyList<MetricDefinition> Metrics => Td3Metrics;
 
     /// <inheritdoc/>
     public IReadOnlyList<(string Name, Module Module)> Networks =>
-        [("actor", Actor), ("actor_target", ActorTarget), ("critic", Critic), ("critic_target", CriticTarget)];
+        [("actor", Actor), ("actor_target", ActorTarget), ("critic", Critic), ("critic_target", CriticTarget), ("counters", _updates)];
 
     /// <inheritdoc/>
     public IReadOnlyList<(string Name, Optimizer Optimizer)> Optimizers => [("actor_optimizer", ActorOptimizer), ("critic_optimizer", CriticOptimizer)];
@@ -216,7 +216,7 @@ public sealed class Td3Agent : IOffPolicyAgent
         CriticOptimizer.ZeroGrad();
         g.Backward(criticLoss!);
         CriticOptimizer.Step();
-        _updates++;
+        long updates = _updates.Increment();
 
         ReadOnlySpan<float> q = q1.Data;
         double meanQ = 0;
@@ -229,7 +229,7 @@ public sealed class Td3Agent : IOffPolicyAgent
         context.Metrics.Add("q", meanQ / n);
 
         // Step 4: the delayed actor step through the frozen first critic, then the targets.
-        if (_updates % _options.ActorDelay != 0) return;
+        if (updates % _options.ActorDelay != 0) return;
         var pi = Actor.Forward(g, s);
         Critic.SetRequiresGrad(false);
         var qPi = Critic.Forward(g, g.Concat(s, pi));
