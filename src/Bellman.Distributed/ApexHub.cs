@@ -17,6 +17,8 @@ public sealed class ApexHub
     private readonly long[] _throttled;
     private readonly TextWriter _log;
     private readonly TextWriter? _batchLog;
+    private bool _stopping, _started;
+    private int _inFlight;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private volatile ParameterSnapshot? _parameters;
     private long _environmentSteps;
@@ -43,8 +45,18 @@ public sealed class ApexHub
     public IReadOnlyList<ReplayShard> Shards { get; }
     /// <summary>The rate limiter over all shards (inserts by the actors, samples by the learner).</summary>
     public RateLimiter Limiter { get; }
-    /// <summary>Set when the learner is done: actors are told to stop.</summary>
-    public bool Stopping { get; set; }
+    /// <summary>True once the learner is done (<see cref="CloseAsync"/>): actors are told to stop and no batch is stored any more.</summary>
+    public bool Stopping => Volatile.Read(ref _stopping);
+
+    /// <summary>
+    /// Stops storing batches and waits for the inserts in progress to finish, so that every counter and log read
+    /// afterwards is final: a batch is either stored and counted before this returns, or refused as throttled.
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        lock (_gate) _stopping = true;
+        while (Volatile.Read(ref _inFlight) > 0) await Task.Delay(1);
+    }
     /// <summary>Environment steps of every accepted batch.</summary>
     public long EnvironmentSteps => Interlocked.Read(ref _environmentSteps);
     /// <summary>Batches refused as malformed, over all shards.</summary>
@@ -81,12 +93,27 @@ public sealed class ApexHub
     {
         lock (_gate)
         {
+            if (_stopping) return new InsertResult(InsertStatus.Throttled, "the learner is stopping");
+            if (!AllActorsStarted()) return new InsertResult(InsertStatus.Throttled, "waiting for the other actors to register");
             if (!Limiter.CanInsert(batch.Count))
             {
                 _throttled[shard]++;
                 return new InsertResult(InsertStatus.Throttled, "the learner is behind; send it again later");
             }
+            Interlocked.Increment(ref _inFlight);
         }
+        try
+        {
+            return Store(shard, batch);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private InsertResult Store(int shard, TransitionBatch batch)
+    {
         // Only this shard's grain touches the shard, one call at a time.
         var result = Shards[shard].Insert(batch);
         lock (_gate)
@@ -115,6 +142,22 @@ public sealed class ApexHub
         }
         return result;
     }
+
+    /// <summary>
+    /// The run starts when every one of its <see cref="ActorConfig.Actors"/> actors has registered (or
+    /// <see cref="StartGrace"/> has passed without them), so that an actor whose process starts late still takes its
+    /// share of a short run. Called under the gate.
+    /// </summary>
+    private bool AllActorsStarted()
+    {
+        if (_started) return true;
+        _started = _actors.Values.Count(a => a.Registrations > 0) >= Config.Actors || _clock.Elapsed > StartGrace;
+        if (_started) _log.WriteLine($"run started with {_actors.Values.Count(a => a.Registrations > 0)} of {Config.Actors} actors registered");
+        return _started;
+    }
+
+    /// <summary>How long the first batches wait for every actor to register.</summary>
+    public static TimeSpan StartGrace { get; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Reserves <paramref name="rows"/> samples if the limiter allows them now.</summary>
     public bool TryReserveSample(int rows)

@@ -228,7 +228,7 @@ public sealed class ApexLearner : IAsyncDisposable
     public async Task StopActorsAsync(TimeSpan grace)
     {
         double since = Hub.Now;
-        Hub.Stopping = true;
+        await Hub.CloseAsync();
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < grace && Hub.ActorsSeenSince(since) < Hub.KnownActors) await Task.Delay(50);
     }

@@ -271,11 +271,11 @@ public sealed class SacAgent : IOffPolicyAgent
     /// <inheritdoc/>
     public void OnEnvironmentSteps(long steps, long previousSteps) => _vectorSteps = steps / _options.NumEnvs;
 
-    /// <summary>Writes the update counter (which paces the target updates).</summary>
-    public void WriteState(BinaryWriter writer) => writer.Write(_updates);
+    /// <summary>Nothing beyond the checkpoint's tensors: the update counter is one of them ("counters.updates").</summary>
+    public void WriteState(BinaryWriter writer) { }
 
     /// <inheritdoc/>
-    public void ReadState(BinaryReader reader) => _updates = reader.ReadInt64();
+    public void ReadState(BinaryReader reader) { }
 
     /// <inheritdoc/>
     public void Train(ReplayBatch batch, Span<float> tdErrors, in UpdateContext context)

@@ -166,19 +166,11 @@ public sealed class Td3Agent : IOffPolicyAgent
     /// <inheritdoc/>
     public void OnEnvironmentSteps(long steps, long previousSteps) { }
 
-    /// <summary>Writes the critic-update counter (which paces the delayed actor updates) and the noise process.</summary>
-    public void WriteState(BinaryWriter writer)
-    {
-        writer.Write(_updates);
-        _noise?.WriteState(writer);
-    }
+    /// <summary>Writes the noise process (the critic-update counter is a checkpointed tensor, "counters.updates").</summary>
+    public void WriteState(BinaryWriter writer) => _noise?.WriteState(writer);
 
     /// <inheritdoc/>
-    public void ReadState(BinaryReader reader)
-    {
-        _updates = reader.ReadInt64();
-        _noise?.ReadState(reader);
-    }
+    public void ReadState(BinaryReader reader) => _noise?.ReadState(reader);
 
     /// <inheritdoc/>
     public void Train(ReplayBatch batch, Span<float> tdErrors, in UpdateContext context)

@@ -133,6 +133,9 @@ public static class AgentCheckpoint
         return sidecar["metadata"] is JsonNode m ? JsonSerializer.SerializeToElement(m) : throw new InvalidDataException($"'{PathsFor(prefix).Sidecar}' has no metadata.");
     }
 
+    // The module name under which agents keep step counters (TD3, SAC): optional, for checkpoints saved before them.
+    private const string OptionalCounters = "counters";
+
     /// <summary>
     /// Loads the checkpoint into the given networks and (optionally, pass an empty list to skip) optimizers.
     /// Throws <see cref="CheckpointMismatchException"/> listing every missing, unexpected or mis-shaped tensor.
@@ -167,7 +170,11 @@ public static class AgentCheckpoint
             {
                 string key = $"{name}.{p.Name}";
                 used.Add(key);
-                if (!byName.TryGetValue(key, out var t)) errors.Add($"{key}: missing from the checkpoint (model has [{string.Join(", ", p.Shape)}])");
+                if (!byName.TryGetValue(key, out var t))
+                {
+                    // Counters came into checkpoints later: an older checkpoint without them starts them at zero.
+                    if (name != OptionalCounters) errors.Add($"{key}: missing from the checkpoint (model has [{string.Join(", ", p.Shape)}])");
+                }
                 else if (!t.Shape.AsSpan().SequenceEqual(p.Shape)) errors.Add($"{key}: checkpoint has [{string.Join(", ", t.Shape)}], model has [{string.Join(", ", p.Shape)}]");
             }
         }
@@ -202,7 +209,7 @@ public static class AgentCheckpoint
         }
         foreach (var (name, module) in networks)
             foreach (Parameter p in module.Parameters())
-                byName[$"{name}.{p.Name}"].Data.AsSpan().CopyTo(p.Data);
+                if (byName.TryGetValue($"{name}.{p.Name}", out var t)) t.Data.AsSpan().CopyTo(p.Data);
         return sidecar["metadata"] is JsonNode m ? JsonSerializer.SerializeToElement(m) : default;
     }
 
