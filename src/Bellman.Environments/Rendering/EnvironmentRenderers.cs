@@ -1,5 +1,6 @@
 using Bellman.Core.Environments;
 using Bellman.Environments.ClassicControl;
+using Bellman.Environments.MinAtar;
 using Bellman.Environments.ToyText;
 using Bellman.Environments.Wrappers;
 
@@ -12,7 +13,7 @@ public static class EnvironmentRenderers
     public static IReadOnlyList<string> Supported { get; } =
     [
         CartPole.Id, MountainCar.Id, MountainCarContinuous.Id, Acrobot.Id, Pendulum.Id,
-        FrozenLake.Id, FrozenLake.Id8x8, CliffWalking.Id, Taxi.Id, "any grid-shaped tabular environment",
+        FrozenLake.Id, FrozenLake.Id8x8, CliffWalking.Id, Taxi.Id, "the MinAtar games", "any grid-shaped tabular environment",
     ];
 
     /// <summary>Whether <paramref name="env"/> can be drawn.</summary>
@@ -52,6 +53,7 @@ public static class EnvironmentRenderers
             MountainCarContinuous e => new MountainCarRenderer(e, goalPosition: 0.45),
             Acrobot e => new AcrobotRenderer(e),
             Pendulum e => new PendulumRenderer(e),
+            MinAtarEnvironment e => new MinAtarRenderer(e),
             Taxi e => new TaxiRenderer(e),
             FrozenLake e => new GridRenderer(e, e.Rows, e.Columns, Math.Min(64, 512 / Math.Max(e.Rows, e.Columns)), (r, c) => e.Map[r][c] switch
             {

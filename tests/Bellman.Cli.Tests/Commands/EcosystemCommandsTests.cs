@@ -85,7 +85,7 @@ public sealed class EcosystemCommandsTests : IDisposable
     }
 
     [Fact]
-    public void No_video_writes_no_gif_and_an_undrawable_environment_is_skipped_with_a_line()
+    public void No_video_writes_no_gif_and_a_minatar_run_gets_its_grid_as_a_gif()
     {
         string quiet = Path.Combine(_root, "quiet");
         var r = CliRunner.Run(["train", "dqn", "--env", "CartPole-v1", "--steps", "200", "--out", quiet, "--no-video", .. SmallDqn]);
@@ -93,13 +93,14 @@ public sealed class EcosystemCommandsTests : IDisposable
         Assert.False(File.Exists(Path.Combine(quiet, "episode.gif")));
         Assert.DoesNotContain("video:", r.Out);
 
-        // MinAtar has no rgb_array renderer (only `bellman env render`): the run completes and says it skipped the GIF.
+        // MinAtar's grid is drawn as its GUI draws it (10 x 10 cells of 32 pixels).
         string minatar = Path.Combine(_root, "minatar");
         r = CliRunner.Run("train", "dqn", "--env", "MinAtar/Breakout-v1", "--steps", "60", "--out", minatar, "--set", "learning_starts=40",
             "--set", "buffer_size=100", "--set", "batch_size=8", "--set", "eval_freq=0", "--set", "cnn_filters=[4]", "--set", "net_arch=[8]");
         Assert.True(r.ExitCode == 0, r.Error);
-        Assert.False(File.Exists(Path.Combine(minatar, "episode.gif")));
-        Assert.Contains("video: skipped, MinAtar/Breakout-v1 cannot be drawn", r.Out);
+        using (var gif = SixLabors.ImageSharp.Image.Load(Path.Combine(minatar, "episode.gif")))
+            Assert.Equal((320, 320), (gif.Width, gif.Height));
+        Assert.Contains("video: ", r.Out);
         Assert.Contains("\"status\": \"completed\"", File.ReadAllText(Path.Combine(minatar, "summary.json")));
     }
 

@@ -74,6 +74,8 @@ public sealed class RenderingTests
     [InlineData("CliffWalking-v1", 720, 240)]
     [InlineData("Taxi-v4", 550, 350)]
     [InlineData("GridWorld-v0", 256, 256)]
+    [InlineData("MinAtar/Breakout-v1", 320, 320)]
+    [InlineData("MinAtar/Seaquest-v1", 320, 320)]
     public void Frames_have_gymnasium_sizes_and_change_with_the_state(string id, int width, int height)
     {
         var env = EnvRegistry.Default.Make(id);
@@ -133,6 +135,37 @@ public sealed class RenderingTests
         recorder.Record((_, a) => a[0] = 0, 1, 5, capped.Add, maxSteps: 3);
         Assert.Equal(4, capped.Count);
         Assert.True(capped[^1].Truncated);
+    }
+
+    [Theory]
+    [InlineData("MinAtar/Breakout-v1")]
+    [InlineData("MinAtar/Freeway-v1")]
+    [InlineData("MinAtar/Seaquest-v1")]
+    public void A_minatar_cell_has_the_palette_colour_of_its_highest_true_channel(string id)
+    {
+        var env = EnvRegistry.Default.Make(id);
+        var renderer = EnvironmentRenderers.Create(env);
+        env.Reset(3);
+        var action = new float[1];
+        // A few no-op steps (or until the episode ends), so that the objects have moved from their start.
+        for (int t = 0; t < 4 && env.Step(action) is { Terminated: false, Truncated: false }; t++) { }
+        RgbFrame frame = renderer.Render();
+        int channels = env.ObservationSpace.Shape[2];
+        var palette = Bellman.Environments.MinAtar.MinAtarPalette.Colors(channels);
+        var obs = env.Observation;
+        int drawn = 0;
+        for (int row = 0; row < 10; row++)
+            for (int col = 0; col < 10; col++)
+            {
+                int top = -1;
+                for (int c = 0; c < channels; c++) if (obs[(row * 10 + col) * channels + c] != 0) top = c;
+                var (r, g, b) = palette[top + 1];
+                if (top >= 0) drawn++;
+                // Every pixel of the 32 x 32 cell, corners and centre.
+                foreach (var (dx, dy) in new[] { (0, 0), (31, 0), (0, 31), (31, 31), (16, 16) })
+                    Assert.Equal(new Rgb(r, g, b), frame[col * 32 + dx, row * 32 + dy]);
+            }
+        Assert.True(drawn > 0, $"{id}: no object on the grid");
     }
 
     [Fact]
