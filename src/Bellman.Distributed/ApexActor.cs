@@ -165,6 +165,7 @@ public static class ApexActor
                 {
                     var result = await shard.Insert(batch);
                     if (result.Status == InsertStatus.Accepted) break;
+                    if (result.Status == InsertStatus.Closed) return Summary("the learner finished");
                     if (result.Status == InsertStatus.Refused) throw new InvalidOperationException($"actor {index}: the shard refused batch {sequence}: {result.Reason}");
                     throttled++;
                     if (throttled % 200 == 0 && !await coordinator.KeepRunning(index)) return Summary("the learner finished");

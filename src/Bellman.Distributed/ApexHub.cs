@@ -91,11 +91,14 @@ public sealed class ApexHub
     /// <summary>Inserts <paramref name="batch"/> into shard <paramref name="shard"/>, unless the limiter holds it back or it is malformed.</summary>
     public InsertResult Insert(int shard, TransitionBatch batch)
     {
+        // A malformed batch is refused (and its reason logged) whatever the run's state: neither the start gate nor
+        // the limiter holds it back.
+        bool malformed = Shards[shard].Problem(batch) is not null;
         lock (_gate)
         {
-            if (_stopping) return new InsertResult(InsertStatus.Throttled, "the learner is stopping");
-            if (!AllActorsStarted()) return new InsertResult(InsertStatus.Throttled, "waiting for the other actors to register");
-            if (!Limiter.CanInsert(batch.Count))
+            if (_stopping) return new InsertResult(InsertStatus.Closed, "the learner has finished");
+            if (!malformed && !AllActorsStarted()) return new InsertResult(InsertStatus.Throttled, "waiting for the other actors to register");
+            if (!malformed && !Limiter.CanInsert(batch.Count))
             {
                 _throttled[shard]++;
                 return new InsertResult(InsertStatus.Throttled, "the learner is behind; send it again later");

@@ -49,6 +49,8 @@ public enum InsertStatus
     Refused,
     /// <summary>Not stored because the rate limiter holds inserts back (the learner is behind); send it again later.</summary>
     Throttled,
+    /// <summary>Not stored because the learner has finished: the actor should stop.</summary>
+    Closed,
 }
 
 /// <summary>The answer to an insert.</summary>

@@ -90,10 +90,13 @@ public sealed class ReplayShard
     /// <summary>(|δ| + ε)^α, the sampling priority of a row with TD error δ.</summary>
     public double SamplingPriority(double tdError) => Math.Pow(Math.Abs(tdError) + Epsilon, Alpha);
 
+    /// <summary>Why this shard would refuse <paramref name="batch"/>, or null if it would store it.</summary>
+    public string? Problem(TransitionBatch batch) => BatchValidator.Problem(batch, ObservationSize, ActionCount, MaxBatchRows);
+
     /// <summary>Stores every row of <paramref name="batch"/> with its initial priority, or refuses the whole batch with the reason.</summary>
     public InsertResult Insert(TransitionBatch batch)
     {
-        var problem = BatchValidator.Problem(batch, ObservationSize, ActionCount, MaxBatchRows);
+        var problem = Problem(batch);
         if (problem is not null)
         {
             _refused++;
