@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Bellman.Algorithms.ValueBased;
 using Bellman.Core.Random;
 using Bellman.Core.Spaces;
@@ -8,7 +6,7 @@ using Bellman.Nn.Kernels;
 namespace Bellman.Benchmarks;
 
 /// <summary>
-/// `cem-quick`: Stopwatch medians of QT-Opt's greedy CEM action for one Pendulum state (64 × 2 candidates, 6 elites,
+/// `cem-quick`: thread-CPU-time medians of QT-Opt's greedy CEM action for one Pendulum state (64 × 2 candidates, 6 elites,
 /// a 4-H-H-1 critic) and of its parts (the two batched critic evaluations, the candidate draws, the bare products),
 /// against the FLOP floor of the critic evaluations: 2 · 128 · ((3 + 1)·H + H·H + H) FLOPs at the core's peak.
 /// </summary>
@@ -45,34 +43,6 @@ public static class CemQuick
     /// The median over <paramref name="rounds"/> rounds of the mean time of one call, in microseconds of this thread's CPU time (less disturbed
     /// than wall time when other processes share the core) over <paramref name="calls"/> calls, after a warm-up of 4 rounds' worth.
     /// </summary>
-    public static double Median(Action call, int calls = 500, int rounds = 21)
-    {
-        for (int i = 0; i < 4 * calls; i++) call();
-        var times = new double[rounds];
-        for (int r = 0; r < times.Length; r++)
-        {
-            double start = ThreadCpuSeconds();
-            for (int i = 0; i < calls; i++) call();
-            times[r] = (ThreadCpuSeconds() - start) * 1e6 / calls;
-        }
-        Array.Sort(times);
-        return times[times.Length / 2];
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    /// <summary>CLOCK_THREAD_CPUTIME_ID (Linux); falls back to wall time elsewhere.</summary>
-    public static double ThreadCpuSeconds()
-    {
-        if (OperatingSystem.IsLinux() && ClockGetTime(3, out var t) == 0) return t.Seconds + t.Nanoseconds * 1e-9;
-        return Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
-    }
+    public static double Median(Action call, int calls = 500, int rounds = 21) =>
+        QuickTiming.MedianSeconds(call, calls, rounds, warmupCalls: 4 * calls) * 1e6;
 }

@@ -23,7 +23,7 @@ public static class DqnPartsQuick
         void G(string name, int m, int n, int k, bool ta, bool tb, int count)
         {
             float[] a = R(m * k), b = R(k * n), c = new float[m * n];
-            double us = Median(() => Gemm.Multiply(a, b, c, m, n, k, ta, tb), 50) * 1e6;
+            double us = QuickTiming.MedianSeconds(() => Gemm.Multiply(a, b, c, m, n, k, ta, tb), 50) * 1e6;
             double floor = 2.0 * m * n * k / peak / 1e3;
             total += us * count;
             output.WriteLine($"{$"{name} ×{count}",-40} {us,8:F2} {floor,9:F2} {100 * floor / us,7:F0}");
@@ -42,7 +42,7 @@ public static class DqnPartsQuick
         var adam = new Adam(parameters, 1e-4);
         void P(string name, Action act)
         {
-            double us = Median(act, 50) * 1e6;
+            double us = QuickTiming.MedianSeconds(act, 50) * 1e6;
             total += us;
             output.WriteLine($"{name,-40} {us,8:F2}");
         }
@@ -51,25 +51,11 @@ public static class DqnPartsQuick
         P("ZeroGrad", () => adam.ZeroGrad());
         output.WriteLine($"{"sum of the parts above",-40} {total,8:F2}");
         var w = new DqnStepWorkload();
-        output.WriteLine($"{"whole gradient step",-40} {Median(() => w.GradStep(), 20) * 1e6,8:F2} {DqnStepWorkload.GradStepFlops / peak / 1e3,9:F2}");
+        output.WriteLine($"{"whole gradient step",-40} {QuickTiming.MedianSeconds(() => w.GradStep(), 20) * 1e6,8:F2} {DqnStepWorkload.GradStepFlops / peak / 1e3,9:F2}");
         for (int i = 0; i < 2500; i++) w.GradStep();
-        output.WriteLine($"{"whole gradient step after 3,000 more",-40} {Median(() => w.GradStep(), 20) * 1e6,8:F2}");
-        output.WriteLine($"{"greedy action (BatchOneForward)",-40} {Median(() => w.GreedyAction(), 2000) * 1e6,8:F3} {DqnStepWorkload.GreedyFlops / peak / 1e3,9:F3}");
-        output.WriteLine($"{"greedy action (graph, batch 1)",-40} {Median(() => w.GreedyActionGraph(), 2000) * 1e6,8:F3}");
-        output.WriteLine($"{"BatchOneForward.Refresh (per grad step)",-40} {Median(() => w.RefreshActor(), 200) * 1e6,8:F3}");
-    }
-
-    private static double Median(Action act, int reps)
-    {
-        for (int i = 0; i < reps * 5; i++) act();
-        var times = new double[31];
-        for (int t = 0; t < times.Length; t++)
-        {
-            double start = ThreadClock.Seconds();
-            for (int i = 0; i < reps; i++) act();
-            times[t] = (ThreadClock.Seconds() - start) / reps;
-        }
-        Array.Sort(times);
-        return times[times.Length / 2];
+        output.WriteLine($"{"whole gradient step after 3,000 more",-40} {QuickTiming.MedianSeconds(() => w.GradStep(), 20) * 1e6,8:F2}");
+        output.WriteLine($"{"greedy action (BatchOneForward)",-40} {QuickTiming.MedianSeconds(() => w.GreedyAction(), 2000) * 1e6,8:F3} {DqnStepWorkload.GreedyFlops / peak / 1e3,9:F3}");
+        output.WriteLine($"{"greedy action (graph, batch 1)",-40} {QuickTiming.MedianSeconds(() => w.GreedyActionGraph(), 2000) * 1e6,8:F3}");
+        output.WriteLine($"{"BatchOneForward.Refresh (per grad step)",-40} {QuickTiming.MedianSeconds(() => w.RefreshActor(), 200) * 1e6,8:F3}");
     }
 }

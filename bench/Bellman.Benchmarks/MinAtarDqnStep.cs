@@ -65,7 +65,7 @@ public sealed class MinAtarDqnStep
         void G(string name, int m, int n, int k, bool ta, bool tb, int count)
         {
             float[] a = R(m * k), b = R(k * n), c = new float[m * n];
-            double us = Median(() => Bellman.Nn.Kernels.Gemm.Multiply(a, b, c, m, n, k, ta, tb, accumulate: count < 0), 20) * 1e6;
+            double us = QuickTiming.MedianSeconds(() => Bellman.Nn.Kernels.Gemm.Multiply(a, b, c, m, n, k, ta, tb, accumulate: count < 0), 20) * 1e6;
             output.WriteLine($"{$"{name} ×{Math.Abs(count)}",-44} {us,8:F2} {2.0 * m * n * k / peak / 1e3,9:F2}");
         }
         G("conv fwd per image 16x64x36 NN", 16, 64, 36, false, false, 2 * 32);
@@ -77,44 +77,30 @@ public sealed class MinAtarDqnStep
         var g = new Bellman.Nn.Graph();
         var conv = new Bellman.Nn.Layers.Conv2d(4, 16, 3, new Rng(5));
         var x = R(32 * 4 * 10 * 10);
-        double fwd = Median(() => { g.Reset(); using (g.NoGrad()) conv.Forward(g, g.Input(x, new Bellman.Nn.Shape(32, 4, 10, 10))); }, 20) * 1e6;
+        double fwd = QuickTiming.MedianSeconds(() => { g.Reset(); using (g.NoGrad()) conv.Forward(g, g.Input(x, new Bellman.Nn.Shape(32, 4, 10, 10))); }, 20) * 1e6;
         output.WriteLine($"{"Conv2d forward, batch 32 (graph) ×2",-44} {fwd,8:F2} {2.0 * 32 * 36_864 / peak / 1e3,9:F2}");
         var dy = R(32 * 16 * 64);
         var dwConv = new float[16 * 36];
         var shape = new Bellman.Nn.Kernels.Conv2dShape(32, 4, 10, 10, 16, 3, 3);
         var scratch = new float[shape.ScratchSize];
-        double dwUs = Median(() => Bellman.Nn.Kernels.Conv2dKernels.WeightGradient(x, dy, dwConv, shape, scratch), 20) * 1e6;
+        double dwUs = QuickTiming.MedianSeconds(() => Bellman.Nn.Kernels.Conv2dKernels.WeightGradient(x, dy, dwConv, shape, scratch), 20) * 1e6;
         output.WriteLine($"{"Conv2d weight gradient, batch 32 (kernel)",-44} {dwUs,8:F2} {2.0 * 32 * 36_864 / peak / 1e3,9:F2}");
         var obs = new Bellman.Nn.Shape(32, 10, 10, 4);
-        double qf = Median(() => { g.Reset(); using (g.NoGrad()) step._agent.Q.Forward(g, g.Input(step._batch.Observations, obs)); }, 20) * 1e6;
+        double qf = QuickTiming.MedianSeconds(() => { g.Reset(); using (g.NoGrad()) step._agent.Q.Forward(g, g.Input(step._batch.Observations, obs)); }, 20) * 1e6;
         output.WriteLine($"{"Q forward, batch 32, no grad (graph)",-44} {qf,8:F2} {Flops / 3.78 / peak / 1e3,9:F2}");
-        double qfb = Median(() =>
+        double qfb = QuickTiming.MedianSeconds(() =>
         {
             g.Reset();
             var q = step._agent.Q.Forward(g, g.Input(step._batch.Observations, obs));
             g.Backward(g.Mean(g.Gather(q, step._batch.DiscreteActions)));
         }, 20) * 1e6;
         output.WriteLine($"{"Q forward + backward, batch 32 (graph)",-44} {qfb,8:F2}");
-        double zero = Median(() => step._agent.Optimizer.ZeroGrad(), 20) * 1e6;
+        double zero = QuickTiming.MedianSeconds(() => step._agent.Optimizer.ZeroGrad(), 20) * 1e6;
         output.WriteLine($"{"ZeroGrad",-44} {zero,8:F2}");
-        double rms = Median(() => step._agent.Optimizer.Step(), 20) * 1e6;
+        double rms = QuickTiming.MedianSeconds(() => step._agent.Optimizer.Step(), 20) * 1e6;
         output.WriteLine($"{"RMSprop.Step (132,179 parameters)",-44} {rms,8:F2}");
-        double whole = Median(step.Update, 20) * 1e6;
+        double whole = QuickTiming.MedianSeconds(step.Update, 20) * 1e6;
         output.WriteLine($"{"whole update",-44} {whole,8:F2} {Flops / peak / 1e3,9:F2}");
-    }
-
-    private static double Median(Action act, int reps)
-    {
-        for (int i = 0; i < reps * 5; i++) act();
-        var times = new double[31];
-        for (int t = 0; t < times.Length; t++)
-        {
-            double start = ThreadClock.Seconds();
-            for (int i = 0; i < reps; i++) act();
-            times[t] = (ThreadClock.Seconds() - start) / reps;
-        }
-        Array.Sort(times);
-        return times[times.Length / 2];
     }
 
     /// <summary>Bytes per transition of a 1M-transition replay buffer for each MinAtar game (observations stored as bits, each once).</summary>
@@ -133,16 +119,8 @@ public sealed class MinAtarDqnStep
     {
         double peak = peakGflops ?? CorePeak.MeasureGflops();
         var step = new MinAtarDqnStep();
-        for (int i = 0; i < 200; i++) step.Update();
-        var times = new double[41];
         const int reps = 20;
-        for (int t = 0; t < times.Length; t++)
-        {
-            double start = ThreadClock.Seconds();
-            for (int i = 0; i < reps; i++) step.Update();
-            times[t] = (ThreadClock.Seconds() - start) / reps;
-        }
-        Array.Sort(times);
+        var times = QuickTiming.SortedSeconds(step.Update, reps, rounds: 41, warmupCalls: 200);
         double median = times[times.Length / 2], floor = Flops / (peak * 1e9);
         output.WriteLine($"one-core FMA peak {peak:F1} GFLOP/s; one DQN update (MinAtar Breakout, batch 32): {Flops / 1e6:F2} MFLOP");
         output.WriteLine($"median {median * 1e3:F3} ms (thread CPU time, {times.Length} × {reps} updates; min {times[0] * 1e3:F3}, max {times[^1] * 1e3:F3}); floor {floor * 1e3:F3} ms; ratio {median / floor:F2}× floor; {1 / median:F0} updates/s");
