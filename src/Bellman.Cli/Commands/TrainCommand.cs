@@ -159,17 +159,9 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         // Everything that can be wrong (id, options, algorithm and environment) fails before the folder exists.
         var algorithm = spec.Create(EnvironmentSource.FromId(envId, envOptions), options, seed);
 
-        RunFolder folder;
         try
         {
-            if (settings.Out is not null)
-            {
-                if (File.Exists(Path.Combine(settings.Out, "config.yaml")))
-                    throw new CliException($"'{settings.Out}' already holds a run; choose another --out, or continue it with --resume {settings.Out}.");
-                Directory.CreateDirectory(settings.Out);
-                folder = new RunFolder(settings.Out);
-            }
-            else folder = RunFolder.CreateDefault(spec.Name, envId, seed);
+            var folder = RunFolder.CreateNew(settings.Out, spec.Name, envId, seed, $"choose another --out, or continue it with --resume {settings.Out}");
             var config = new RunConfig(spec.Name, envId, seed, presetName, envOptions, OptionBinder.Describe(options));
             RunFolder.WriteAtomic(folder.Config, config.ToYaml());
             return (config, options, folder, algorithm, false);

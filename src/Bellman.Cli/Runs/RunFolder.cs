@@ -57,6 +57,26 @@ public sealed class RunFolder
         return new RunFolder(name);
     }
 
+    /// <summary>
+    /// A new run's folder: <paramref name="output"/>, refused when it already holds a run (<paramref name="taken"/> ends
+    /// that message: what else to do), or the default one under <c>runs/</c>. A folder that cannot be made is a
+    /// one-line error.
+    /// </summary>
+    public static RunFolder CreateNew(string? output, string algorithm, string envId, int seed, string taken = "choose another --out")
+    {
+        try
+        {
+            if (output is null) return CreateDefault(algorithm, envId, seed);
+            if (File.Exists(System.IO.Path.Combine(output, "config.yaml"))) throw new CliException($"'{output}' already holds a run; {taken}.");
+            Directory.CreateDirectory(output);
+            return new RunFolder(output);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot create the run folder '{output ?? "runs/"}': {e.Message} Choose a writable --out.");
+        }
+    }
+
     /// <summary>Writes text atomically (temporary file, then rename).</summary>
     public static void WriteAtomic(string path, string text) => OutputFile.WriteText(path, text);
 }
