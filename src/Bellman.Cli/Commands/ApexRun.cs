@@ -35,7 +35,7 @@ internal static class ApexRun
         CheckPort(siloPort, "--silo-port");
         CheckPort(gatewayPort, "--gateway-port");
 
-        var folder = CreateFolder(settings.Out, envId, seed);
+        var folder = RunFolder.CreateNew(settings.Out, "apex", envId, seed);
         var describe = OptionBinder.Describe(options).Append(("actors", actors.ToString(CultureInfo.InvariantCulture))).ToList();
         RunFolder.WriteAtomic(folder.Config, new RunConfig("apex", envId, seed, null, new Dictionary<string, string>(), describe).ToYaml());
         using var learnerLog = new SynchronizedLog(Path.Combine(folder.Path, "learner.log"), io.Out);
@@ -76,11 +76,11 @@ internal static class ApexRun
         ApexResult result;
         using (var recorder = new RunRecorder(folder.Path, append: false, learner.Agent.Metrics,
             onSnapshot: s => io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"step {s.Step,8}/{s.TotalSteps}  episodes {s.Episodes,5}  mean return(100) {(double.IsNaN(s.MeanReturn) ? "-" : s.MeanReturn.ToString("0.##", CultureInfo.InvariantCulture)),7}  updates {s.Updates,7}  {s.StepsPerSecond:0} steps/s")),
+                $"step {s.Step,8}/{s.TotalSteps}  episodes {s.Episodes,5}  mean return(100) {(double.IsNaN(s.MeanReturn) ? "-" : Format.Short(s.MeanReturn, 2)),7}  updates {s.Updates,7}  {s.StepsPerSecond:0} steps/s")),
             onEvaluation: e =>
             {
                 lastEval = e;
-                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"eval  step {e.Step,8}  mean return {e.MeanReturn:0.##} ± {e.StdReturn:0.##} over {e.Returns.Count} episodes"));
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"eval  step {e.Step,8}  mean return {Format.MeanStd(e.MeanReturn, e.StdReturn)} over {e.Returns.Count} episodes"));
                 learner.Save(folder.Latest);
                 if (e.MeanReturn >= best)
                 {
@@ -132,23 +132,8 @@ internal static class ApexRun
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  actor {a.ActorId}: {a.EnvironmentSteps} steps, {a.Batches} batches, {a.Episodes} episodes, {a.Registrations} registration(s), {a.EnvironmentSteps / Math.Max(1e-9, a.Seconds):0} steps/s"));
         io.Out.WriteLine(lastEval is null ? $"run folder {folder.Path}"
-            : string.Create(CultureInfo.InvariantCulture, $"final greedy evaluation {lastEval.MeanReturn:0.##} ± {lastEval.StdReturn:0.##}, best {best:0.##}; `bellman eval {folder.Path}` repeats it"));
+            : string.Create(CultureInfo.InvariantCulture, $"final greedy evaluation {Format.MeanStd(lastEval.MeanReturn, lastEval.StdReturn)}, best {Format.Short(best, 2)}; `bellman eval {folder.Path}` repeats it"));
         return 0;
-    }
-
-    private static RunFolder CreateFolder(string? output, string envId, int seed)
-    {
-        try
-        {
-            if (output is null) return RunFolder.CreateDefault("apex", envId, seed);
-            if (File.Exists(Path.Combine(output, "config.yaml"))) throw new CliException($"'{output}' already holds a run; choose another --out.");
-            Directory.CreateDirectory(Path.Combine(output, "checkpoints"));
-            return new RunFolder(output);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"cannot create the run folder '{output ?? "runs/"}': {e.Message} Choose a writable --out.");
-        }
     }
 
     private static void WriteActors(RunFolder folder, ApexResult result)
