@@ -83,11 +83,7 @@ public sealed class BackgammonPlotCommand(CliIO io) : Command<BackgammonPlotComm
         even.LinePattern = LinePattern.Dotted;
         plot.Axes.SetLimitsY(0, 100);
         plot.ShowLegend(Alignment.LowerRight);
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(settings.Out));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        string temp = settings.Out + ".tmp.png";
-        plot.SavePng(temp, 900, 540);
-        File.Move(temp, settings.Out, overwrite: true);
+        OutputFile.Write(settings.Out, plot.GetImageBytes(900, 540, ImageFormat.Png));
         io.Out.WriteLine($"wrote {Path.GetFullPath(settings.Out)} ({runs.Count} run{(runs.Count == 1 ? "" : "s")}, {runs.Sum(r => r.Games.Length)} evaluations)");
         return 0;
     }
