@@ -11,7 +11,7 @@ namespace Bellman.Algorithms.Logging;
 /// </summary>
 public sealed class TensorBoardMetricsSink(TensorBoardWriter writer) : IMetricsSink
 {
-    private const int Window = 100;
+    private const int Window = TrainingSnapshot.ReturnWindow;
     private readonly TensorBoardWriter _writer = writer ?? throw new ArgumentNullException(nameof(writer));
     private readonly Queue<int> _lengths = new(Window);
     private long _lengthSum;

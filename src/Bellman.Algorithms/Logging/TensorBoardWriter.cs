@@ -11,7 +11,8 @@ namespace Bellman.Algorithms.Logging;
 /// <c>uint64 length | uint32 masked_crc32c(length) | data | uint32 masked_crc32c(data)</c> (little-endian),
 /// with mask(c) = ((c ≫ 15) | (c ≪ 17)) + 0xa282ead8. Each record's data is an <c>Event</c> protobuf:
 /// wall_time (1, double seconds), step (2, int64), file_version (3, "brain.Event:2", first record only) or
-/// summary (5) holding one <c>Summary.Value</c> with tag (1) and simple_value (2, float).
+/// summary (5) holding one <c>Summary.Value</c> with tag (1) and simple_value (2, float), or session_log (7, a
+/// resumed run's START, see <see cref="AddSessionStart"/>).
 /// </summary>
 /// <remarks>
 /// The file is appended to while training runs (TensorBoard reads it live), so it is not written to a
@@ -74,6 +75,24 @@ public sealed class TensorBoardWriter : IDisposable
         var summary = new ProtoWriter().Message(1, summaryValue);
         WriteEvent(new ProtoWriter().Double(1, wallTime ?? NowSeconds()).Int64(2, step).Message(5, summary));
     }
+
+    /// <summary>
+    /// Appends a <c>SessionLog</c> event with status START at <paramref name="step"/>: Event field 7 (session_log)
+    /// holding SessionLog field 1 (status) = 1 (START). TensorBoard (purge_orphaned_data, on by default) then drops
+    /// the events of earlier files in the run with a step ≥ <paramref name="step"/>, the ones a run killed after its
+    /// last checkpoint wrote and its resumed run writes again; PyTorch's <c>SummaryWriter(purge_step=…)</c> does the same.
+    /// A run resumed from a checkpoint at step S writes it at S + 1, keeping what S itself logged before its checkpoint.
+    /// </summary>
+    public void AddSessionStart(long step, double? wallTime = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        var sessionLog = new ProtoWriter().Int64(1, SessionStart);
+        WriteEvent(new ProtoWriter().Double(1, wallTime ?? NowSeconds()).Int64(2, step).Message(7, sessionLog));
+    }
+
+    /// <summary>SessionLog.SessionStatus START in TensorFlow's event.proto (STATUS_UNSPECIFIED = 0, START = 1, STOP = 2, CHECKPOINT = 3).</summary>
+    public const int SessionStart = 1;
 
     /// <summary>Pushes buffered records to the file, so TensorBoard sees them.</summary>
     public void Flush()

@@ -22,6 +22,25 @@ public static class PolicyRollout
     public static RolloutSummary Evaluate(IEnvironment environment, ReadOnlySpan<int> policy, int episodes, Rng rng, int maxEpisodeSteps = 10_000)
     {
         ArgumentNullException.ThrowIfNull(rng);
+        return Run(environment, policy, episodes, rng.NextInt(int.MaxValue), perEpisode: false, maxEpisodeSteps);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="episodes"/> episodes of π(s), episode k reset with seed <paramref name="firstSeed"/> + k
+    /// (as <see cref="Training.Evaluation.Run"/> seeds every evaluation of a run), so that the evaluation of a
+    /// checkpoint can be repeated exactly. Episodes are cut after <paramref name="maxEpisodeSteps"/> steps.
+    /// </summary>
+    public static RolloutSummary EvaluateSeeded(IEnvironment environment, ReadOnlySpan<int> policy, int episodes, int firstSeed, int maxEpisodeSteps = DefaultMaxEpisodeSteps)
+    {
+        if (firstSeed < 0) throw new ArgumentOutOfRangeException(nameof(firstSeed), firstSeed, "firstSeed must be non-negative.");
+        return Run(environment, policy, episodes, firstSeed, perEpisode: true, maxEpisodeSteps);
+    }
+
+    /// <summary>The step cap of an evaluation episode (a deterministic policy may loop forever without a time limit).</summary>
+    public const int DefaultMaxEpisodeSteps = 10_000;
+
+    private static RolloutSummary Run(IEnvironment environment, ReadOnlySpan<int> policy, int episodes, int firstSeed, bool perEpisode, int maxEpisodeSteps)
+    {
         if (episodes <= 0) throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "episodes must be positive.");
         if (maxEpisodeSteps <= 0) throw new ArgumentOutOfRangeException(nameof(maxEpisodeSteps), maxEpisodeSteps, "maxEpisodeSteps must be positive.");
         var env = new DiscreteEnvironment(environment);
@@ -29,11 +48,10 @@ public static class PolicyRollout
         BellmanOperator.OneHot(policy, env.StateCount, env.ActionCount); // validates the actions
         var returns = new double[episodes];
         int cut = 0;
-        int? seed = rng.NextInt(int.MaxValue);
         for (int episode = 0; episode < episodes; episode++)
         {
+            int? seed = perEpisode ? firstSeed + episode : episode == 0 ? firstSeed : null;
             int s = env.Reset(seed);
-            seed = null;
             double total = 0;
             for (int steps = 1; ; steps++)
             {

@@ -100,62 +100,26 @@ public static class TdControl
     /// <summary>Trains a Q table on <paramref name="environment"/> (Discrete observations and actions).</summary>
     public static TdControlResult Train(IEnvironment environment, TdControlOptions options, Rng rng)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
-        var env = new DiscreteEnvironment(environment);
-        int actions = env.ActionCount;
-        var q = new double[env.StateCount * actions];
-        Array.Fill(q, options.InitialQ);
-        var returns = new double[options.Episodes];
-        var lengths = new int[options.Episodes];
-        var policy = new double[actions];
-        var explore = options.Exploration;
-        int? seed = rng.NextInt(int.MaxValue);
-        for (int episode = 0; episode < options.Episodes; episode++)
-        {
-            double progress = (double)episode / options.Episodes;
-            double alpha = options.AlphaAt(progress), gamma = options.Gamma;
-            int s = env.Reset(seed);
-            seed = null;
-            int a = explore.Select(Row(q, s, actions), progress, rng);
-            double episodeReturn = 0;
-            int steps = 0;
-            while (true)
-            {
-                var step = env.Step(a);
-                int next = env.Current;
-                steps++;
-                episodeReturn += step.Reward;
-                bool truncated = !step.Terminated && (step.Truncated || steps == options.MaxEpisodeSteps);
-                var nextQ = Row(q, next, actions);
-                int nextAction = -1;
-                double target;
-                switch (options.Method)
-                {
-                    case TdControlMethod.Sarsa:
-                        if (!step.Terminated) nextAction = explore.Select(nextQ, progress, rng);
-                        target = TdTargets.Sarsa(step.Reward, step.Terminated ? 0 : nextQ[nextAction], step.Terminated, gamma);
-                        break;
-                    case TdControlMethod.ExpectedSarsa:
-                        explore.Probabilities(nextQ, progress, policy);
-                        target = TdTargets.ExpectedSarsa(step.Reward, nextQ, policy, step.Terminated, gamma);
-                        break;
-                    default:
-                        target = TdTargets.QLearning(step.Reward, nextQ, step.Terminated, gamma);
-                        break;
-                }
-                int sa = s * actions + a;
-                q[sa] = TdTargets.Step(q[sa], target, alpha);
-                if (step.Terminated || truncated) break;
-                s = next;
-                a = nextAction >= 0 ? nextAction : explore.Select(Row(q, s, actions), progress, rng);
-            }
-            returns[episode] = episodeReturn;
-            lengths[episode] = steps;
-        }
-        return new TdControlResult(q, env.StateCount, actions, returns, lengths, BellmanOperator.GreedyPolicy(q, actions));
+        var run = new TdControlRun(environment, options, rng);
+        run.Run();
+        return run.Result();
     }
 
-    private static ReadOnlySpan<double> Row(double[] q, int state, int actions) => q.AsSpan(state * actions, actions);
+    /// <summary>The command-line and checkpoint name of <paramref name="method"/> (<c>q-learning</c>, <c>sarsa</c>, <c>expected-sarsa</c>).</summary>
+    public static string NameOf(TdControlMethod method) => method switch
+    {
+        TdControlMethod.QLearning => "q-learning",
+        TdControlMethod.Sarsa => "sarsa",
+        TdControlMethod.ExpectedSarsa => "expected-sarsa",
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Method must be QLearning, Sarsa or ExpectedSarsa."),
+    };
+
+    /// <summary>The method named <paramref name="name"/> (see <see cref="NameOf"/>), or null when it names none.</summary>
+    public static TdControlMethod? MethodNamed(string? name) => name switch
+    {
+        "q-learning" => TdControlMethod.QLearning,
+        "sarsa" => TdControlMethod.Sarsa,
+        "expected-sarsa" => TdControlMethod.ExpectedSarsa,
+        _ => null,
+    };
 }

@@ -199,6 +199,8 @@ public abstract class Algorithm : IDisposable
     public static Algorithm Load(string path, EnvironmentSource? environment = null)
     {
         var meta = ReadMetadata(path);
+        if (Tabular.TdControl.MethodNamed(meta.Algo) is not null)
+            throw new InvalidDataException($"{AgentCheckpoint.PathsFor(path).Sidecar} holds a tabular {meta.Algo} Q-table, not a network agent: `bellman eval` evaluates it (TdControlRun.ReadGreedyPolicy reads its greedy policy); render and export take network agents.");
         var info = AlgorithmCatalog.Find(meta.Algo)
             ?? throw new InvalidDataException($"{AgentCheckpoint.PathsFor(path).Sidecar}: algorithm '{meta.Algo}' is not one this version knows ({string.Join(", ", AlgorithmCatalog.All.Select(a => a.Name))}).");
         if (environment is null && !Bellman.Environments.EnvRegistry.Default.Contains(meta.Env))

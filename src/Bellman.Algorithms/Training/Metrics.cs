@@ -110,7 +110,7 @@ public sealed class UpdateMetrics
 /// <param name="Step">Environment steps so far.</param>
 /// <param name="TotalSteps">The step budget of the current <c>Learn</c> call.</param>
 /// <param name="Episodes">Episodes finished.</param>
-/// <param name="MeanReturn">The mean return of the last 100 episodes (NaN before the first).</param>
+/// <param name="MeanReturn">The mean return of the last <see cref="ReturnWindow"/> episodes (NaN before the first).</param>
 /// <param name="Updates">Gradient steps so far.</param>
 /// <param name="StepsPerSecond">Environment steps per second since the start (or resume).</param>
 /// <param name="Elapsed">Wall time since the start (or resume).</param>
@@ -119,6 +119,12 @@ public sealed class UpdateMetrics
 public sealed record TrainingSnapshot(long Step, long TotalSteps, long Episodes, double MeanReturn, long Updates, double StepsPerSecond, TimeSpan Elapsed,
     IReadOnlyList<MetricDefinition> Metrics, IReadOnlyList<double> Values)
 {
+    /// <summary>
+    /// The episodes <see cref="MeanReturn"/> averages over, the one window of the library and the CLI: the
+    /// training loops' mean, the console's "mean return(100)", TensorBoard's rollout/ep_rew_mean and the plot's curve.
+    /// </summary>
+    public const int ReturnWindow = 100;
+
     /// <summary>The value of metric <paramref name="key"/>, or NaN when the algorithm has no such metric.</summary>
     public double this[string key]
     {

@@ -4,8 +4,8 @@ using Bellman.Core.State;
 namespace Bellman.Algorithms.Training;
 
 /// <summary>
-/// The counting and reporting every training loop shares: episodes and the mean of the last 100
-/// returns, the algorithm's keyed metrics between snapshots (a non-finite loss stops the run), periodic
+/// The counting and reporting every training loop shares: episodes and the mean of the last
+/// <see cref="TrainingSnapshot.ReturnWindow"/> returns, the algorithm's keyed metrics between snapshots (a non-finite loss stops the run), periodic
 /// evaluation keeping the best result, and snapshots every log interval. The loops keep only their own logic.
 /// At a step that ends a log interval the snapshot is reported before the evaluation, so that everything
 /// metrics.csv holds for a step is written when the evaluation's checkpoint is saved. An evaluation cut
@@ -44,7 +44,7 @@ internal sealed class RunBookkeeping(UpdateMetrics metrics, RunState start, int 
     {
         State = State with { Episodes = State.Episodes + 1 };
         _recent.Enqueue(episodeReturn);
-        if (_recent.Count > 100) _recent.Dequeue();
+        if (_recent.Count > TrainingSnapshot.ReturnWindow) _recent.Dequeue();
         Sink.OnEpisode(new EpisodeRecord(step, State.Episodes, episodeReturn, length));
     }
 
@@ -64,17 +64,30 @@ internal sealed class RunBookkeeping(UpdateMetrics metrics, RunState start, int 
     /// log interval was crossed or the budget is spent, then evaluates when an evaluation interval was crossed
     /// (if <paramref name="evaluate"/> is given).
     /// </summary>
-    public void Advance(long before, long step, Func<long, EvaluationRecord>? evaluate)
+    public void Advance(long before, long step, Func<long, EvaluationRecord>? evaluate) => Advance(step, before, step, step >= TargetStep, evaluate);
+
+    /// <summary>
+    /// Moves the step counter to <paramref name="step"/> with the log and evaluation intervals counted on another
+    /// clock, from <paramref name="clockBefore"/> to <paramref name="clock"/> (episodes, for tabular runs whose
+    /// budget is in episodes); <paramref name="last"/> forces the snapshot that ends a run.
+    /// </summary>
+    public void Advance(long step, long clockBefore, long clock, bool last, Func<long, EvaluationRecord>? evaluate)
     {
         State = State with { Step = step };
-        if (step / logInterval != before / logInterval || step >= TargetStep)
+        if (clock / logInterval != clockBefore / logInterval || last)
         {
             double seconds = _clock.Elapsed.TotalSeconds;
             Sink.OnSnapshot(new TrainingSnapshot(step, TargetStep, State.Episodes, _recent.Count > 0 ? _recent.Average() : double.NaN,
                 State.Updates, seconds > 0 ? (step - _startStep) / seconds : 0, _clock.Elapsed, metrics.Definitions, metrics.TakeSnapshot()));
         }
-        if (evalFrequency > 0 && evaluate is not null && step / evalFrequency != before / evalFrequency) Evaluate(step, evaluate);
+        if (evalFrequency > 0 && evaluate is not null && clock / evalFrequency != clockBefore / evalFrequency) Evaluate(step, evaluate);
     }
+
+    /// <summary>The mean of the last <see cref="TrainingSnapshot.ReturnWindow"/> episode returns (NaN before the first episode).</summary>
+    public double RecentMeanReturn => _recent.Count > 0 ? _recent.Average() : double.NaN;
+
+    /// <summary>How many returns <see cref="RecentMeanReturn"/> averages (at most <see cref="TrainingSnapshot.ReturnWindow"/>).</summary>
+    public int RecentCount => _recent.Count;
 
     /// <summary>Runs an evaluation left pending by a cancelled one (at the start of a <c>Learn</c> call).</summary>
     public void RunPendingEvaluation(Func<long, EvaluationRecord>? evaluate)
@@ -102,7 +115,7 @@ internal sealed class RunBookkeeping(UpdateMetrics metrics, RunState start, int 
         var state = new RunState { Step = reader.ReadInt64(), Episodes = reader.ReadInt64(), Updates = reader.ReadInt64(), BestEvaluation = reader.ReadDouble() };
         long pending = reader.ReadInt64();
         int n = reader.ReadInt32();
-        if (n < 0 || n > 100) throw new InvalidDataException($"a window of {n} recent returns (at most 100)");
+        if (n < 0 || n > TrainingSnapshot.ReturnWindow) throw new InvalidDataException($"a window of {n} recent returns (at most {TrainingSnapshot.ReturnWindow})");
         var recent = new double[n];
         for (int i = 0; i < n; i++) recent[i] = reader.ReadDouble();
         metrics.ReadState(reader);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Bellman.Algorithms.Tabular;
 using Bellman.Algorithms.Training;
 using Bellman.Cli.Infrastructure;
 using Bellman.Cli.Runs;
@@ -44,11 +45,25 @@ public sealed class EvalCommand(CliIO io) : Command<EvalCommand.Settings>
     {
         string prefix = ResolveCheckpoint(settings.Target);
         var meta = Algorithm.ReadMetadata(prefix);
-        using var algorithm = Algorithm.Load(prefix);
         var env = EnvRegistry.Default.Make(meta.Env, meta.EnvOptions);
         int seed = settings.Seed ?? Evaluation.SeedFor(meta.Seed);
-        int episodes = settings.Episodes ?? algorithm.Options.EvalEpisodes;
-        var result = Evaluation.Run(env, algorithm.Agent.Greedy, episodes, seed, meta.Step, cancellationToken);
+        EvaluationRecord result;
+        if (TdControl.MethodNamed(meta.Algo) is not null)
+        {
+            // A tabular run: its greedy policy, evaluated as its training evaluated it (same seeds, same step cap).
+            var policy = TdControlRun.ReadGreedyPolicy(prefix, out _);
+            int episodes = settings.Episodes ?? (meta.Options.TryGetValue("eval_episodes", out var text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n
+                : throw new CliException($"{AgentCheckpoint.PathsFor(prefix).Sidecar}: its options have no positive eval_episodes; give --episodes."));
+            if (seed < 0) throw new CliException($"--seed must be non-negative; got {seed}.");
+            var summary = PolicyRollout.EvaluateSeeded(env, policy, episodes, seed);
+            result = new EvaluationRecord(meta.Step, summary.Mean, summary.Std, summary.Returns);
+        }
+        else
+        {
+            using var algorithm = Algorithm.Load(prefix);
+            int episodes = settings.Episodes ?? algorithm.Options.EvalEpisodes;
+            result = Evaluation.Run(env, algorithm.Agent.Greedy, episodes, seed, meta.Step, cancellationToken);
+        }
         if (settings.Json)
         {
             io.Out.WriteLine("{" + string.Create(CultureInfo.InvariantCulture,

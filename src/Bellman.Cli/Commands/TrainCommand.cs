@@ -58,6 +58,8 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // TensorBoard event files beside the CSVs (under SB3's tags), unless --no-tensorboard.
         using var tensorboard = settings.NoTensorBoard ? null : new TensorBoardWriter(Path.Combine(folder.Path, "tensorboard"));
+        // Events written after the checkpoint by a killed run are TensorBoard's orphans: a START past the checkpoint's step purges them.
+        if (resumed) tensorboard?.AddSessionStart(algorithm.State.Step + 1);
         IMetricsSink sink = tensorboard is null ? recorder : new CompositeMetricsSink(recorder, new TensorBoardMetricsSink(tensorboard));
         using (recorder)
         using (algorithm)
@@ -87,17 +89,10 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
                 sink.OnEvaluation(lastEval);
                 best = Math.Max(best, lastEval.MeanReturn);
             }
-            WriteSummary(spec, folder, config, algorithm.State, best, status, lastEval, clock.Elapsed, resume);
+            WriteSummary(spec.Name, folder, config, algorithm.State, best, status, lastEval, clock.Elapsed, resume);
             if (!settings.NoVideo && status == "completed") WriteVideo(algorithm, folder, config, cancellationToken);
         }
-        try
-        {
-            Plotter.Save([Plotter.Read(folder.Path, $"{spec.Name} {config.EnvId} s{config.Seed}")], folder.Plot, $"{spec.Name.ToUpperInvariant()} on {config.EnvId}", showEpisodes: true);
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or DllNotFoundException or TypeInitializationException)
-        {
-            io.Error.WriteLine($"warning: could not draw {folder.Plot}: {e.Message}");
-        }
+        DrawCurve(io, folder, spec.Name, config);
         var state = algorithm.State;
         io.Out.WriteLine(status switch
         {
@@ -238,7 +233,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
                     task.Value = s.Step;
                     string best = double.IsNegativeInfinity(s.BestEvaluation) ? "-" : Format.Short(s.BestEvaluation, 1);
                     task.Description = Markup.Escape(_lastSnapshot is TrainingSnapshot snap
-                        ? string.Create(CultureInfo.InvariantCulture, $"step {s.Step}  {snap.StepsPerSecond:0} steps/s  return(100) {Fmt(snap.MeanReturn)}  {Values(snap)}  best eval {best}")
+                        ? string.Create(CultureInfo.InvariantCulture, $"step {s.Step}  {snap.StepsPerSecond:0} steps/s  return({TrainingSnapshot.ReturnWindow}) {Fmt(snap.MeanReturn)}  {Values(snap)}  best eval {best}")
                         : $"step {s.Step}  best eval {best}");
                     ctx.Refresh();
                 }
@@ -246,7 +241,7 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
     }
 
     private static string FormatSnapshot(TrainingSnapshot s) => string.Create(CultureInfo.InvariantCulture,
-        $"step {s.Step,8}/{s.TotalSteps}  episodes {s.Episodes,5}  mean return(100) {Fmt(s.MeanReturn),8}  {Values(s)}  {s.StepsPerSecond:0} steps/s  left {Left(s)}");
+        $"step {s.Step,8}/{s.TotalSteps}  episodes {s.Episodes,5}  mean return({TrainingSnapshot.ReturnWindow}) {Fmt(s.MeanReturn),8}  {Values(s)}  {s.StepsPerSecond:0} steps/s  left {Left(s)}");
 
     private static string Values(TrainingSnapshot s)
     {
@@ -320,11 +315,25 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         return "exact";
     }
 
-    private static void WriteSummary(AlgorithmInfo spec, RunFolder folder, RunConfig config, RunState s, double best, string status, EvaluationRecord? eval, TimeSpan elapsed, string resume)
+    /// <summary>RUN/learning_curve.png from the run's CSV files; a failure to draw is a warning, never the run's failure.</summary>
+    internal static void DrawCurve(CliIO io, RunFolder folder, string algo, RunConfig config)
+    {
+        try
+        {
+            Plotter.Save([Plotter.Read(folder.Path, $"{algo} {config.EnvId} s{config.Seed}")], folder.Plot, $"{algo.ToUpperInvariant()} on {config.EnvId}", showEpisodes: true);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or DllNotFoundException or TypeInitializationException)
+        {
+            io.Error.WriteLine($"warning: could not draw {folder.Plot}: {e.Message}");
+        }
+    }
+
+    /// <summary>RUN/summary.json: the run's counters, its final and best evaluations, its status and how it resumed.</summary>
+    internal static void WriteSummary(string algo, RunFolder folder, RunConfig config, RunState s, double best, string status, EvaluationRecord? eval, TimeSpan elapsed, string resume)
     {
         var summary = new Dictionary<string, object?>
         {
-            ["algo"] = spec.Name,
+            ["algo"] = algo,
             ["env"] = config.EnvId,
             ["seed"] = config.Seed,
             ["status"] = status,

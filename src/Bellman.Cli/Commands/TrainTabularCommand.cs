@@ -2,8 +2,12 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Bellman.Algorithms;
+using Bellman.Algorithms.Logging;
 using Bellman.Algorithms.Tabular;
+using Bellman.Algorithms.Training;
 using Bellman.Cli.Infrastructure;
+using Bellman.Cli.Runs;
 using Bellman.Core.Environments;
 using Bellman.Core.Random;
 using Bellman.Core.Schedules;
@@ -34,7 +38,7 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
         /// <summary>The seed.</summary>
         [CommandOption("--seed <S>")]
         [Description("Seed for the environment resets and exploration (default 0).")]
-        public int Seed { get; init; }
+        public int? Seed { get; init; }
 
         /// <summary>The discount γ.</summary>
         [CommandOption("--gamma <G>")]
@@ -49,7 +53,7 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
         /// <summary>The behaviour policy.</summary>
         [CommandOption("--exploration <KIND>")]
         [Description("Behaviour policy: epsilon (ε-greedy, default) or boltzmann (softmax of Q / τ).")]
-        public string Exploration { get; init; } = "epsilon";
+        public string? Exploration { get; init; }
 
         /// <summary>The ε schedule.</summary>
         [CommandOption("--epsilon <START,END,FRACTION>")]
@@ -68,8 +72,28 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
 
         /// <summary>Evaluation episodes of the greedy policy.</summary>
         [CommandOption("--eval-episodes <N>")]
-        [Description("Episodes to evaluate the learned greedy policy on (default 1000).")]
-        public int EvalEpisodes { get; init; } = 1000;
+        [Description("Episodes of every greedy evaluation, episode k reset with seed + 1000000 + k as `bellman eval` does (default 1000).")]
+        public int? EvalEpisodes { get; init; }
+
+        /// <summary>Episodes between evaluations.</summary>
+        [CommandOption("--eval-freq <N>")]
+        [Description("Training episodes between greedy evaluations (eval.csv, checkpoints/latest and best; default a tenth of --episodes; 0: only the final one).")]
+        public int? EvalFrequency { get; init; }
+
+        /// <summary>The run folder.</summary>
+        [CommandOption("--out <DIR>")]
+        [Description("Run folder (default runs/ALGO-ENV-sSEED, suffixed -2, -3 when taken).")]
+        public string? Out { get; init; }
+
+        /// <summary>No TensorBoard event files.</summary>
+        [CommandOption("--no-tensorboard")]
+        [Description("Do not write TensorBoard event files (by default the run folder gets tensorboard/events.out.tfevents.*).")]
+        public bool NoTensorBoard { get; init; }
+
+        /// <summary>A run to continue.</summary>
+        [CommandOption("--resume <RUN>")]
+        [Description("Continue a stopped run exactly from its latest checkpoint, with its own configuration.")]
+        public string? Resume { get; init; }
 
         /// <summary>Whether to print one JSON object instead of text.</summary>
         [CommandOption("--json")]
@@ -81,56 +105,119 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var method = context.Data is TdControlMethod m ? m : TdControlMethod.QLearning;
-        string name = context.Name;
-        string id = settings.RequireEnv();
-        var envOptions = settings.ParseOptions();
-        var env = EnvRegistry.Default.Make(id, envOptions);
-        if (env.ObservationSpace is not Discrete || env.ActionSpace is not Discrete)
-            throw new CliException($"{id} has observation space {env.ObservationSpace} and action space {env.ActionSpace}; tabular {name} needs Discrete observations and actions. Use `bellman train dqn --env {id}`.");
-        if (settings.EvalEpisodes <= 0) throw new CliException($"--eval-episodes must be positive; got {settings.EvalEpisodes}.");
-        var options = BuildOptions(method, settings, TabularDefaults.For(id));
-
-        var root = new Rng(settings.Seed);
-        var trainRng = root.Split();
-        var evalRng = root.Split();
+        string name = TdControl.NameOf(method);
+        bool resumed = settings.Resume is not null;
+        var (run, folder) = resumed ? PrepareResume(name, settings) : PrepareNew(method, name, settings);
+        var options = run.Options;
+        var config = run.Config;
         var clock = Stopwatch.StartNew();
-        TdControlResult result;
-        try
+        var env = EnvRegistry.Default.Make(config.EnvId, config.EnvOptions);
+        var trainer = new TdControlRun(env, options, new Rng(config.Seed).Split(), EnvRegistry.Default.Make(config.EnvId, config.EnvOptions), run.Reporting);
+        string resume = "none";
+        if (resumed)
         {
-            result = TdControl.Train(env, options, trainRng);
+            resume = trainer.Restore(folder.Latest, name) is string why ? "approximate: " + why : "exact";
+            if (trainer.Finished) throw new CliException($"The run '{settings.Resume}' already trained its {options.Episodes} episodes; start a new one with more --episodes.");
+            if (resume == "exact")
+            {
+                if (!settings.Json) io.Out.WriteLine($"resuming exactly from episode {trainer.Episode}, step {trainer.Step} (table, generators, environment in mid-episode and counters restored)");
+            }
+            else io.Error.WriteLine($"warning: resuming from episode {trainer.Episode}, step {trainer.Step} approximately, not exactly as an uninterrupted run: {resume["approximate: ".Length..]}.");
         }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new CliException($"{name}: {BellmanApp.MessageOf(e)}");
-        }
-        double seconds = clock.Elapsed.TotalSeconds;
-        var evaluation = PolicyRollout.Evaluate(EnvRegistry.Default.Make(id, envOptions), result.GreedyPolicy, settings.EvalEpisodes, evalRng);
-        var view = TabularView.TryFor(id, env);
-        var gap = view is null ? null : Compare(view, result, options.Gamma);
-        int recent = Math.Min(100, result.EpisodeReturns.Length);
-        double recentMean = result.EpisodeReturns.AsSpan(result.EpisodeReturns.Length - recent).ToArray().Average();
+        else if (!settings.Json) io.Out.WriteLine($"{name} on {config.EnvId}, seed {config.Seed}, {options.Episodes} episodes -> {folder.Path}");
 
-        if (settings.Json)
+        EvaluationRecord? lastEval = null;
+        double bestSaved = trainer.State.BestEvaluation;
+        CheckpointMetadata Meta() => new(name, config.EnvId, new Dictionary<string, string>(config.EnvOptions), config.Seed, trainer.State.Step, trainer.State.Episodes,
+            trainer.State.Updates, double.IsNegativeInfinity(trainer.State.BestEvaluation) ? null : trainer.State.BestEvaluation,
+            config.Options.ToDictionary(x => x.Key, x => x.Value), SpaceDescription.Of(env.ObservationSpace), SpaceDescription.Of(env.ActionSpace));
+        var recorder = new RunRecorder(folder.Path, append: resumed, trainer.Metrics, resumeStep: resumed ? trainer.Step : null,
+            onEvaluation: e =>
+            {
+                lastEval = e;
+                if (!settings.Json)
+                    io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"eval  step {e.Step,8}  episode {trainer.Episode,6}  mean return {Format.MeanStd(e.MeanReturn, e.StdReturn)} over {e.Returns.Count} episodes"));
+                trainer.Save(folder.Latest, Meta());
+                // The first evaluation to reach a new best keeps it: best.json, best.safetensors and the summary agree.
+                if (e.MeanReturn > bestSaved)
+                {
+                    trainer.Save(folder.Best, Meta(), trainingState: false);
+                    bestSaved = e.MeanReturn;
+                }
+            });
+        using var tensorboard = settings.NoTensorBoard ? null : new TensorBoardWriter(Path.Combine(folder.Path, "tensorboard"));
+        if (resumed) tensorboard?.AddSessionStart(trainer.Step + 1);
+        IMetricsSink sink = tensorboard is null ? recorder : new CompositeMetricsSink(recorder, new TensorBoardMetricsSink(tensorboard));
+        string status;
+        using (recorder)
+        {
+            if (!resumed) trainer.Save(folder.Latest, Meta()); // a loadable checkpoint exists from the first step on
+            try
+            {
+                trainer.Run(sink, cancellationToken);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new CliException($"{name}: {BellmanApp.MessageOf(e)}");
+            }
+            status = trainer.Finished ? "completed" : "interrupted";
+            recorder.Flush(); // every row of the steps the checkpoint covers is on disk before it
+            trainer.Save(folder.Latest, Meta());
+            if (status == "completed" && (lastEval is null || lastEval.Step != trainer.Step))
+            {
+                // The final evaluation counts toward the best like every other: checkpoints/best and the summary agree.
+                lastEval = trainer.Evaluate();
+                trainer.RecordEvaluation(lastEval);
+                sink.OnEvaluation(lastEval);
+            }
+            var final = trainer.State;
+            TrainCommand.WriteSummary(name, folder, config, final, final.BestEvaluation, status, lastEval, clock.Elapsed, resume);
+        }
+        TrainCommand.DrawCurve(io, folder, name, config);
+        if (status == "interrupted")
+        {
+            io.Out.WriteLine($"interrupted at step {trainer.Step} (episode {trainer.Episode} of {options.Episodes}); resume with: bellman train {name} --resume {folder.Path}");
+            io.Out.Flush();
+            return 0;
+        }
+        Report(name, config, options, trainer, lastEval!, clock.Elapsed.TotalSeconds, folder, settings.Json);
+        return 0;
+    }
+
+    /// <summary>The console report of a finished run: the greedy policy's evaluation, its distance to V* and its map.</summary>
+    private void Report(string name, RunConfig config, TdControlOptions options, TdControlRun trainer, EvaluationRecord evaluation, double seconds, RunFolder folder, bool asJson)
+    {
+        var result = trainer.Result();
+        int cut = trainer.LastEvaluationStep == evaluation.Step ? trainer.LastEvaluation?.Cut ?? 0 : 0;
+        int evalEpisodes = evaluation.Returns.Count;
+        var env = EnvRegistry.Default.Make(config.EnvId, config.EnvOptions);
+        var view = TabularView.TryFor(config.EnvId, env);
+        var gap = view is null ? null : Compare(view, result, options.Gamma);
+        int recent = trainer.RecentCount;
+        double recentMean = trainer.RecentMeanReturn;
+        string id = config.EnvId;
+
+        if (asJson)
         {
             var json = new StringBuilder("{");
-            json.Append(CultureInfo.InvariantCulture, $"\"env\":{TabularView.JsonString(id)},\"algorithm\":{TabularView.JsonString(name)},\"seed\":{settings.Seed},");
-            json.Append(CultureInfo.InvariantCulture, $"\"episodes\":{options.Episodes},\"gamma\":{Format.Double(options.Gamma)},");
-            json.Append(CultureInfo.InvariantCulture, $"\"eval_episodes\":{settings.EvalEpisodes},\"eval_mean_return\":{Format.Double(evaluation.Mean)},\"eval_std_return\":{Format.Double(evaluation.Std)},\"eval_cut\":{evaluation.Cut},");
+            json.Append(CultureInfo.InvariantCulture, $"\"env\":{TabularView.JsonString(id)},\"algorithm\":{TabularView.JsonString(name)},\"seed\":{config.Seed},");
+            json.Append(CultureInfo.InvariantCulture, $"\"episodes\":{options.Episodes},\"steps\":{trainer.Step},\"gamma\":{Format.Double(options.Gamma)},");
+            json.Append(CultureInfo.InvariantCulture, $"\"eval_episodes\":{evalEpisodes},\"eval_seed\":{Evaluation.SeedFor(config.Seed)},\"eval_mean_return\":{Format.Double(evaluation.MeanReturn)},\"eval_std_return\":{Format.Double(evaluation.StdReturn)},\"eval_cut\":{cut},");
             json.Append(CultureInfo.InvariantCulture, $"\"train_recent_episodes\":{recent},\"train_recent_mean_return\":{Format.Double(recentMean)},");
             json.Append(CultureInfo.InvariantCulture, $"\"greedy_value_gap\":{Number(gap?.Gap?.GreedyValueGap)},\"q_value_gap\":{Number(gap?.Gap?.QValueGap)},\"start_value_gap\":{Number(gap?.StartGap)},");
             json.Append(CultureInfo.InvariantCulture, $"\"optimal_start_value\":{Number(gap?.OptimalStartValue)},\"model_note\":{(gap?.Note is string note ? TabularView.JsonString(note) : "null")},");
-            json.Append(CultureInfo.InvariantCulture, $"\"policy\":{TabularView.JsonInts(result.GreedyPolicy)},\"Q\":{TabularView.JsonRows(result.Q, result.ActionCount)},\"seconds\":{Format.Double(seconds)}}}");
+            json.Append(CultureInfo.InvariantCulture, $"\"policy\":{TabularView.JsonInts(result.GreedyPolicy)},\"Q\":{TabularView.JsonRows(result.Q, result.ActionCount)},\"run\":{TabularView.JsonString(folder.Path)},\"seconds\":{Format.Double(seconds)}}}");
             io.Out.WriteLine(json.ToString());
             io.Out.Flush();
-            return 0;
+            return;
         }
 
         var text = io.Out;
         text.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name} on {id}: {options.Episodes} episodes, seed {settings.Seed}, gamma {options.Gamma}, alpha {Describe(options.LearningRate)}, {DescribeExploration(options.Exploration)}  ({seconds:0.###} s)"));
+            $"{name} on {id}: {options.Episodes} episodes, seed {config.Seed}, gamma {options.Gamma}, alpha {Describe(options.LearningRate)}, {DescribeExploration(options.Exploration)}  ({seconds:0.###} s)"));
         text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training: mean return of the last {recent} episodes {Format.Short(recentMean, 4)}"));
         text.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"greedy policy: mean return {Format.MeanStd(evaluation.Mean, evaluation.Std, 4)} over {settings.EvalEpisodes} evaluation episodes{(evaluation.Cut > 0 ? $" ({evaluation.Cut} cut at 10000 steps)" : "")}"));
+            $"greedy policy: mean return {Format.MeanStd(evaluation.MeanReturn, evaluation.StdReturn, 4)} over {evalEpisodes} evaluation episodes{(cut > 0 ? $" ({cut} cut at {PolicyRollout.DefaultMaxEpisodeSteps} steps)" : "")}"));
         if (gap is not null)
         {
             text.WriteLine(gap.Gap is { } g
@@ -147,8 +234,110 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
         {
             text.WriteLine($"greedy policy (state: action): {string.Join(" ", result.GreedyPolicy.Select((a, s) => $"{s}:{a}"))}");
         }
+        text.WriteLine($"run folder {folder.Path} (`bellman eval {folder.Path}` repeats the evaluation of checkpoints/best)");
         text.Flush();
-        return 0;
+    }
+
+    /// <summary>A tabular run's configuration, options and reporting, as config.yaml holds them.</summary>
+    private sealed record TabularRun(RunConfig Config, TdControlOptions Options, TdControlReporting Reporting);
+
+    private static (TabularRun Run, RunFolder Folder) PrepareNew(TdControlMethod method, string name, Settings settings)
+    {
+        var run = Resolve(method, name, settings);
+        // Everything that can be wrong fails before the folder exists.
+        var folder = RunFolder.CreateNew(settings.Out, name, run.Config.EnvId, run.Config.Seed, $"choose another --out, or continue it with `bellman train {name} --resume {settings.Out}`");
+        RunFolder.WriteAtomic(folder.Config, run.Config.ToYaml());
+        return (run, folder);
+    }
+
+    private static (TabularRun Run, RunFolder Folder) PrepareResume(string name, Settings settings)
+    {
+        if (settings.Env is not null || settings.Options.Length > 0 || settings.Episodes is not null || settings.Seed is not null || settings.Gamma is not null || settings.Alpha is not null
+            || settings.Exploration is not null || settings.Epsilon is not null || settings.Temperature is not null || settings.MaxEpisodeSteps is not null || settings.EvalEpisodes is not null
+            || settings.EvalFrequency is not null || settings.Out is not null)
+            throw new CliException("--resume continues a run with its own configuration; only --json and --no-tensorboard may be given with it.");
+        string path = settings.Resume!;
+        var folder = new RunFolder(path);
+        if (!File.Exists(folder.Config)) throw new CliException($"'{path}' is not a run folder: it has no config.yaml.");
+        var (values, envOptions) = RunConfig.ReadYaml(folder.Config);
+        string algo = values.GetValueOrDefault("algo") ?? throw new CliException($"{folder.Config} has no algo.");
+        if (algo != name)
+            throw new CliException(TdControl.MethodNamed(algo) is not null || AlgorithmCatalog.Find(algo) is not null || algo is "td-gammon"
+                ? $"'{path}' is a {algo} run; resume it with `bellman train {algo} --resume {path}`."
+                : $"'{path}' was made by '{algo}', not {name}.");
+        if (!File.Exists(folder.Latest + ".json")) throw new CliException($"'{path}' has no checkpoint to resume from ({folder.Latest}.json).");
+        folder.RequireInside(folder.Latest + ".json");
+        string Get(string key) => values.GetValueOrDefault(key) ?? throw new CliException($"{folder.Config} has no {key}.");
+        int? Int(string key)
+        {
+            string text = Get(key);
+            if (text == "none") return null;
+            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new CliException($"{folder.Config}: {key} = '{text}' is not an integer.");
+        }
+        double gamma = double.TryParse(Get("gamma"), NumberStyles.Float, CultureInfo.InvariantCulture, out double g) ? g : throw new CliException($"{folder.Config}: gamma = '{Get("gamma")}' is not a number.");
+        string exploration = Get("exploration");
+        var stored = new Settings
+        {
+            Env = Get("env"),
+            Options = [.. envOptions.Select(kv => $"{kv.Key}={kv.Value}")],
+            Seed = Int("seed"),
+            Episodes = Int("episodes"),
+            Gamma = gamma,
+            Alpha = Get("alpha"),
+            Exploration = exploration,
+            Epsilon = exploration == "epsilon" ? Get("epsilon") : null,
+            Temperature = exploration == "boltzmann" ? Get("temperature") : null,
+            MaxEpisodeSteps = Int("max_episode_steps"),
+            EvalEpisodes = Int("eval_episodes"),
+            EvalFrequency = Int("eval_freq"),
+        };
+        var method = TdControl.MethodNamed(name) ?? TdControlMethod.QLearning;
+        var run = Resolve(method, name, stored, folder.Config);
+        int logInterval = Int("log_interval") ?? throw new CliException($"{folder.Config}: log_interval must be an integer.");
+        if (logInterval <= 0) throw new CliException($"{folder.Config}: log_interval = {logInterval} must be positive.");
+        return (run with { Reporting = run.Reporting with { LogInterval = logInterval } }, folder);
+    }
+
+    /// <summary>The run's configuration from the settings (or a run's config.yaml, <paramref name="source"/>), checked against the environment.</summary>
+    private static TabularRun Resolve(TdControlMethod method, string name, Settings settings, string? source = null)
+    {
+        string id = settings.RequireEnv();
+        var envOptions = settings.ParseOptions();
+        var env = EnvRegistry.Default.Make(id, envOptions);
+        if (env.ObservationSpace is not Discrete || env.ActionSpace is not Discrete)
+            throw new CliException($"{id} has observation space {env.ObservationSpace} and action space {env.ActionSpace}; tabular {name} needs Discrete observations and actions. Use `bellman train dqn --env {id}`.");
+        int evalEpisodes = settings.EvalEpisodes ?? 1000;
+        string where = source is null ? "" : source + ": ";
+        if (evalEpisodes <= 0) throw new CliException($"{where}--eval-episodes must be positive; got {evalEpisodes}.");
+        var defaults = TabularDefaults.For(id);
+        var options = BuildOptions(method, settings, defaults);
+        int seed = settings.Seed ?? 0;
+        if (seed < 0) throw new CliException($"{where}--seed must be non-negative (environments take Gymnasium's seeds); got {seed}.");
+        int evalFrequency = settings.EvalFrequency ?? Math.Max(1, options.Episodes / 10);
+        if (evalFrequency < 0) throw new CliException($"{where}--eval-freq must be non-negative; got {evalFrequency}.");
+        var reporting = new TdControlReporting
+        {
+            EvalFrequency = evalFrequency,
+            EvalEpisodes = evalEpisodes,
+            LogInterval = Math.Max(1, options.Episodes / 100),
+            EvalSeed = Evaluation.SeedFor(seed),
+        };
+        var kind = options.Exploration is Boltzmann ? "boltzmann" : "epsilon";
+        string Text(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        (string Key, string Value)[] values =
+        [
+            ("episodes", options.Episodes.ToString(CultureInfo.InvariantCulture)),
+            ("gamma", Text(options.Gamma)),
+            ("alpha", settings.Alpha ?? defaults.Alpha),
+            ("exploration", kind),
+            kind == "boltzmann" ? ("temperature", settings.Temperature ?? defaults.Temperature) : ("epsilon", settings.Epsilon ?? defaults.Epsilon),
+            ("max_episode_steps", options.MaxEpisodeSteps is int cap ? cap.ToString(CultureInfo.InvariantCulture) : "none"),
+            ("eval_episodes", evalEpisodes.ToString(CultureInfo.InvariantCulture)),
+            ("eval_freq", evalFrequency.ToString(CultureInfo.InvariantCulture)),
+            ("log_interval", reporting.LogInterval.ToString(CultureInfo.InvariantCulture)),
+        ];
+        var config = new RunConfig(name, id, seed, null, new Dictionary<string, string>(envOptions), values);
+        return new TabularRun(config, options, reporting);
     }
 
     /// <summary>The distances of a learned Q to V*, or a note saying why they are not available.</summary>
@@ -187,7 +376,7 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
         int episodes = settings.Episodes ?? defaults.Episodes;
         if (episodes <= 0) throw new CliException($"--episodes must be positive; got {episodes}.");
         var alpha = ParseSchedule(settings.Alpha ?? defaults.Alpha, "--alpha", x => x > 0 && x <= 1, "(0, 1]");
-        string kind = settings.Exploration.ToLowerInvariant();
+        string kind = (settings.Exploration ?? "epsilon").ToLowerInvariant();
         if (kind is "epsilon" && settings.Temperature is not null)
             throw new CliException("--temperature applies to --exploration boltzmann; with ε-greedy exploration use --epsilon.");
         if (kind is "boltzmann" && settings.Epsilon is not null)

@@ -10,10 +10,10 @@ public static class Plotter
     public sealed record Curves(string Label, double[] EpisodeSteps, double[] EpisodeReturns, double[] EvalSteps, double[] EvalMeans);
 
     /// <summary>
-    /// The episodes the training curve averages over: the console's "mean return(100)" and the curve are the
-    /// same figure (the training loops keep the last 100 returns).
+    /// The episodes the training curve averages over: the library's window (<see cref="Algorithms.Training.TrainingSnapshot.ReturnWindow"/>),
+    /// so that the console's "mean return(100)" and the curve are the same figure.
     /// </summary>
-    public const int ReturnWindow = 100;
+    public const int ReturnWindow = Algorithms.Training.TrainingSnapshot.ReturnWindow;
 
     /// <summary>Reads metrics.csv and eval.csv of a run folder.</summary>
     public static Curves Read(string runFolder, string? label = null)
