@@ -9,7 +9,8 @@ namespace Bellman.Algorithms.Tests.Logging;
 /// </summary>
 internal static class EventFileReader
 {
-    public sealed record Event(double WallTime, long Step, string? FileVersion, List<(string Tag, float Value)> Values);
+    /// <summary>One event; <paramref name="SessionStatus"/> is a session_log's status (1 = START), null for other events.</summary>
+    public sealed record Event(double WallTime, long Step, string? FileVersion, List<(string Tag, float Value)> Values, int? SessionStatus = null);
 
     public static uint Crc32CBitwise(ReadOnlySpan<byte> data)
     {
@@ -54,6 +55,7 @@ internal static class EventFileReader
         double wall = 0;
         long step = 0;
         string? version = null;
+        int? session = null;
         var values = new List<(string, float)>();
         foreach (var (field, wire, value, bytes) in Fields(data))
         {
@@ -76,10 +78,19 @@ internal static class EventFileReader
                         values.Add((tag, simple));
                     }
                     break;
+                case (7, 2):
+                    // SessionLog: status (1, enum), checkpoint_path (2), msg (3).
+                    session = 0;
+                    foreach (var (f, w, v, _) in Fields(bytes))
+                    {
+                        if (f == 1 && w == 0) session = (int)v;
+                        else throw new InvalidDataException($"Unexpected SessionLog field {f} (wire type {w}).");
+                    }
+                    break;
                 default: throw new InvalidDataException($"Unexpected Event field {field} (wire type {wire}).");
             }
         }
-        return new Event(wall, step, version, values);
+        return new Event(wall, step, version, values, session);
     }
 
     /// <summary>(field, wire type, scalar value, length-delimited bytes) for each field of a message.</summary>

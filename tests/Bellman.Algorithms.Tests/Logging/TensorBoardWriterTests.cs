@@ -65,6 +65,34 @@ public sealed class TensorBoardWriterTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
+    public void A_session_start_reads_back_as_event_field_7_with_status_start_at_its_step()
+    {
+        var clock = new FixedClock(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_250));
+        string path;
+        using (var writer = new TensorBoardWriter(_dir, clock, "h"))
+        {
+            writer.AddScalar("rollout/ep_rew_mean", 900, 1.5f);
+            writer.AddSessionStart(1001);
+            writer.AddScalar("rollout/ep_rew_mean", 1001, 2.5f);
+            path = writer.FilePath;
+        }
+        var events = EventFileReader.ReadEvents(path);
+        Assert.Equal(4, events.Count);
+        var start = events[2];
+        Assert.Equal(1001, start.Step);
+        Assert.Equal(1, start.SessionStatus); // SessionLog.START in event.proto
+        Assert.Equal(1_700_000_000.25, start.WallTime);
+        Assert.Empty(start.Values);
+        Assert.Null(start.FileVersion);
+        Assert.All(events.Where(e => e != start), e => Assert.Null(e.SessionStatus));
+        // The record is exactly: wall_time (field 1, fixed64), step (field 2, varint 1001 = e9 07), session_log (field 7, length 2: status 1).
+        var record = EventFileReader.ReadRecords(File.ReadAllBytes(path))[2];
+        Assert.Equal([0x10, 0xe9, 0x07, 0x3a, 0x02, 0x08, 0x01], record[9..]);
+        using var other = new TensorBoardWriter(_dir, hostname: "h2");
+        Assert.Throws<ArgumentOutOfRangeException>(() => other.AddSessionStart(-1));
+    }
+
+    [Fact]
     public void A_flipped_byte_is_caught_by_the_reader()
     {
         string path;
