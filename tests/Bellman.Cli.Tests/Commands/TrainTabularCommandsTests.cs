@@ -7,11 +7,23 @@ using Bellman.Environments.Wrappers;
 
 namespace Bellman.Cli.Tests.Commands;
 
-public class TrainTabularCommandsTests
+public sealed class TrainTabularCommandsTests : IDisposable
 {
-    private static JsonElement TrainJson(params string[] args)
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "bellman-cli-tabular-" + Guid.NewGuid().ToString("N"));
+    private int _runs;
+
+    public void Dispose()
     {
-        var r = CliRunner.Run(["train", .. args, "--json"]);
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    /// <summary>`bellman train ARGS` into a fresh run folder under the test's temporary root.</summary>
+    private CliRunner.Result Train(params string[] args) =>
+        CliRunner.Run(["train", .. args, "--out", Path.Combine(_root, $"run{++_runs}"), "--no-tensorboard"]);
+
+    private JsonElement TrainJson(params string[] args)
+    {
+        var r = Train([.. args, "--json"]);
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.Single(r.Lines);
         return JsonDocument.Parse(r.Out).RootElement;
@@ -79,7 +91,7 @@ public class TrainTabularCommandsTests
     [Fact]
     public void TextDrawsTheGreedyPolicyAndTheDistanceToVStar()
     {
-        var r = CliRunner.Run("train", "q-learning", "--env", "CliffWalking-v1");
+        var r = Train("q-learning", "--env", "CliffWalking-v1");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("greedy policy: mean return -13 ± 0 over 1000 evaluation episodes", r.Out);
         Assert.Contains("distance to V* (value iteration, gamma 0.99;", r.Out);
@@ -116,7 +128,7 @@ public class TrainTabularCommandsTests
         Assert.Equal(1, json.GetProperty("eval_mean_return").GetDouble()); // the greedy policy walks right to the goal
         Assert.Equal(JsonValueKind.Null, json.GetProperty("greedy_value_gap").ValueKind);
         Assert.Equal(JsonValueKind.Null, json.GetProperty("optimal_start_value").ValueKind);
-        var text = CliRunner.Run("train", "q-learning", "--env", id, "--episodes", "200", "--eval-episodes", "5");
+        var text = Train("q-learning", "--env", id, "--episodes", "200", "--eval-episodes", "5");
         Assert.Equal(0, text.ExitCode);
         Assert.Contains("greedy policy (state: action): 0:1 1:1 2:1 3:1", text.Out);
         Assert.DoesNotContain("distance to V*", text.Out);
@@ -125,8 +137,9 @@ public class TrainTabularCommandsTests
     [Fact]
     public void AContinuousEnvironmentPointsToDqn()
     {
-        var r = CliRunner.Run("train", "q-learning", "--env", "CartPole-v1");
+        var r = CliRunner.Run("train", "q-learning", "--env", "CartPole-v1", "--out", Path.Combine(_root, "cartpole"));
         Assert.NotEqual(0, r.ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(_root, "cartpole")));
         Assert.Contains("needs Discrete observations and actions", r.Error);
         Assert.Contains("bellman train dqn --env CartPole-v1", r.Error);
     }
@@ -142,8 +155,10 @@ public class TrainTabularCommandsTests
     [InlineData("--eval-episodes", "0", "--eval-episodes must be positive")]
     public void BadFlagsAreErrorsNamingTheFlag(string flag, string value, string message)
     {
-        var r = CliRunner.Run("train", "q-learning", "--env", "FrozenLake-v1", flag, value);
+        string dir = Path.Combine(_root, "bad");
+        var r = CliRunner.Run("train", "q-learning", "--env", "FrozenLake-v1", flag, value, "--out", dir);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains(message, r.Error);
+        Assert.False(Directory.Exists(dir), "a bad flag must fail before the run folder is made");
     }
 }
