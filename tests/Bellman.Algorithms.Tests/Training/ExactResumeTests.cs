@@ -19,7 +19,7 @@ public sealed class ExactResumeTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    public static TheoryData<string> Cases => ["dqn", "dqn-per-nstep", "dqn-minatar", "td3", "sac", "ddpg", "naf", "qt-opt", "a2c", "reinforce", "actor-critic"];
+    public static TheoryData<string> Cases => ["dqn", "dqn-per-nstep", "dqn-minatar", "td3", "sac", "ddpg", "naf", "qt-opt", "a2c", "reinforce", "actor-critic", "fqi"];
 
     private static (ITrainingOptions Options, string Env, long Stop) Case(string name) => name switch
     {
@@ -42,6 +42,7 @@ public sealed class ExactResumeTests : IDisposable
         "a2c" => (new A2cOptions { NumEnvs = 4, TotalSteps = 4_000, NetArch = [16], EvalFrequency = 1_000, EvalEpisodes = 2, LogInterval = 500 }, "CartPole-v1", 2_000),
         "reinforce" => (new ReinforceOptions { NumEnvs = 2, NSteps = 200, TotalSteps = 4_000, NetArch = [16], EvalFrequency = 800, EvalEpisodes = 2, LogInterval = 400 }, "CartPole-v1", 2_000),
         "actor-critic" => (new ActorCriticOptions { NumEnvs = 2, NSteps = 10, TotalSteps = 2_000, NetArch = [16], EvalFrequency = 500, EvalEpisodes = 2, LogInterval = 250 }, "Acrobot-v1", 1_000),
+        "fqi" => (FqiCase, "CartPole-v1", 1_000),
         _ => throw new ArgumentException(name),
     };
 
@@ -72,6 +73,44 @@ public sealed class ExactResumeTests : IDisposable
 
         Assert.Equal(wholeLog.Lines, [.. firstLog.Lines, .. secondLog.Lines]);
         Assert.Contains(wholeLog.Lines, l => l.StartsWith("eval", StringComparison.Ordinal) && long.Parse(l.Split(' ')[1], CultureInfo.InvariantCulture) > stop);
+        Assert.Equal(File.ReadAllBytes(wholePath + ".safetensors"), File.ReadAllBytes(resumedPath + ".safetensors"));
+        Assert.Equal(File.ReadAllBytes(wholePath + ".state"), File.ReadAllBytes(resumedPath + ".state"));
+    }
+
+    private static readonly FqiOptions FqiCase = new()
+    {
+        TotalSteps = 3_000, DatasetSize = 1_000, Iterations = 3, GradientSteps = 10, BatchSize = 32, NetArch = [16], EvalEpisodes = 2, KeepData = true,
+    };
+
+    [Fact]
+    public void FittedQIterationStoppedInMidRoundContinuesExactly()
+    {
+        // Cancelled by an episode of round 2's collection: the collection ends, then the run stops before the round's
+        // first target set, and the resumed run does round 2's K target sets, its evaluation and round 3.
+        using var whole = TestRuns.Make(FqiCase, "CartPole-v1", seed: 3);
+        var wholeLog = new LogSink();
+        whole.Learn(FqiCase.TotalSteps, wholeLog);
+        string wholePath = Path.Combine(_dir, "fqi-whole");
+        whole.Save(wholePath);
+        var episodes = wholeLog.Lines.Where(l => l.StartsWith("episode", StringComparison.Ordinal)).Select(l => l.Split(' ')).ToList();
+        long inRound2 = long.Parse(episodes.First(f => long.Parse(f[1], CultureInfo.InvariantCulture) > 1_200)[2], CultureInfo.InvariantCulture);
+
+        var firstLog = new LogSink { StopAtEpisode = inRound2 };
+        using (var first = TestRuns.Make(FqiCase, "CartPole-v1", seed: 3))
+        {
+            first.Learn(FqiCase.TotalSteps, firstLog, firstLog.Stop.Token);
+            Assert.Equal(2_000, first.State.Step);
+            Assert.DoesNotContain(firstLog.Lines, l => l.StartsWith("eval 2000", StringComparison.Ordinal));
+            first.Save(Path.Combine(_dir, "fqi-half"));
+        }
+        using var resumed = Algorithm.Load(Path.Combine(_dir, "fqi-half"));
+        Assert.Null(resumed.ApproximateResume);
+        var secondLog = new LogSink();
+        resumed.Learn(FqiCase.TotalSteps - resumed.State.Step, secondLog);
+        string resumedPath = Path.Combine(_dir, "fqi-resumed");
+        resumed.Save(resumedPath);
+        Assert.Equal(wholeLog.Lines, [.. firstLog.Lines, .. secondLog.Lines]);
+        Assert.Equal(whole.State, resumed.State);
         Assert.Equal(File.ReadAllBytes(wholePath + ".safetensors"), File.ReadAllBytes(resumedPath + ".safetensors"));
         Assert.Equal(File.ReadAllBytes(wholePath + ".state"), File.ReadAllBytes(resumedPath + ".state"));
     }
@@ -137,9 +176,15 @@ public sealed class ExactResumeTests : IDisposable
 
         public long StopAt { get; init; } = long.MaxValue;
 
+        public long StopAtEpisode { get; init; } = long.MaxValue;
+
         public CancellationTokenSource Stop { get; } = new();
 
-        public void OnEpisode(in EpisodeRecord e) => Lines.Add(string.Create(CultureInfo.InvariantCulture, $"episode {e.Step} {e.Episode} {e.Return:R} {e.Length}"));
+        public void OnEpisode(in EpisodeRecord e)
+        {
+            Lines.Add(string.Create(CultureInfo.InvariantCulture, $"episode {e.Step} {e.Episode} {e.Return:R} {e.Length}"));
+            if (e.Episode >= StopAtEpisode) Stop.Cancel();
+        }
 
         public void OnSnapshot(TrainingSnapshot s)
         {

@@ -69,12 +69,17 @@ public sealed class ExactResumeCommandTests : IDisposable
         ["train", "sac", "--env", "Pendulum-v1", "--steps", "600", "--seed", "4", "--no-tensorboard", "--set", "learning_starts=100", "--set", "buffer_size=1000",
          "--set", "batch_size=16", "--set", "net_arch=[16]", "--set", "eval_freq=300", "--set", "eval_episodes=1", "--set", "log_interval=100"];
 
+    private static readonly string[] Fqi =
+        ["train", "fqi", "--env", "CartPole-v1", "--steps", "1500", "--seed", "4", "--no-tensorboard", "--set", "dataset_size=500", "--set", "iterations=2",
+         "--set", "gradient_steps=10", "--set", "batch_size=16", "--set", "net_arch=[16]", "--set", "eval_episodes=2", "--set", "keep_data=true"];
+
     [Theory]
     [InlineData("a2c", 2000)]
     [InlineData("sac", 300)]
+    [InlineData("fqi", 500)]
     public void AnInterruptedRunResumesExactly(string algo, int at)
     {
-        string[] args = algo == "a2c" ? A2c : Sac;
+        string[] args = algo switch { "a2c" => A2c, "fqi" => Fqi, _ => Sac };
         string whole = Path.Combine(_root, "whole"), stopped = Path.Combine(_root, "stopped");
         Assert.Equal(0, Run(CancellationToken.None, [.. args, "--out", whole]).Code);
         using var stop = new CancellationTokenSource();
@@ -85,6 +90,7 @@ public sealed class ExactResumeCommandTests : IDisposable
         Assert.Contains($"interrupted at step {at}", first.Out);
         var resumed = Run(CancellationToken.None, ["train", algo, "--resume", stopped]);
         Assert.True(resumed.Code == 0, resumed.Error);
+        Assert.Contains($"resuming exactly from step {at}", resumed.Out);
         SameRun(whole, stopped);
     }
 
