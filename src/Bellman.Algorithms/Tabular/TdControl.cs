@@ -91,8 +91,9 @@ public sealed record TdControlResult(double[] Q, int StateCount, int ActionCount
 ///                                                      expected SARSA Σ_a' π(a'|s'_i) Q(s'_i, a'))
 /// 3. Q(s_i, a_i) ← Q(s_i, a_i) - α (Q(s_i, a_i) - y_i)
 /// </code>
-/// A terminated transition uses y_i = r_i; a truncated one still bootstraps from s'_i. One loop serves all
-/// three methods; only the target differs (<see cref="TdTargets"/>). All randomness comes from the
+/// A terminated transition uses y_i = r_i; a truncated one still bootstraps from s'_i. One loop
+/// (<see cref="TdControlRun"/>, which can also stop, save and resume exactly) serves all three methods; only the
+/// target differs (<see cref="TdTargets"/>). All randomness comes from the
 /// <see cref="Rng"/> passed in: it seeds the environment's first reset and drives exploration.
 /// </summary>
 public static class TdControl

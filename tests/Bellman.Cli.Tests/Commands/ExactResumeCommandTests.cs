@@ -95,6 +95,25 @@ public sealed class ExactResumeCommandTests : IDisposable
     }
 
     [Fact]
+    public void AResumedRunStartsATensorBoardSessionPastItsCheckpoint()
+    {
+        string dir = Path.Combine(_root, "tb");
+        string[] args = [.. A2c.Where(a => a != "--no-tensorboard"), "--out", dir];
+        using var stop = new CancellationTokenSource();
+        Run(stop.Token, args, line =>
+        {
+            if (Regex.IsMatch(line, @"^eval  step +2000 ")) stop.Cancel();
+        });
+        var resumed = Run(CancellationToken.None, ["train", "a2c", "--resume", dir]);
+        Assert.True(resumed.Code == 0, resumed.Error);
+        var files = Directory.GetFiles(Path.Combine(dir, "tensorboard")).Order().ToList();
+        Assert.Equal(2, files.Count);
+        var events = TabularRunCommandTests.TensorBoardEvents(File.ReadAllBytes(files[1]));
+        Assert.Equal((2001L, (int?)1), events[1]);
+        Assert.Single(events, e => e.Session is not null);
+    }
+
+    [Fact]
     public void WithoutReplayInCheckpointsTheResumeSaysItIsApproximate()
     {
         string dir = Path.Combine(_root, "noreplay");

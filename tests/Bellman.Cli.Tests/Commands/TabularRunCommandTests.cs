@@ -169,7 +169,7 @@ public sealed class TabularRunCommandTests : IDisposable
     }
 
     /// <summary>Each event's step and session_log status (null when it has none), read with a minimal protobuf reader.</summary>
-    private static List<(long Step, int? Session)> TensorBoardEvents(byte[] file)
+    internal static List<(long Step, int? Session)> TensorBoardEvents(byte[] file)
     {
         var events = new List<(long, int?)>();
         for (int pos = 0; pos < file.Length;)
