@@ -176,7 +176,9 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
         TrainCommand.DrawCurve(io, folder, name, config);
         if (status == "interrupted")
         {
-            io.Out.WriteLine($"interrupted at step {trainer.Step} (episode {trainer.Episode} of {options.Episodes}); resume with: bellman train {name} --resume {folder.Path}");
+            io.Out.WriteLine(settings.Json
+                ? string.Create(CultureInfo.InvariantCulture, $"{{\"status\":\"interrupted\",\"algorithm\":{TabularView.JsonString(name)},\"step\":{trainer.Step},\"episode\":{trainer.Episode},\"episodes\":{options.Episodes},\"run\":{TabularView.JsonString(folder.Path)}}}")
+                : $"interrupted at step {trainer.Step} (episode {trainer.Episode} of {options.Episodes}); resume with: bellman train {name} --resume {folder.Path}");
             io.Out.Flush();
             return 0;
         }
@@ -200,7 +202,7 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
         if (asJson)
         {
             var json = new StringBuilder("{");
-            json.Append(CultureInfo.InvariantCulture, $"\"env\":{TabularView.JsonString(id)},\"algorithm\":{TabularView.JsonString(name)},\"seed\":{config.Seed},");
+            json.Append(CultureInfo.InvariantCulture, $"\"status\":\"completed\",\"env\":{TabularView.JsonString(id)},\"algorithm\":{TabularView.JsonString(name)},\"seed\":{config.Seed},");
             json.Append(CultureInfo.InvariantCulture, $"\"episodes\":{options.Episodes},\"steps\":{trainer.Step},\"gamma\":{Format.Double(options.Gamma)},");
             json.Append(CultureInfo.InvariantCulture, $"\"eval_episodes\":{evalEpisodes},\"eval_seed\":{Evaluation.SeedFor(config.Seed)},\"eval_mean_return\":{Format.Double(evaluation.MeanReturn)},\"eval_std_return\":{Format.Double(evaluation.StdReturn)},\"eval_cut\":{cut},");
             json.Append(CultureInfo.InvariantCulture, $"\"train_recent_episodes\":{recent},\"train_recent_mean_return\":{Format.Double(recentMean)},");
