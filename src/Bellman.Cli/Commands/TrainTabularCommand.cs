@@ -314,7 +314,6 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
         var defaults = TabularDefaults.For(id);
         var options = BuildOptions(method, settings, defaults);
         int seed = settings.Seed ?? 0;
-        if (seed < 0) throw new CliException($"{where}--seed must be non-negative (environments take Gymnasium's seeds); got {seed}.");
         int evalFrequency = settings.EvalFrequency ?? Math.Max(1, options.Episodes / 10);
         if (evalFrequency < 0) throw new CliException($"{where}--eval-freq must be non-negative; got {evalFrequency}.");
         var reporting = new TdControlReporting
@@ -324,6 +323,15 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
             LogInterval = Math.Max(1, options.Episodes / 100),
             EvalSeed = Evaluation.SeedFor(seed),
         };
+        try
+        {
+            options.Validate();
+            reporting.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new CliException($"{where}{name}: {BellmanApp.MessageOf(e)}");
+        }
         var kind = options.Exploration is Boltzmann ? "boltzmann" : "epsilon";
         string Text(double x) => x.ToString("R", CultureInfo.InvariantCulture);
         (string Key, string Value)[] values =
