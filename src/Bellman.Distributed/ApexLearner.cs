@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Security.Cryptography;
 using Bellman.Algorithms.Configuration;
 using Bellman.Algorithms.Replay;
 using Bellman.Algorithms.Training;
@@ -8,6 +9,7 @@ using Bellman.Core.Environments;
 using Bellman.Core.Spaces;
 using Bellman.Core.State;
 using Bellman.Distributed.Replay;
+using Bellman.Nn.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -38,7 +40,7 @@ public sealed record ApexResult(RunState State, TimeSpan Elapsed, IReadOnlyList<
 /// </para>
 /// <para>
 /// A checkpoint (<see cref="Save"/>) holds the networks and the optimizer like a DQN checkpoint, and a
-/// training state with the learner's generator and counters, the metric accumulators, every replay
+/// training state (NAME.apex-state) with the learner's generator and counters, the metric accumulators, every replay
 /// shard's rows and priorities, the limiter, and in lock-step mode the actors' states: resumed from it
 /// (<see cref="Restore"/>), a lock-step run continues exactly as the uninterrupted run; an asynchronous run
 /// continues with its replay memory and counters while its actors start afresh.
@@ -122,8 +124,9 @@ public sealed class ApexLearner : IAsyncDisposable
 
     /// <summary>
     /// A checkpoint that <c>bellman eval</c> and <c>Algorithm.Load</c> read as a DQN agent: the networks, the
-    /// optimizer and the run's counters; with <paramref name="trainingState"/> also NAME.state, everything
-    /// <see cref="Restore"/> needs to continue the run. While actors run, their inserts wait for the save.
+    /// optimizer and the run's counters; with <paramref name="trainingState"/> also NAME.apex-state, everything
+    /// <see cref="Restore"/> needs to continue the run (a file of its own, not NAME.state: a DQN loader must not
+    /// read it as a DQN loop's state). While actors run, their inserts wait for the save.
     /// </summary>
     public void Save(string prefix, bool trainingState = true)
     {
@@ -132,14 +135,31 @@ public sealed class ApexLearner : IAsyncDisposable
             double.IsNegativeInfinity(s.BestEvaluation) ? null : s.BestEvaluation,
             OptionBinder.Describe(DqnOptions).ToDictionary(x => x.Key, x => x.Value),
             SpaceDescription.Of(Agent.ObservationSpace), SpaceDescription.Of(Agent.ActionSpace));
-        byte[]? state = null;
-        if (trainingState)
+        if (!trainingState)
         {
-            using var pause = Hub.PauseInserts();
-            state = WriteState();
+            AgentCheckpoint.Save(prefix, Agent.Networks, Agent.Optimizers, meta, stateNote: "an Ape-X best checkpoint: weights only");
+            return;
         }
-        AgentCheckpoint.Save(prefix, Agent.Networks, Agent.Optimizers, meta, state);
+        using var pause = Hub.PauseInserts();
+        byte[] state = WriteState();
+        AgentCheckpoint.Save(prefix, Agent.Networks, Agent.Optimizers, meta, stateNote: $"an Ape-X learner: its training state is {Path.GetFileName(ApexStatePath(prefix))}");
+        // The state names the weights it goes with (their SHA-256), so a save cut short between the two files is caught.
+        byte[] tensors = File.ReadAllBytes(AgentCheckpoint.PathsFor(prefix).Tensors);
+        using var file = new MemoryStream();
+        using (var writer = new BinaryWriter(file))
+        {
+            writer.Write(StateMagic);
+            writer.Write(SHA256.HashData(tensors));
+            writer.Write(SHA256.HashData(state));
+            writer.WriteSpan(state);
+        }
+        AtomicFile.WriteAllBytes(ApexStatePath(prefix), file.ToArray());
     }
+
+    /// <summary>The learner's training-state file of the checkpoint at <paramref name="prefix"/> (…/latest → latest.apex-state).</summary>
+    public static string ApexStatePath(string prefix) => Path.ChangeExtension(AgentCheckpoint.PathsFor(prefix).Sidecar, ".apex-state");
+
+    private const string StateMagic = "bellman-apex-state-1";
 
     /// <summary>
     /// Loads a checkpoint written by <see cref="Save"/> of a run with the same options (before <see cref="StartAsync"/>).
@@ -149,19 +169,33 @@ public sealed class ApexLearner : IAsyncDisposable
     {
         if (_started) throw new InvalidOperationException("Restore before StartAsync.");
         AgentCheckpoint.Load(prefix, Agent.Networks, Agent.Optimizers);
-        var bytes = AgentCheckpoint.ReadTrainingState(prefix, out var note);
         _restored = true;
-        if (bytes is null)
+        string path = ApexStatePath(prefix);
+        if (!File.Exists(path))
         {
             var meta = Algorithm.ReadMetadata(prefix);
             _updates = meta.Updates;
             _episodes = meta.Episodes;
-            return $"{note ?? "the checkpoint has no training state"}: the replay memory starts empty and the actors afresh";
+            return $"the checkpoint has no learner state ({Path.GetFileName(path)} is missing): the replay memory starts empty and the actors afresh";
         }
-        using (var reader = new BinaryReader(new MemoryStream(bytes)))
+        byte[] tensors = File.ReadAllBytes(AgentCheckpoint.PathsFor(prefix).Tensors);
+        try
         {
-            ReadState(reader);
-            if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException($"'{AgentCheckpoint.StatePathFor(prefix)}' has data past the learner's state.");
+            using var reader = new BinaryReader(new MemoryStream(File.ReadAllBytes(path), writable: false));
+            if (reader.ReadString() != StateMagic) throw new InvalidDataException("it is not an Ape-X learner state");
+            if (!reader.ReadBytes(32).AsSpan().SequenceEqual(SHA256.HashData(tensors)))
+                throw new InvalidDataException($"it belongs to other weights than {Path.GetFileName(AgentCheckpoint.PathsFor(prefix).Tensors)} (a save was cut short)");
+            var hash = reader.ReadBytes(32);
+            int n = reader.ReadInt32();
+            var state = reader.ReadBytes(n);
+            if (state.Length != n || !hash.AsSpan().SequenceEqual(SHA256.HashData(state))) throw new InvalidDataException("it is truncated");
+            using var inner = new BinaryReader(new MemoryStream(state, writable: false));
+            ReadState(inner);
+            if (inner.BaseStream.Position != inner.BaseStream.Length) throw new InvalidDataException("bytes are left over");
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException)
+        {
+            throw new InvalidDataException($"'{path}' is truncated or corrupt ({e.Message.TrimEnd('.')}); delete it to resume approximately from the weights alone.", e);
         }
         if (!Lockstep) return "asynchronous mode (lockstep=false): the replay memory, the counters and the learner continue, but the actors start afresh and the interleaving of inserts and updates differs";
         if (Hub.AcceptedBatches > 0 && Hub.ActorStatesHeld < Hub.Config.Actors)
