@@ -3,6 +3,7 @@ using System.Net;
 using Bellman.Algorithms.Exploration;
 using Bellman.Algorithms.Training;
 using Bellman.Algorithms.ValueBased;
+using Bellman.Core.State;
 using Bellman.Environments.Vector;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +26,10 @@ public sealed record ActorSummary(long EnvironmentSteps, long Batches, long Tran
 /// (<see cref="NStepBuilder"/>), computes their initial priorities |δ| = |R + γ^m max_a Q(s', a) − Q(s, a)|
 /// with its own network, sends them in batches to the shards in turn (again, after a pause, when the rate
 /// limiter throttles them) and every <c>sync_interval</c> steps asks whether to go on and fetches the
-/// parameters when their version changed.
+/// parameters when their version changed. In lock-step mode it waits after every stored batch until the
+/// learner has done the updates that batch is due, and sends its whole state (environments in mid-episode,
+/// generator, n-step windows, counters) with each batch: a restarted actor, or the actor of a resumed run,
+/// continues from the state of its last stored batch exactly as if nothing had happened.
 /// </summary>
 public static class ApexActor
 {
@@ -106,20 +110,21 @@ public static class ApexActor
         long version = 0, parameterUpdates = 0;
         async Task Sync()
         {
-            var p = await coordinator.GetParameters(version);
+            var p = await coordinator.GetParameters(index, version);
             if (p is null) return;
             ParameterCodec.Load(agent.Q, p.Weights);
             if (parameterUpdates == 0) log.WriteLine($"actor {index}: parameters version {p.Version}");
             version = p.Version;
             parameterUpdates++;
         }
-        await Sync();
+        bool restored = config.Lockstep && config.ResumeState is not null;
+        if (!restored) await Sync();
 
         long sequence = 0, accepted = 0, transitions = 0, throttled = 0, steps = 0, stepsInBatch = 0;
         var episodeReturns = new List<double>();
         var episodeLengths = new List<int>();
 
-        for (int j = 0; j < badBatches; j++)
+        for (int j = 0; j < badBatches && !restored; j++)
         {
             var bad = Malformed(index, -1 - j, obsSize, j);
             var result = await shards[j % shards.Length].Insert(bad);
@@ -131,35 +136,90 @@ public static class ApexActor
         var q = new float[k * actions];
         var chosen = new int[k];
         long vectorSteps = 0;
+        if (restored)
+        {
+            if (config.ResumeWeights is { } weights)
+            {
+                ParameterCodec.Load(agent.Q, weights.Weights);
+                version = weights.Version;
+            }
+            using (var reader = new BinaryReader(new MemoryStream(config.ResumeState!)))
+            {
+                reader.ExpectTag("apex-actor");
+                int savedIndex = reader.ReadInt32();
+                if (savedIndex != index) throw new InvalidDataException($"actor {index} was handed the state of actor {savedIndex}");
+                envs.ReadState(reader);
+                reader.ReadInto(rng);
+                builder.ReadState(reader);
+                reader.ReadInto(obs.AsSpan());
+                steps = reader.ReadInt64();
+                vectorSteps = reader.ReadInt64();
+                sequence = reader.ReadInt64();
+                accepted = reader.ReadInt64();
+                transitions = reader.ReadInt64();
+                parameterUpdates = reader.ReadInt64();
+                stepsInBatch = reader.ReadInt64();
+            }
+            log.WriteLine($"actor {index}: continues from its state after batch {sequence - 1} ({steps} steps, parameters version {version})");
+            if (!await coordinator.WaitForLearner(index)) return Summary("the learner finished");
+        }
+        // The state right after a batch was built, with the counters as they will be once it is stored: what a restart continues from.
+        byte[] Capture()
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new BinaryWriter(buffer))
+            {
+                writer.Tag("apex-actor");
+                writer.Write(index);
+                envs.WriteState(writer);
+                writer.Write(rng);
+                builder.WriteState(writer);
+                writer.WriteSpan(obs);
+                writer.Write(steps);
+                writer.Write(vectorSteps);
+                writer.Write(sequence + 1);
+                writer.Write(accepted + 1);
+                writer.Write(transitions + config.BatchSize);
+                writer.Write(parameterUpdates);
+                writer.Write(stepsInBatch);
+            }
+            return buffer.ToArray();
+        }
         string reason = "the learner finished";
+        bool midStep = restored; // a restored actor continues after the batch it had just built
         while (!cancellation.IsCancellationRequested)
         {
-            agent.QValues(obs, k, q);
-            for (int i = 0; i < k; i++)
-                chosen[i] = rng.NextDouble() < epsilon ? rng.NextInt(actions) : Explore.Greedy(q.AsSpan(i * actions, actions));
-            envs.Step(chosen);
-            var nextObs = envs.Observations;
-            for (int i = 0; i < k; i++)
+            if (midStep) midStep = false;
+            else
             {
-                bool ended = envs.EndedThisStep[i];
-                var next = ended ? envs.FinalObservations.Slice(i * obsSize, obsSize) : nextObs.Slice(i * obsSize, obsSize);
-                builder.Add(i, obs.AsSpan(i * obsSize, obsSize), chosen[i], envs.Rewards[i], next, envs.Terminated[i], envs.Truncated[i]);
-                if (ended)
+                agent.QValues(obs, k, q);
+                for (int i = 0; i < k; i++)
+                    chosen[i] = rng.NextDouble() < epsilon ? rng.NextInt(actions) : Explore.Greedy(q.AsSpan(i * actions, actions));
+                envs.Step(chosen);
+                var nextObs = envs.Observations;
+                for (int i = 0; i < k; i++)
                 {
-                    episodeReturns.Add(envs.FinalReturns[i]);
-                    episodeLengths.Add(envs.FinalLengths[i]);
+                    bool ended = envs.EndedThisStep[i];
+                    var next = ended ? envs.FinalObservations.Slice(i * obsSize, obsSize) : nextObs.Slice(i * obsSize, obsSize);
+                    builder.Add(i, obs.AsSpan(i * obsSize, obsSize), chosen[i], envs.Rewards[i], next, envs.Terminated[i], envs.Truncated[i]);
+                    if (ended)
+                    {
+                        episodeReturns.Add(envs.FinalReturns[i]);
+                        episodeLengths.Add(envs.FinalLengths[i]);
+                    }
                 }
+                nextObs.CopyTo(obs);
+                steps += k;
+                stepsInBatch += k;
+                vectorSteps++;
             }
-            nextObs.CopyTo(obs);
-            steps += k;
-            stepsInBatch += k;
-            vectorSteps++;
             while (builder.Ready.Count >= config.BatchSize)
             {
                 var batch = Build(agent, builder, config.BatchSize, index, sequence, obsSize, (int)stepsInBatch, episodeReturns, episodeLengths, version);
                 stepsInBatch = 0;
                 episodeReturns.Clear();
                 episodeLengths.Clear();
+                if (config.Lockstep) batch = batch with { ActorState = Capture() };
                 var shard = shards[(int)((index + sequence) % shards.Length)];
                 while (true)
                 {
@@ -169,7 +229,7 @@ public static class ApexActor
                     if (result.Status == InsertStatus.Refused) throw new InvalidOperationException($"actor {index}: the shard refused batch {sequence}: {result.Reason}");
                     throttled++;
                     if (throttled % 200 == 0 && !await coordinator.KeepRunning(index)) return Summary("the learner finished");
-                    await Task.Delay(5, cancellation);
+                    await Task.Delay(config.Lockstep ? 1 : 5, cancellation);
                 }
                 if (batchLog is not null)
                 {
@@ -179,6 +239,8 @@ public static class ApexActor
                 sequence++;
                 accepted++;
                 transitions += batch.Count;
+                // Lock-step: nothing else happens (no step, no fetch, no next batch) until the learner is done with this one.
+                if (config.Lockstep && !await coordinator.WaitForLearner(index)) return Summary("the learner finished");
             }
             if (vectorSteps % config.ParameterSyncInterval == 0)
             {

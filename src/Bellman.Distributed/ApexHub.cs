@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Bellman.Core.State;
 using Bellman.Distributed.Replay;
 
 namespace Bellman.Distributed;
@@ -9,6 +10,11 @@ namespace Bellman.Distributed;
 /// shards (each touched only by its own, non-reentrant <see cref="ReplayShardGrain"/>), the rate limiter,
 /// the latest parameters, the actors' tallies and the episodes waiting for the learner's metrics. Kept
 /// in a DI singleton rather than in grain state so that an idle grain being deactivated loses nothing.
+/// In lock-step mode (<see cref="ActorConfig.Lockstep"/>) the hub also fixes the order of events: it stores a
+/// batch only when the learner has finished with the previous one and it is the sending actor's turn (actor
+/// 0, 1, …, N − 1, 0, …), and hands an actor the parameters published when the learner finished with that
+/// actor's last batch. Its whole state (shards, limiter, counters, the actors' lock-step states) goes into the
+/// learner's checkpoint (<see cref="WriteState"/>).
 /// </summary>
 public sealed class ApexHub
 {
@@ -22,6 +28,16 @@ public sealed class ApexHub
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private volatile ParameterSnapshot? _parameters;
     private long _environmentSteps;
+    private readonly HashSet<int> _registeredNow = [];
+    private int _paused;
+    // Lock-step bookkeeping: batches stored and batches the learner has finished with; waiters on either.
+    private long _accepted, _processed;
+    private int _lastActor = -1;
+    private TaskCompletionSource<bool>? _caughtUp;
+    private TaskCompletionSource? _arrival;
+    private ParameterSnapshot? _startParameters;
+    private readonly Dictionary<int, ParameterSnapshot> _handedOut = [], _fetchable = [];
+    private readonly Dictionary<int, (byte[] State, ParameterSnapshot? Weights)> _actorStates = [];
 
     /// <summary>Creates the shards and the limiter for a run.</summary>
     public ApexHub(ApexOptions options, ActorConfig config, int observationSize, int actionCount, TextWriter log, TextWriter? batchLog = null)
@@ -54,7 +70,14 @@ public sealed class ApexHub
     /// </summary>
     public async Task CloseAsync()
     {
-        lock (_gate) _stopping = true;
+        lock (_gate)
+        {
+            _stopping = true;
+            _caughtUp?.TrySetResult(false);
+            _caughtUp = null;
+            _arrival?.TrySetResult();
+            _arrival = null;
+        }
         while (Volatile.Read(ref _inFlight) > 0) await Task.Delay(1);
     }
     /// <summary>Environment steps of every accepted batch.</summary>
@@ -67,7 +90,106 @@ public sealed class ApexHub
     public ParameterSnapshot? Parameters => _parameters;
 
     /// <summary>Publishes new parameters.</summary>
-    public void Publish(ParameterSnapshot snapshot) => _parameters = snapshot;
+    public void Publish(ParameterSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            _startParameters ??= snapshot;
+            _parameters = snapshot;
+        }
+    }
+
+    /// <summary>Lock-step mode is on.</summary>
+    public bool Lockstep => Config.Lockstep;
+
+    /// <summary>Lock-step mode: batches stored so far.</summary>
+    public long AcceptedBatches
+    {
+        get
+        {
+            lock (_gate) return _accepted;
+        }
+    }
+
+    /// <summary>Lock-step mode: a stored batch waits for the learner's updates.</summary>
+    public bool BatchPending
+    {
+        get
+        {
+            lock (_gate) return _accepted > _processed;
+        }
+    }
+
+    /// <summary>
+    /// The parameters actor <paramref name="actorId"/> should load if newer than <paramref name="knownVersion"/> (else
+    /// null): the latest, or in lock-step mode those published when the learner finished with its last batch.
+    /// </summary>
+    public ParameterSnapshot? ParametersFor(int actorId, long knownVersion)
+    {
+        lock (_gate)
+        {
+            var p = Lockstep ? _fetchable.GetValueOrDefault(actorId) ?? _startParameters : _parameters;
+            if (p is null || p.Version <= knownVersion) return null;
+            _handedOut[actorId] = p;
+            return p;
+        }
+    }
+
+    /// <summary>Lock-step mode: a task that completes (true) once the learner has finished with every stored batch, or (false) when it stops.</summary>
+    public Task<bool> WaitForLearnerAsync()
+    {
+        lock (_gate)
+        {
+            if (_stopping) return Task.FromResult(false);
+            if (_processed == _accepted) return Task.FromResult(true);
+            return (_caughtUp ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    /// <summary>Lock-step mode: a task that completes once a stored batch awaits the learner (or the hub closes).</summary>
+    public Task WhenBatchPendingAsync()
+    {
+        lock (_gate)
+        {
+            if (_stopping || _accepted > _processed) return Task.CompletedTask;
+            return (_arrival ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    /// <summary>Lock-step mode: the learner has done every update due for the stored batches; the next one may come.</summary>
+    public void MarkProcessed()
+    {
+        lock (_gate)
+        {
+            _processed = _accepted;
+            if (_lastActor >= 0 && _parameters is not null) _fetchable[_lastActor] = _parameters;
+            _caughtUp?.TrySetResult(true);
+            _caughtUp = null;
+        }
+    }
+
+    /// <summary>
+    /// Holds new inserts back (as throttled) and waits for those in progress, so that the shards can be written to a
+    /// checkpoint while actors run; disposing lets inserts in again.
+    /// </summary>
+    public IDisposable PauseInserts()
+    {
+        lock (_gate) _paused++;
+        while (Volatile.Read(ref _inFlight) > 0) Thread.Sleep(1);
+        return new Resume(this);
+    }
+
+    private sealed class Resume(ApexHub hub) : IDisposable
+    {
+        private bool _done;
+
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            lock (hub._gate) hub._paused--;
+        }
+    }
 
     /// <summary>Counts a registration of actor <paramref name="actorId"/> and returns the run's configuration.</summary>
     public ActorConfig Register(int actorId)
@@ -76,8 +198,17 @@ public sealed class ApexHub
         {
             var tally = TallyOf(actorId);
             tally.Registrations++;
+            _registeredNow.Add(actorId);
             _log.WriteLine($"actor {actorId} registered (registration {tally.Registrations})");
-            return Config with { Registration = tally.Registrations };
+            var config = Config with { Registration = tally.Registrations };
+            if (Lockstep && _actorStates.TryGetValue(actorId, out var saved))
+            {
+                // It continues from the state it sent with its last stored batch, holding the parameters it had then.
+                if (saved.Weights is not null) _handedOut[actorId] = saved.Weights;
+                _log.WriteLine($"actor {actorId} continues from its lock-step state after batch {tally.Batches - 1}");
+                return config with { ResumeState = saved.State, ResumeWeights = saved.Weights };
+            }
+            return config;
         }
     }
 
@@ -97,7 +228,13 @@ public sealed class ApexHub
         lock (_gate)
         {
             if (_stopping) return new InsertResult(InsertStatus.Closed, "the learner has finished");
+            if (!malformed && _paused > 0) return new InsertResult(InsertStatus.Throttled, "the learner is writing a checkpoint");
             if (!malformed && !AllActorsStarted()) return new InsertResult(InsertStatus.Throttled, "waiting for the other actors to register");
+            if (!malformed && Lockstep && (_accepted != _processed || _inFlight > 0 || _accepted % Config.Actors != batch.ActorId))
+            {
+                _throttled[shard]++;
+                return new InsertResult(InsertStatus.Throttled, "lock-step: not this actor's turn yet");
+            }
             if (!malformed && !Limiter.CanInsert(batch.Count))
             {
                 _throttled[shard]++;
@@ -128,6 +265,14 @@ public sealed class ApexHub
                 return result;
             }
             Limiter.Inserted(batch.Count);
+            _accepted++;
+            _lastActor = batch.ActorId;
+            if (Lockstep)
+            {
+                if (batch.ActorState is not null) _actorStates[batch.ActorId] = (batch.ActorState, _handedOut.GetValueOrDefault(batch.ActorId));
+                _arrival?.TrySetResult();
+                _arrival = null;
+            }
             Interlocked.Add(ref _environmentSteps, batch.EnvironmentSteps);
             var tally = TallyOf(batch.ActorId);
             tally.EnvironmentSteps += batch.EnvironmentSteps;
@@ -154,8 +299,8 @@ public sealed class ApexHub
     private bool AllActorsStarted()
     {
         if (_started) return true;
-        _started = _actors.Values.Count(a => a.Registrations > 0) >= Config.Actors || _clock.Elapsed > StartGrace;
-        if (_started) _log.WriteLine($"run started with {_actors.Values.Count(a => a.Registrations > 0)} of {Config.Actors} actors registered");
+        _started = _registeredNow.Count >= Config.Actors || _clock.Elapsed > StartGrace;
+        if (_started) _log.WriteLine($"run started with {_registeredNow.Count} of {Config.Actors} actors registered");
         return _started;
     }
 
@@ -221,6 +366,145 @@ public sealed class ApexHub
     public void Log(string line)
     {
         lock (_gate) _log.WriteLine(line);
+    }
+
+    /// <summary>
+    /// Writes the hub's state for a checkpoint: the limiter's counts, the step and batch counters, every actor's tally,
+    /// episodes not yet taken by the learner, the published parameters, the actors' lock-step states and every shard.
+    /// Call it while no insert runs (<see cref="PauseInserts"/>, or after <see cref="CloseAsync"/>).
+    /// </summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        lock (_gate)
+        {
+            writer.Tag("apex-hub");
+            writer.Write(Shards.Count);
+            writer.Write(Limiter.Inserts);
+            writer.Write(Limiter.Samples);
+            writer.Write(_environmentSteps);
+            writer.Write(Refused);
+            writer.WriteSpan(_throttled);
+            writer.Write(_accepted);
+            writer.Write(_processed);
+            writer.Write(_lastActor);
+            writer.Write(_actors.Count);
+            foreach (var (id, t) in _actors.OrderBy(a => a.Key))
+            {
+                writer.Write(id);
+                writer.Write(t.EnvironmentSteps);
+                writer.Write(t.Transitions);
+                writer.Write(t.Batches);
+                writer.Write(t.Episodes);
+                writer.Write(t.Registrations);
+            }
+            var episodes = Episodes.ToArray();
+            writer.Write(episodes.Length);
+            foreach (var e in episodes)
+            {
+                writer.Write(e.ActorId);
+                writer.Write(e.Return);
+                writer.Write(e.Length);
+            }
+            WriteSnapshot(writer, _parameters);
+            WriteSnapshot(writer, _startParameters);
+            WriteSnapshots(writer, _fetchable);
+            writer.Write(_actorStates.Count);
+            foreach (var (id, (state, weights)) in _actorStates.OrderBy(a => a.Key))
+            {
+                writer.Write(id);
+                writer.WriteSpan(state);
+                WriteSnapshot(writer, weights);
+            }
+            foreach (var shard in Shards) shard.WriteState(writer);
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteState"/> wrote, into a hub of the same run (before its silo starts).</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        lock (_gate)
+        {
+            reader.ExpectTag("apex-hub");
+            int shards = reader.ReadInt32();
+            if (shards != Shards.Count) throw new InvalidDataException($"a state of {shards} replay shards where this run has {Shards.Count}");
+            long inserts = reader.ReadInt64(), samples = reader.ReadInt64();
+            Limiter.Restore(inserts, samples);
+            _environmentSteps = reader.ReadInt64();
+            Refused = reader.ReadInt64();
+            reader.ReadInto(_throttled);
+            _accepted = reader.ReadInt64();
+            _processed = reader.ReadInt64();
+            _lastActor = reader.ReadInt32();
+            int actors = reader.ReadInt32();
+            for (int i = 0; i < actors; i++)
+            {
+                var t = TallyOf(reader.ReadInt32());
+                t.EnvironmentSteps = reader.ReadInt64();
+                t.Transitions = reader.ReadInt64();
+                t.Batches = reader.ReadInt64();
+                t.Episodes = reader.ReadInt64();
+                t.Registrations = reader.ReadInt32();
+            }
+            int episodes = reader.ReadInt32();
+            for (int i = 0; i < episodes; i++) Episodes.Enqueue(new ActorEpisode(reader.ReadInt32(), reader.ReadDouble(), reader.ReadInt32()));
+            _parameters = ReadSnapshot(reader);
+            _startParameters = ReadSnapshot(reader);
+            int fetchable = reader.ReadInt32();
+            for (int i = 0; i < fetchable; i++)
+            {
+                int id = reader.ReadInt32();
+                _fetchable[id] = ReadSnapshot(reader) ?? throw new InvalidDataException($"actor {id}'s lock-step parameters are missing");
+            }
+            int states = reader.ReadInt32();
+            for (int i = 0; i < states; i++)
+            {
+                int id = reader.ReadInt32();
+                int n = reader.ReadInt32();
+                if (n < 0 || n > 1 << 30) throw new InvalidDataException($"an actor state of {n} bytes");
+                var state = reader.ReadBytes(n);
+                if (state.Length != n) throw new EndOfStreamException("the state ends early");
+                _actorStates[id] = (state, ReadSnapshot(reader));
+            }
+            foreach (var shard in Shards) shard.ReadState(reader);
+        }
+    }
+
+    /// <summary>Actors whose lock-step state the hub holds (they continue from it when they register).</summary>
+    public int ActorStatesHeld
+    {
+        get
+        {
+            lock (_gate) return _actorStates.Count;
+        }
+    }
+
+    private static void WriteSnapshot(BinaryWriter writer, ParameterSnapshot? snapshot)
+    {
+        writer.Write(snapshot is not null);
+        if (snapshot is null) return;
+        writer.Write(snapshot.Version);
+        writer.WriteSpan(snapshot.Weights);
+    }
+
+    private static void WriteSnapshots(BinaryWriter writer, Dictionary<int, ParameterSnapshot> snapshots)
+    {
+        writer.Write(snapshots.Count);
+        foreach (var (id, p) in snapshots.OrderBy(a => a.Key))
+        {
+            writer.Write(id);
+            WriteSnapshot(writer, p);
+        }
+    }
+
+    private static ParameterSnapshot? ReadSnapshot(BinaryReader reader)
+    {
+        if (!reader.ReadBoolean()) return null;
+        long version = reader.ReadInt64();
+        int n = reader.ReadInt32();
+        if (n < 0 || n > 1 << 30) throw new InvalidDataException($"parameters of {n} bytes");
+        var bytes = reader.ReadBytes(n);
+        if (bytes.Length != n) throw new EndOfStreamException("the state ends early");
+        return new ParameterSnapshot(version, bytes);
     }
 
     private Tally TallyOf(int actorId)

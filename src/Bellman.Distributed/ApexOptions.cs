@@ -66,6 +66,12 @@ public sealed record ApexOptions
     [Option("eval_episodes", "episodes per evaluation")] public int EvalEpisodes { get; init; } = 10;
     /// <summary>Environment steps between snapshots.</summary>
     [Option("log_interval", "environment steps between progress snapshots")] public int LogInterval { get; init; } = 2_000;
+    /// <summary>
+    /// Lock-step mode: the actors' inserts, the learner's updates and the parameter fetches happen in one fixed order
+    /// (actor i's batch, then every update the rate limiter allows, then the next actor's batch), so that a run is
+    /// reproducible bit for bit and resumes exactly. Null: on with one actor, off with several.
+    /// </summary>
+    [Option("lockstep", "fixed order of inserts, updates and fetches: reproducible, resumable exactly (null: on with one actor)")] public bool? Lockstep { get; init; }
     /// <summary>Stop early once an evaluation reaches this mean (NaN: never).</summary>
     [Option("stop_at_return", "stop once a greedy evaluation reaches this mean (nan: never)")] public double StopAtReturn { get; init; } = double.NaN;
 
@@ -87,6 +93,8 @@ public sealed record ApexOptions
         Require(PerEps > 0, "per_eps", PerEps, "must be positive");
         Require(MinReplay > 0 && MinReplay <= BufferSize, "min_replay", MinReplay, "must be in 1..buffer_size");
         Require(SamplesPerInsert >= 0 && double.IsFinite(SamplesPerInsert), "samples_per_insert", SamplesPerInsert, "must be a non-negative number");
+        Require(Lockstep != true || SamplesPerInsert > 0, "samples_per_insert", SamplesPerInsert,
+            "must be positive with lockstep=true (the ratio fixes how many updates each batch is due)");
         Require(RateErrorBuffer >= BatchSize, "rate_error_buffer", RateErrorBuffer, "must be at least batch_size");
         Require(BatchSize > 0, "batch_size", BatchSize, "must be positive");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", LearningRate, "must be a positive number");

@@ -24,8 +24,14 @@ public interface ICoordinatorGrain : IGrainWithIntegerKey
     /// <summary>Registers an actor (again, after a restart) and returns the run's configuration.</summary>
     [Alias("register")] Task<ActorConfig> Register(int actorId);
 
-    /// <summary>The latest parameters if newer than <paramref name="knownVersion"/>, else null.</summary>
-    [Alias("parameters")] Task<ParameterSnapshot?> GetParameters(long knownVersion);
+    /// <summary>
+    /// The latest parameters if newer than <paramref name="knownVersion"/>, else null. In lock-step mode: the parameters
+    /// published when the learner had finished with actor <paramref name="actorId"/>'s last batch.
+    /// </summary>
+    [Alias("parameters")] Task<ParameterSnapshot?> GetParameters(int actorId, long knownVersion);
+
+    /// <summary>Lock-step mode: completes when the learner has done every update due for the batches stored so far; false once it has finished.</summary>
+    [Alias("wait-learner")] Task<bool> WaitForLearner(int actorId);
 
     /// <summary>Whether the actor should go on (false once the learner is done).</summary>
     [Alias("keep-running")] Task<bool> KeepRunning(int actorId);
@@ -52,18 +58,21 @@ public sealed class ReplayShardGrain(ApexHub hub) : Grain, IReplayShardGrain
     public Task<int> UpdatePriorities(long[] keys, float[] tdErrors) => Task.FromResult(hub.Shards[Index].UpdatePriorities(keys, tdErrors));
 }
 
-/// <summary>The coordinator grain over <see cref="ApexHub"/>.</summary>
+/// <summary>
+/// The coordinator grain over <see cref="ApexHub"/>. Reentrant: an actor waiting for the learner in lock-step mode
+/// (<see cref="WaitForLearner"/>) does not hold up the others' calls; every method only calls the thread-safe hub.
+/// </summary>
+[Orleans.Concurrency.Reentrant]
 public sealed class CoordinatorGrain(ApexHub hub) : Grain, ICoordinatorGrain
 {
     /// <inheritdoc/>
     public Task<ActorConfig> Register(int actorId) => Task.FromResult(hub.Register(actorId));
 
     /// <inheritdoc/>
-    public Task<ParameterSnapshot?> GetParameters(long knownVersion)
-    {
-        var p = hub.Parameters;
-        return Task.FromResult(p is not null && p.Version > knownVersion ? p : null);
-    }
+    public Task<ParameterSnapshot?> GetParameters(int actorId, long knownVersion) => Task.FromResult(hub.ParametersFor(actorId, knownVersion));
+
+    /// <inheritdoc/>
+    public Task<bool> WaitForLearner(int actorId) => hub.WaitForLearnerAsync();
 
     /// <inheritdoc/>
     public Task<bool> KeepRunning(int actorId) => Task.FromResult(hub.KeepRunning(actorId));

@@ -35,6 +35,8 @@ public sealed record TransitionBatch
     [Id(11)] public int[] EpisodeLengths { get; init; } = [];
     /// <summary>The parameter version the actor acted with.</summary>
     [Id(12)] public long ParameterVersion { get; init; }
+    /// <summary>Lock-step mode: the actor's whole state right after it built this batch (see <see cref="ApexActor"/>), so that a restarted actor or a resumed run continues exactly; null otherwise.</summary>
+    [Id(13)] public byte[]? ActorState { get; init; }
 
     /// <summary>The number of transitions.</summary>
     public int Count => Actions.Length;
@@ -135,6 +137,12 @@ public sealed record ActorConfig
     [Id(13)] public long MaxStepsPerActor { get; init; }
     /// <summary>How many times this actor index has registered, this time included (1 on the first start), so that a restarted actor draws fresh seeds.</summary>
     [Id(14)] public int Registration { get; init; }
+    /// <summary>Lock-step mode: the order of inserts, updates and fetches is fixed.</summary>
+    [Id(15)] public bool Lockstep { get; init; }
+    /// <summary>Lock-step mode: the state this actor sent with its last stored batch, to continue from (null: start afresh).</summary>
+    [Id(16)] public byte[]? ResumeState { get; init; }
+    /// <summary>The parameters the actor held when it sent that batch.</summary>
+    [Id(17)] public ParameterSnapshot? ResumeWeights { get; init; }
 }
 
 /// <summary>Throughput of one actor as the coordinator saw it.</summary>

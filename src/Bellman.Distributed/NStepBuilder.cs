@@ -1,3 +1,5 @@
+using Bellman.Core.State;
+
 namespace Bellman.Distributed;
 
 /// <summary>
@@ -5,8 +7,9 @@ namespace Bellman.Distributed;
 /// as an Ape-X actor sends them. A transition leaves the window when it holds n steps; when an episode
 /// terminates every pending transition leaves with discount 0, and when it is truncated they leave
 /// bootstrapping from the final observation (γ^m with m the steps left), so that no step is lost.
+/// Its windows and the transitions not yet sent are part of an actor's state in lock-step mode.
 /// </summary>
-public sealed class NStepBuilder
+public sealed class NStepBuilder : IResumable
 {
     private readonly int _envs, _obsSize, _n;
     private readonly double _gamma;
@@ -49,6 +52,50 @@ public sealed class NStepBuilder
             while (_count[env] > 0) Emit(env, next, terminated);
         }
         else if (_count[env] == _n) Emit(env, next, false);
+    }
+
+    /// <inheritdoc/>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Tag("nstep");
+        writer.WriteSpan(_obs);
+        writer.WriteSpan(_actions);
+        writer.WriteSpan(_rewards);
+        writer.WriteSpan(_start);
+        writer.WriteSpan(_count);
+        writer.Write(Ready.Count);
+        foreach (var t in Ready)
+        {
+            writer.WriteSpan(t.Obs);
+            writer.Write(t.Action);
+            writer.Write(t.Return);
+            writer.Write(t.Discount);
+            writer.WriteSpan(t.Next);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag("nstep");
+        reader.ReadInto(_obs);
+        reader.ReadInto(_actions);
+        reader.ReadInto(_rewards);
+        reader.ReadInto(_start);
+        reader.ReadInto(_count);
+        int n = reader.ReadInt32();
+        if (n < 0 || n > 1 << 20) throw new InvalidDataException($"{n} pending transitions in an n-step state");
+        Ready.Clear();
+        for (int i = 0; i < n; i++)
+        {
+            var obs = new float[_obsSize];
+            reader.ReadInto(obs);
+            int action = reader.ReadInt32();
+            float ret = reader.ReadSingle(), discount = reader.ReadSingle();
+            var next = new float[_obsSize];
+            reader.ReadInto(next);
+            Ready.Add((obs, action, ret, discount, next));
+        }
     }
 
     private void Emit(int env, ReadOnlySpan<float> next, bool terminated)

@@ -84,7 +84,7 @@ public sealed class UpdateMetrics
     }
 
     /// <summary>Writes the accumulators (sums and counts since the last snapshot, last values) for a checkpoint.</summary>
-    internal void WriteState(BinaryWriter writer)
+    public void WriteState(BinaryWriter writer)
     {
         Bellman.Core.State.StateIO.WriteSpan(writer, _sum);
         Bellman.Core.State.StateIO.WriteSpan(writer, _count);
@@ -92,7 +92,7 @@ public sealed class UpdateMetrics
     }
 
     /// <summary>Reads what <see cref="WriteState"/> wrote.</summary>
-    internal void ReadState(BinaryReader reader)
+    public void ReadState(BinaryReader reader)
     {
         Bellman.Core.State.StateIO.ReadInto(reader, _sum);
         Bellman.Core.State.StateIO.ReadInto(reader, _count);

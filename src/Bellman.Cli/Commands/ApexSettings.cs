@@ -23,7 +23,7 @@ public class ApexLearnerSettings : CommandSettings
 
     /// <summary>Option overrides.</summary>
     [CommandOption("--set <KEY=VALUE>")]
-    [Description("Override an Ape-X option, repeatable, e.g. --set shards=4 --set samples_per_insert=4 (keys: total_steps, envs_per_actor, n_steps, gamma, actor_batch, sync_interval, shards, buffer_size, per_alpha, per_beta, min_replay, samples_per_insert, rate_error_buffer, batch_size, learning_rate, target_update_interval, publish_interval, net_arch, double_q, dueling, eval_freq, eval_episodes, log_interval, stop_at_return).")]
+    [Description("Override an Ape-X option, repeatable, e.g. --set shards=4 --set samples_per_insert=4 (keys: total_steps, envs_per_actor, n_steps, gamma, actor_batch, sync_interval, shards, buffer_size, per_alpha, per_beta, min_replay, samples_per_insert, rate_error_buffer, batch_size, learning_rate, target_update_interval, publish_interval, net_arch, double_q, dueling, eval_freq, eval_episodes, log_interval, stop_at_return, lockstep; lockstep=true fixes the order of inserts, updates and fetches so that a run is reproducible and resumes exactly, the default with --actors 1).")]
     public string[] Set { get; init; } = [];
 
     /// <summary>Total environment steps.</summary>
@@ -55,6 +55,11 @@ public class ApexLearnerSettings : CommandSettings
     [CommandOption("--batch-log <FILE>")]
     [Description("Write a line (actor, sequence, rows, checksum) for every batch the shards store (to compare with the actors' --batch-log).")]
     public string? BatchLog { get; init; }
+
+    /// <summary>A stopped run to continue.</summary>
+    [CommandOption("--resume <RUN>")]
+    [Description("Continue the stopped run in folder RUN from its latest checkpoint (exactly in lock-step mode; otherwise with its replay memory and counters, the actors starting afresh); only --steps may change.")]
+    public string? Resume { get; init; }
 }
 
 /// <summary>Settings of <c>train apex</c>.</summary>

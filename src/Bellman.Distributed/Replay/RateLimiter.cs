@@ -46,4 +46,12 @@ public sealed class RateLimiter
 
     /// <summary>Counts a sample.</summary>
     public void Sampled(int rows) => Samples += rows;
+
+    /// <summary>Sets the counts I and S (a run resumed from a checkpoint).</summary>
+    public void Restore(long inserts, long samples)
+    {
+        if (inserts < 0 || samples < 0) throw new InvalidDataException($"a rate limiter with {inserts} inserts and {samples} samples");
+        Inserts = inserts;
+        Samples = samples;
+    }
 }

@@ -1,4 +1,5 @@
 using Bellman.Algorithms.Replay;
+using Bellman.Core.State;
 
 namespace Bellman.Distributed.Replay;
 
@@ -11,7 +12,7 @@ namespace Bellman.Distributed.Replay;
 /// exactly as it was. Sampling takes masses in [0, Σ p^α) chosen by the caller (the learner draws them
 /// over the total of all shards, see <see cref="ShardSampler"/>), so that the shard owns no generator.
 /// </summary>
-public sealed class ReplayShard
+public sealed class ReplayShard : IResumable
 {
     private readonly float[] _observations;
     private readonly float[] _nextObservations;
@@ -151,6 +152,50 @@ public sealed class ReplayShard
             ObservationSize = d, Observations = obs, NextObservations = next, Actions = actions, Returns = returns, Discounts = discounts, Priorities = initial,
         };
         return new SampleResult { Granted = true, Keys = keys, Priorities = priorities, Rows = rows, Stats = Stats() };
+    }
+
+    /// <summary>Writes every row, key and priority and the counters (a learner's checkpoint holds its shards).</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Tag("replay-shard");
+        writer.Write(Capacity);
+        writer.Write(ObservationSize);
+        writer.Write(_next);
+        writer.Write(_sampled);
+        writer.Write(_refused);
+        writer.Write(StaleUpdates);
+        // Only the slots written so far: a shard that is far from full costs what it holds.
+        int held = Size;
+        writer.WriteSpan(_observations.AsSpan(0, held * ObservationSize));
+        writer.WriteSpan(_nextObservations.AsSpan(0, held * ObservationSize));
+        writer.WriteSpan(_actions.AsSpan(0, held));
+        writer.WriteSpan(_returns.AsSpan(0, held));
+        writer.WriteSpan(_discounts.AsSpan(0, held));
+        writer.WriteSpan(_keys.AsSpan(0, held));
+        _tree.WriteState(writer);
+    }
+
+    /// <summary>Reads what <see cref="WriteState"/> wrote into a shard of the same capacity and observation size.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag("replay-shard");
+        int capacity = reader.ReadInt32(), size = reader.ReadInt32();
+        if (capacity != Capacity || size != ObservationSize)
+            throw new InvalidDataException($"a replay shard of {capacity} rows of {size} floats where this run has {Capacity} rows of {ObservationSize}");
+        long next = reader.ReadInt64();
+        if (next < 0) throw new InvalidDataException($"a replay shard with {next} insertions");
+        _next = next;
+        _sampled = reader.ReadInt64();
+        _refused = reader.ReadInt64();
+        StaleUpdates = reader.ReadInt64();
+        int held = Size;
+        reader.ReadInto(_observations.AsSpan(0, held * ObservationSize));
+        reader.ReadInto(_nextObservations.AsSpan(0, held * ObservationSize));
+        reader.ReadInto(_actions.AsSpan(0, held));
+        reader.ReadInto(_returns.AsSpan(0, held));
+        reader.ReadInto(_discounts.AsSpan(0, held));
+        reader.ReadInto(_keys.AsSpan(0, held));
+        _tree.ReadState(reader);
     }
 
     /// <summary>
