@@ -75,7 +75,16 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         {
             // Few columns but A stored k × m (e.g. dW = dYᵀ·X of an input layer): compute Cᵀ = op(B)ᵀ·op(A)ᵀ,
             // whose panels run along m, then transpose it into C. Same per-element chain, so the same bits.
-            ThroughTranspose(a, b, c, m, n, k, transposeB, accumulate);
+            ThroughTranspose(a, b, c, m, n, k, transposeA: true, transposeB, accumulate);
+            return;
+        }
+
+        if (transposeB && !transposeA && threads <= 1 && (long)m * (k + n) < (long)n * k)
+        {
+            // op(B) = Bᵀ with fewer rows than columns (a Linear forward x·Wᵀ, batch below out features): packing A
+            // (m·k, plus transposing the m·n result) moves less than packing Bᵀ (n·k), so compute Cᵀ = B·Aᵀ with W's
+            // rows as the broadcast side. fma(a, b, c) = fma(b, a, c), so the same chain and the same bits.
+            ThroughTranspose(a, b, c, m, n, k, transposeA: false, transposeB: true, accumulate);
             return;
         }
 
@@ -108,17 +117,18 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
     }
 
     /// <summary>
-    /// C (+)= op(A)·op(B) computed as Cᵀ (n × m) = op(B)ᵀ·op(A)ᵀ into a thread-local buffer, for A stored k × m.
-    /// op(A)ᵀ is then A in its plain k × m storage, and op(B)ᵀ is B read as transposed storage when B is k × n.
+    /// C (+)= op(A)·op(B) computed as Cᵀ (n × m) = op(B)ᵀ·op(A)ᵀ into a thread-local buffer, then transposed into C.
+    /// op(A)ᵀ is A in its plain storage when A is stored k × m (else Aᵀ, packed by the panels); op(B)ᵀ is B in its
+    /// plain storage when B is stored n × k (else read as transposed storage).
     /// </summary>
-    private static void ThroughTranspose(float* a, float* b, float* c, int m, int n, int k, bool transposeB, bool accumulate)
+    private static void ThroughTranspose(float* a, float* b, float* c, int m, int n, int k, bool transposeA, bool transposeB, bool accumulate)
     {
         float[]? buffer = t_result;
         if (buffer is null || buffer.Length < n * m) t_result = buffer = new float[Math.Max(n * m, 2 * (buffer?.Length ?? 0))];
         fixed (float* cT = buffer)
         {
             int panels = (m + PanelWidth - 1) / PanelWidth;
-            Panels(b, a, cT, n, m, k, transposeA: !transposeB, transposeB: false, accumulate: false, 0, panels, 0, n);
+            Panels(b, a, cT, n, m, k, transposeA: !transposeB, transposeB: !transposeA, accumulate: false, 0, panels, 0, n);
             for (int i = 0; i < m; i++)
             {
                 float* row = c + (nint)i * n;
@@ -210,9 +220,16 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             {
                 int blocks = cols / 8, k8 = k - k % 8;
                 float* rows = b + (nint)j * k;
-                for (int p = 0; p < k8; p += 8)
+                int k16 = k - k % 16, p0 = 0;
+                for (; p0 < k16; p0 += 16)
                     for (int q = 0; q < blocks; q++)
-                        Transpose8x8(rows + (nint)q * 8 * k + p, k, packed + (nint)p * width + q * 8, width);
+                    {
+                        Transpose8x8(rows + (nint)q * 8 * k + p0, k, packed + (nint)p0 * width + q * 8, width);
+                        Transpose8x8(rows + (nint)q * 8 * k + p0 + 8, k, packed + (nint)(p0 + 8) * width + q * 8, width);
+                    }
+                for (; p0 < k8; p0 += 8)
+                    for (int q = 0; q < blocks; q++)
+                        Transpose8x8(rows + (nint)q * 8 * k + p0, k, packed + (nint)p0 * width + q * 8, width);
                 for (int q = 0; q < 8 * blocks; q++)
                     for (int p = k8; p < k; p++)
                         packed[(nint)p * width + q] = rows[(nint)q * k + p];
