@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
@@ -123,9 +124,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
     /// </summary>
     private static void ThroughTranspose(float* a, float* b, float* c, int m, int n, int k, bool transposeA, bool transposeB, bool accumulate)
     {
-        float[]? buffer = t_result;
-        if (buffer is null || buffer.Length < n * m) t_result = buffer = new float[Math.Max(n * m, 2 * (buffer?.Length ?? 0))];
-        fixed (float* cT = buffer)
+        float* cT = Aligned(ref t_result, n * m);
         {
             int panels = (m + PanelWidth - 1) / PanelWidth;
             Panels(b, a, cT, n, m, k, transposeA: !transposeB, transposeB: !transposeA, accumulate: false, 0, panels, 0, n);
@@ -142,8 +141,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         bool accumulate, int firstPanel, int endPanel, int rowStart, int rowEnd)
     {
         int width = PanelWidth, v = TV.Count;
-        float[] scratch = Scratch(k * width + 8 * width);
-        fixed (float* packed = scratch)
+        float* packed = Aligned(ref t_panel, k * width + 8 * width);
         {
             float* edge = packed + k * width;
             for (int panel = firstPanel; panel < endPanel; panel++)
@@ -153,7 +151,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
                 bool twoVectors = cols > v;
                 float* bp;
                 nint ldb;
-                if (!transposeB && cols == (twoVectors ? width : v))
+                if (!transposeB && cols == (twoVectors ? width : v) && !PackInPlacePanel(n, k, rowEnd - rowStart))
                 {
                     bp = b + j;
                     ldb = n;
@@ -192,6 +190,13 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             }
         }
     }
+
+    /// <summary>
+    /// Whether to copy a full panel of op(B) = B anyway: with a short k (a weight gradient, k = batch) the k × W panel
+    /// fits L1 once packed, while read in place its k lines sit n floats apart (4 KB for n = 1024, all in one L1 set)
+    /// and are fetched again by every tile down the panel. Worth it only when several tiles share the panel.
+    /// </summary>
+    private static bool PackInPlacePanel(int n, int k, int rows) => k <= 64 && rows >= 4 * TileRows && n % 256 == 0;
 
     /// <summary>Copies (or adds) rows × cols of the edge buffer (row stride <see cref="PanelWidth"/>) into C.</summary>
     private static void MergeEdge(float* edge, float* c, nint ldc, int rows, int cols, bool accumulate)
@@ -242,6 +247,16 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
                 for (int p = 0; p < k; p++) dst[(nint)p * width] = src[p];
             }
         }
+        else if (cols == width)
+        {
+            int v = TV.Count;
+            for (int p = 0; p < k; p++)
+            {
+                float* src = b + (nint)p * n + j, dst = packed + (nint)p * width;
+                TV.Store(TV.Load(src), dst);
+                TV.Store(TV.Load(src + v), dst + v);
+            }
+        }
         else
         {
             for (int p = 0; p < k; p++)
@@ -274,12 +289,18 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 
-    private static float[] Scratch(int length)
+    /// <summary>
+    /// A thread-local scratch of at least <paramref name="length"/> floats starting on a 64-byte boundary (a pinned
+    /// array, so the address is stable): vector loads from the packed panel never straddle two cache lines, whatever
+    /// alignment the allocator gave.
+    /// </summary>
+    private static float* Aligned(ref float[]? field, int length)
     {
-        float[]? scratch = t_panel;
-        if (scratch is null || scratch.Length < length)
-            t_panel = scratch = new float[Math.Max(length, 2 * (scratch?.Length ?? 0))];
-        return scratch;
+        float[]? buffer = field;
+        if (buffer is null || buffer.Length < length + 16)
+            field = buffer = GC.AllocateArray<float>(Math.Max(length + 16, 2 * (buffer?.Length ?? 0)), pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (float*)((address + 63) & ~(nint)63);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -475,7 +496,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             DotRows(a, b, c, m, n, k, accumulate);
             return;
         }
-        fixed (float* bT = Scratch(n * k))
+        float* bT = Aligned(ref t_panel, n * k);
         {
             for (int p = 0; p < k; p++)
                 for (int j = 0; j < n; j++)
