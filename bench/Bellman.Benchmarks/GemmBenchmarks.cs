@@ -25,6 +25,14 @@ public sealed record GemmShape(int M, int N, int K, bool TransposeA = false, boo
         new(1, 256, 4, TransposeB: true), new(1, 256, 256, TransposeB: true), new(1, 256, 256), new(1, 2, 256, TransposeB: true),
         new(16, 100, 9), new(32, 441, 288),
     ];
+
+    /// <summary>The products of MinAtar's reference network at batch 32 (Linear 1024→128 forward, dX and dW; a
+    /// transposed-weight forward for comparison; the per-image convolution products).</summary>
+    public static GemmShape[] MinAtarShapes =>
+    [
+        new(32, 128, 1024, TransposeB: true), new(32, 128, 1024), new(32, 1024, 128), new(128, 1024, 32, TransposeA: true),
+        new(16, 64, 36), new(16, 36, 64, TransposeB: true), new(8, 128, 1024, TransposeB: true), new(8, 128, 1024), new(64, 128, 1024, TransposeB: true), new(64, 128, 1024),
+    ];
 }
 
 /// <summary>
@@ -130,7 +138,7 @@ public static class GemmQuickBench
     /// <summary>Measures every shape whose name contains <paramref name="filter"/> (all when null).</summary>
     public static void Run(TextWriter output, string? filter = null)
     {
-        GemmShape[] extra = [new(256, 256, 256), new(512, 512, 512)];
+        GemmShape[] extra = [new(256, 256, 256), new(512, 512, 512), .. GemmShape.MinAtarShapes];
         output.WriteLine($"Vector512 accelerated: {Vector512.IsHardwareAccelerated}, cores: {Environment.ProcessorCount}, " +
             $"measured one-core FMA peak: {Bellman.Cli.Diagnostics.CorePeak.MeasureGflops():F1} GFLOP/s");
         output.WriteLine($"{"shape (m x n x k, op)",-22} {"threads",7} {"GFLOP/s",9} {"ns/call",11}");

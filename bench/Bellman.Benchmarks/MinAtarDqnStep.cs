@@ -86,6 +86,15 @@ public sealed class MinAtarDqnStep
         double dwUs = QuickTiming.MedianSeconds(() => Bellman.Nn.Kernels.Conv2dKernels.WeightGradient(x, dy, dwConv, shape, scratch), 20) * 1e6;
         output.WriteLine($"{"Conv2d weight gradient, batch 32 (kernel)",-44} {dwUs,8:F2} {2.0 * 32 * 36_864 / peak / 1e3,9:F2}");
         var obs = new Bellman.Nn.Shape(32, 10, 10, 4);
+        var hidden = R(32 * 1024);
+        double cf = QuickTiming.MedianSeconds(() => { g.Reset(); using (g.NoGrad()) g.ToChannelsFirst(g.Input(step._batch.Observations, obs)); }, 20) * 1e6;
+        output.WriteLine($"{"ChannelsFirst, batch 32 (graph)",-44} {cf,8:F2}");
+        double relu = QuickTiming.MedianSeconds(() => { g.Reset(); using (g.NoGrad()) g.Relu(g.Input(hidden, new Bellman.Nn.Shape(32, 16, 8, 8))); }, 20) * 1e6;
+        output.WriteLine($"{"ReLU 32x16x8x8 (graph)",-44} {relu,8:F2}");
+        var head = new Bellman.Nn.Layers.Linear(128, 3, new Rng(6));
+        var h128 = R(32 * 128);
+        double lin2 = QuickTiming.MedianSeconds(() => { g.Reset(); using (g.NoGrad()) head.Forward(g, g.Input(h128, new Bellman.Nn.Shape(32, 128))); }, 20) * 1e6;
+        output.WriteLine($"{"Linear(128→3) forward, batch 32 (graph)",-44} {lin2,8:F2} {2.0 * 32 * 384 / peak / 1e3,9:F2}");
         double qf = QuickTiming.MedianSeconds(() => { g.Reset(); using (g.NoGrad()) step._agent.Q.Forward(g, g.Input(step._batch.Observations, obs)); }, 20) * 1e6;
         output.WriteLine($"{"Q forward, batch 32, no grad (graph)",-44} {qf,8:F2} {Flops / 3.78 / peak / 1e3,9:F2}");
         double qfb = QuickTiming.MedianSeconds(() =>

@@ -41,14 +41,30 @@ public sealed partial class Graph
     }
 
     /// <summary>dst[n, c, p] = src[n, p, c] for each of <paramref name="n"/> images of <paramref name="pixels"/> × <paramref name="channels"/>.</summary>
-    private static void Permute(ReadOnlySpan<float> src, Span<float> dst, int n, int pixels, int channels)
+    private static unsafe void Permute(ReadOnlySpan<float> src, Span<float> dst, int n, int pixels, int channels)
     {
-        for (int b = 0; b < n; b++)
+        if ((long)n * pixels * channels > Math.Min(src.Length, dst.Length))
+            throw new ArgumentException($"Permute: {n} images of {pixels} × {channels} do not fit the spans.");
+        // Channel outermost: each output plane is written contiguously while the input is read at stride C.
+        fixed (float* ps = src, pd = dst)
         {
-            int image = b * pixels * channels;
-            for (int p = 0; p < pixels; p++)
+            for (int b = 0; b < n; b++)
+            {
+                float* image = ps + (long)b * pixels * channels, output = pd + (long)b * pixels * channels;
                 for (int k = 0; k < channels; k++)
-                    dst[image + k * pixels + p] = src[image + p * channels + k];
+                {
+                    float* from = image + k, to = output + (long)k * pixels;
+                    int p = 0;
+                    for (; p + 4 <= pixels; p += 4)
+                    {
+                        to[p] = from[(nint)p * channels];
+                        to[p + 1] = from[(nint)(p + 1) * channels];
+                        to[p + 2] = from[(nint)(p + 2) * channels];
+                        to[p + 3] = from[(nint)(p + 3) * channels];
+                    }
+                    for (; p < pixels; p++) to[p] = from[(nint)p * channels];
+                }
+            }
         }
     }
 }

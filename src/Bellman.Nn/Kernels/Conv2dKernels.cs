@@ -345,74 +345,106 @@ public static class Conv2dKernels
         TVec.Store(hasBias ? TVec.Add(acc, TVec.Broadcast(bias[f])) : acc, destination);
 
     /// <summary>
-    /// Stride 1, no padding, OutW a multiple of V: per image, eight filters at a time, the lane-wise partial sums of
-    /// dy[n, f, oy, ox .. + V] · x[n, c, oy + i, ox + j .. + V] over (oy, ox) for each (c, i, j) are carried in
-    /// <paramref name="scratch"/> (F·patch vectors, L1-resident at MinAtar's sizes) across the batch; the lanes are
-    /// reduced and added to dw once at the end.
+    /// Stride 1, no padding, OutW a multiple of V: the lane-wise partial sums of dy[n, f, oy, ox .. + V] ·
+    /// x[n, c, oy + i, ox + j .. + V] over (n, oy, ox) in that order for each (f, c, i, j), reduced across the lanes
+    /// and added to dw once at the end (reassociated: within float rounding of <see cref="WeightGradientReference"/>).
+    /// A register tile of up to 4 filters × 4 receptive-field positions keeps its 16 partial sums in registers over the
+    /// whole batch: each x vector feeds 4 filters and each dy vector 4 positions (8 loads per 16 fused multiply-adds).
+    /// <paramref name="scratch"/> holds the receptive-field offsets.
     /// </summary>
     internal static unsafe void WeightGradientDirect<TVec>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, in Conv2dShape s, Span<float> scratch)
         where TVec : struct, ISimdFloat<TVec>
     {
-        int v = TVec.Count, outH = s.OutHeight, outW = s.OutWidth, plane = outH * outW, patch = s.Patch;
-        int filters = s.Filters, kh = s.KernelHeight, kw = s.KernelWidth, height = s.Height, width = s.Width, channels = s.Channels;
-        Span<float> partial = scratch[..(filters * patch * v)];
-        partial.Clear();
-        fixed (float* px = x, pdy = dy, pp = partial)
+        int outH = s.OutHeight, outW = s.OutWidth, plane = outH * outW, patch = s.Patch;
+        int filters = s.Filters, kh = s.KernelHeight, kw = s.KernelWidth, height = s.Height, width = s.Width;
+        int tileP = System.Runtime.Intrinsics.X86.Avx512F.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported ? 4 : 2;
+        Span<int> offsets = patch <= 256 ? stackalloc int[patch] : new int[patch];
+        for (int c = 0, p = 0; c < s.Channels; c++)
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++, p++) offsets[p] = (c * height + i) * width + j;
+        var g = new DwGeometry(s.Batch, s.ImageSize, filters * plane, plane, outH, outW, width);
+        fixed (float* px = x, pdy = dy, pdw = dw)
+        fixed (int* po = offsets)
         {
-            for (int n = 0; n < s.Batch; n++)
+            for (int f = 0; f < filters;)
             {
-                float* xn = px + (long)n * s.ImageSize, dyn = pdy + (long)n * filters * plane;
-                int f = 0;
-                for (; f + Block <= filters; f += Block)
+                int fr = filters - f >= 4 ? 4 : 1;
+                for (int p = 0; p < patch;)
                 {
-                    float* d = dyn + (long)f * plane;
-                    int p = 0;
-                    for (int c = 0; c < channels; c++)
-                    for (int i = 0; i < kh; i++)
-                    for (int j = 0; j < kw; j++, p++)
-                    {
-                        float* acc = pp + ((long)f * patch + p) * v;
-                        long stride = (long)patch * v;
-                        TVec a0 = TVec.Load(acc), a1 = TVec.Load(acc + stride), a2 = TVec.Load(acc + 2 * stride), a3 = TVec.Load(acc + 3 * stride);
-                        TVec a4 = TVec.Load(acc + 4 * stride), a5 = TVec.Load(acc + 5 * stride), a6 = TVec.Load(acc + 6 * stride), a7 = TVec.Load(acc + 7 * stride);
-                        float* xc = xn + (c * height + i) * width + j;
-                        for (int oy = 0; oy < outH; oy++)
-                        for (int ox = 0; ox < outW; ox += v)
-                        {
-                            TVec xv = TVec.Load(xc + oy * width + ox);
-                            float* dp = d + oy * outW + ox;
-                            a0 = TVec.MultiplyAdd(TVec.Load(dp), xv, a0);
-                            a1 = TVec.MultiplyAdd(TVec.Load(dp + plane), xv, a1);
-                            a2 = TVec.MultiplyAdd(TVec.Load(dp + 2 * plane), xv, a2);
-                            a3 = TVec.MultiplyAdd(TVec.Load(dp + 3 * plane), xv, a3);
-                            a4 = TVec.MultiplyAdd(TVec.Load(dp + 4 * plane), xv, a4);
-                            a5 = TVec.MultiplyAdd(TVec.Load(dp + 5 * plane), xv, a5);
-                            a6 = TVec.MultiplyAdd(TVec.Load(dp + 6 * plane), xv, a6);
-                            a7 = TVec.MultiplyAdd(TVec.Load(dp + 7 * plane), xv, a7);
-                        }
-                        TVec.Store(a0, acc); TVec.Store(a1, acc + stride); TVec.Store(a2, acc + 2 * stride); TVec.Store(a3, acc + 3 * stride);
-                        TVec.Store(a4, acc + 4 * stride); TVec.Store(a5, acc + 5 * stride); TVec.Store(a6, acc + 6 * stride); TVec.Store(a7, acc + 7 * stride);
-                    }
+                    int pc = patch - p >= tileP ? tileP : 1;
+                    float* d = pdy + (long)f * plane, o = pdw + (long)f * patch + p;
+                    if (fr == 4 && pc == 4) DwTile<TVec>(4, 4, px, po + p, d, o, patch, g);
+                    else if (fr == 4 && pc == 2) DwTile<TVec>(4, 2, px, po + p, d, o, patch, g);
+                    else if (fr == 4) DwTile<TVec>(4, 1, px, po + p, d, o, patch, g);
+                    else if (pc == 4) DwTile<TVec>(1, 4, px, po + p, d, o, patch, g);
+                    else if (pc == 2) DwTile<TVec>(1, 2, px, po + p, d, o, patch, g);
+                    else DwTile<TVec>(1, 1, px, po + p, d, o, patch, g);
+                    p += pc;
                 }
-                for (; f < filters; f++)
+                f += fr;
+            }
+        }
+    }
+
+    /// <summary>The sizes <see cref="DwTile"/> walks: images, their strides in x and dy, the output plane and the input row.</summary>
+    private readonly record struct DwGeometry(int Batch, int ImageSize, int DyImageSize, int Plane, int OutHeight, int OutWidth, int Width);
+
+    /// <summary>
+    /// dw[f + r, p + q] += Σ lanes of Σ_(n, oy, ox) dy[n, f + r, oy, ox..] · x[n, offsets[q] + oy·W + ox..] for
+    /// r &lt; <paramref name="rows"/> ∈ {1, 4}, q &lt; <paramref name="cols"/> ∈ {1, 2, 4} (constants at every call site).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static unsafe void DwTile<TVec>(int rows, int cols, float* x, int* offsets, float* dy, float* dw, int patch, in DwGeometry g)
+        where TVec : struct, ISimdFloat<TVec>
+    {
+        TVec a00 = TVec.Zero, a01 = TVec.Zero, a02 = TVec.Zero, a03 = TVec.Zero, a10 = TVec.Zero, a11 = TVec.Zero, a12 = TVec.Zero, a13 = TVec.Zero;
+        TVec a20 = TVec.Zero, a21 = TVec.Zero, a22 = TVec.Zero, a23 = TVec.Zero, a30 = TVec.Zero, a31 = TVec.Zero, a32 = TVec.Zero, a33 = TVec.Zero;
+        int v = TVec.Count, plane = g.Plane, outW = g.OutWidth, width = g.Width;
+        nint o0 = offsets[0], o1 = cols >= 2 ? offsets[1] : 0, o2 = cols >= 4 ? offsets[2] : 0, o3 = cols >= 4 ? offsets[3] : 0;
+        for (int n = 0; n < g.Batch; n++)
+        {
+            float* xn = x + (long)n * g.ImageSize, dn = dy + (long)n * g.DyImageSize;
+            for (int oy = 0; oy < g.OutHeight; oy++)
+            {
+                float* xr = xn + oy * width, dr = dn + oy * outW;
+                for (int ox = 0; ox < outW; ox += v)
                 {
-                    float* d = dyn + (long)f * plane;
-                    int p = 0;
-                    for (int c = 0; c < channels; c++)
-                    for (int i = 0; i < kh; i++)
-                    for (int j = 0; j < kw; j++, p++)
-                    {
-                        float* acc = pp + ((long)f * patch + p) * v;
-                        TVec a = TVec.Load(acc);
-                        float* xc = xn + (c * height + i) * width + j;
-                        for (int oy = 0; oy < outH; oy++)
-                        for (int ox = 0; ox < outW; ox += v) a = TVec.MultiplyAdd(TVec.Load(d + oy * outW + ox), TVec.Load(xc + oy * width + ox), a);
-                        TVec.Store(a, acc);
-                    }
+                    TVec x0 = TVec.Load(xr + o0 + ox);
+                    TVec x1 = cols >= 2 ? TVec.Load(xr + o1 + ox) : TVec.Zero;
+                    TVec x2 = cols >= 4 ? TVec.Load(xr + o2 + ox) : TVec.Zero, x3 = cols >= 4 ? TVec.Load(xr + o3 + ox) : TVec.Zero;
+                    TVec d = TVec.Load(dr + ox);
+                    a00 = TVec.MultiplyAdd(d, x0, a00);
+                    if (cols >= 2) a01 = TVec.MultiplyAdd(d, x1, a01);
+                    if (cols >= 4) { a02 = TVec.MultiplyAdd(d, x2, a02); a03 = TVec.MultiplyAdd(d, x3, a03); }
+                    if (rows < 4) continue;
+                    d = TVec.Load(dr + plane + ox);
+                    a10 = TVec.MultiplyAdd(d, x0, a10);
+                    if (cols >= 2) a11 = TVec.MultiplyAdd(d, x1, a11);
+                    if (cols >= 4) { a12 = TVec.MultiplyAdd(d, x2, a12); a13 = TVec.MultiplyAdd(d, x3, a13); }
+                    d = TVec.Load(dr + 2 * plane + ox);
+                    a20 = TVec.MultiplyAdd(d, x0, a20);
+                    if (cols >= 2) a21 = TVec.MultiplyAdd(d, x1, a21);
+                    if (cols >= 4) { a22 = TVec.MultiplyAdd(d, x2, a22); a23 = TVec.MultiplyAdd(d, x3, a23); }
+                    d = TVec.Load(dr + 3 * plane + ox);
+                    a30 = TVec.MultiplyAdd(d, x0, a30);
+                    if (cols >= 2) a31 = TVec.MultiplyAdd(d, x1, a31);
+                    if (cols >= 4) { a32 = TVec.MultiplyAdd(d, x2, a32); a33 = TVec.MultiplyAdd(d, x3, a33); }
                 }
             }
-            for (int e = 0; e < filters * patch; e++) dw[e] += TVec.Sum(TVec.Load(pp + (long)e * v));
         }
+        DwStore(dw, a00, a01, a02, a03, cols);
+        if (rows < 4) return;
+        DwStore(dw + patch, a10, a11, a12, a13, cols);
+        DwStore(dw + 2 * patch, a20, a21, a22, a23, cols);
+        DwStore(dw + 3 * patch, a30, a31, a32, a33, cols);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static unsafe void DwStore<TVec>(float* dw, TVec s0, TVec s1, TVec s2, TVec s3, int cols) where TVec : struct, ISimdFloat<TVec>
+    {
+        dw[0] += TVec.Sum(s0);
+        if (cols >= 2) dw[1] += TVec.Sum(s1);
+        if (cols >= 4) { dw[2] += TVec.Sum(s2); dw[3] += TVec.Sum(s3); }
     }
 
     private static void Check(ReadOnlySpan<float> image, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, in Conv2dShape s)

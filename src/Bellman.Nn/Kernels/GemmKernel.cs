@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
@@ -75,7 +76,16 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         {
             // Few columns but A stored k × m (e.g. dW = dYᵀ·X of an input layer): compute Cᵀ = op(B)ᵀ·op(A)ᵀ,
             // whose panels run along m, then transpose it into C. Same per-element chain, so the same bits.
-            ThroughTranspose(a, b, c, m, n, k, transposeB, accumulate);
+            ThroughTranspose(a, b, c, m, n, k, transposeA: true, transposeB, accumulate);
+            return;
+        }
+
+        if (transposeB && !transposeA && threads <= 1 && (long)m * (k + n) < (long)n * k)
+        {
+            // op(B) = Bᵀ with fewer rows than columns (a Linear forward x·Wᵀ, batch below out features): packing A
+            // (m·k, plus transposing the m·n result) moves less than packing Bᵀ (n·k), so compute Cᵀ = B·Aᵀ with W's
+            // rows as the broadcast side. fma(a, b, c) = fma(b, a, c), so the same chain and the same bits.
+            ThroughTranspose(a, b, c, m, n, k, transposeA: false, transposeB: true, accumulate);
             return;
         }
 
@@ -108,21 +118,29 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
     }
 
     /// <summary>
-    /// C (+)= op(A)·op(B) computed as Cᵀ (n × m) = op(B)ᵀ·op(A)ᵀ into a thread-local buffer, for A stored k × m.
-    /// op(A)ᵀ is then A in its plain k × m storage, and op(B)ᵀ is B read as transposed storage when B is k × n.
+    /// C (+)= op(A)·op(B) computed as Cᵀ (n × m) = op(B)ᵀ·op(A)ᵀ into a thread-local buffer, then transposed into C.
+    /// op(A)ᵀ is A in its plain storage when A is stored k × m (else Aᵀ, packed by the panels); op(B)ᵀ is B in its
+    /// plain storage when B is stored n × k (else read as transposed storage).
     /// </summary>
-    private static void ThroughTranspose(float* a, float* b, float* c, int m, int n, int k, bool transposeB, bool accumulate)
+    private static void ThroughTranspose(float* a, float* b, float* c, int m, int n, int k, bool transposeA, bool transposeB, bool accumulate)
     {
-        float[]? buffer = t_result;
-        if (buffer is null || buffer.Length < n * m) t_result = buffer = new float[Math.Max(n * m, 2 * (buffer?.Length ?? 0))];
-        fixed (float* cT = buffer)
+        float* cT = Aligned(ref t_result, n * m);
         {
             int panels = (m + PanelWidth - 1) / PanelWidth;
-            Panels(b, a, cT, n, m, k, transposeA: !transposeB, transposeB: false, accumulate: false, 0, panels, 0, n);
+            Panels(b, a, cT, n, m, k, transposeA: !transposeB, transposeB: !transposeA, accumulate: false, 0, panels, 0, n);
+            int m8 = 0, n8 = 0;
+            if (!accumulate && Avx.IsSupported)
+            {
+                // Whole 8 × 8 blocks transposed in registers; the edges below element by element.
+                (m8, n8) = (m - m % 8, n - n % 8);
+                for (int i = 0; i < m8; i += 8)
+                    for (int j = 0; j < n8; j += 8)
+                        Transpose8x8(cT + (nint)j * m + i, m, c + (nint)i * n + j, n);
+            }
             for (int i = 0; i < m; i++)
             {
                 float* row = c + (nint)i * n;
-                for (int j = 0; j < n; j++) row[j] = accumulate ? row[j] + cT[(nint)j * m + i] : cT[(nint)j * m + i];
+                for (int j = i < m8 ? n8 : 0; j < n; j++) row[j] = accumulate ? row[j] + cT[(nint)j * m + i] : cT[(nint)j * m + i];
             }
         }
     }
@@ -132,8 +150,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         bool accumulate, int firstPanel, int endPanel, int rowStart, int rowEnd)
     {
         int width = PanelWidth, v = TV.Count;
-        float[] scratch = Scratch(k * width + 8 * width);
-        fixed (float* packed = scratch)
+        float* packed = Aligned(ref t_panel, k * width + 8 * width);
         {
             float* edge = packed + k * width;
             for (int panel = firstPanel; panel < endPanel; panel++)
@@ -143,7 +160,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
                 bool twoVectors = cols > v;
                 float* bp;
                 nint ldb;
-                if (!transposeB && cols == (twoVectors ? width : v))
+                if (!transposeB && cols == (twoVectors ? width : v) && !PackInPlacePanel(n, k, rowEnd - rowStart))
                 {
                     bp = b + j;
                     ldb = n;
@@ -183,6 +200,13 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         }
     }
 
+    /// <summary>
+    /// Whether to copy a full panel of op(B) = B anyway: with a short k (a weight gradient, k = batch) the k × W panel
+    /// fits L1 once packed, while read in place its k lines sit n floats apart (4 KB for n = 1024, all in one L1 set)
+    /// and are fetched again by every tile down the panel. Worth it only when several tiles share the panel.
+    /// </summary>
+    private static bool PackInPlacePanel(int n, int k, int rows) => k <= 64 && rows >= 4 * TileRows && n % 256 == 0;
+
     /// <summary>Copies (or adds) rows × cols of the edge buffer (row stride <see cref="PanelWidth"/>) into C.</summary>
     private static void MergeEdge(float* edge, float* c, nint ldc, int rows, int cols, bool accumulate)
     {
@@ -210,9 +234,16 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             {
                 int blocks = cols / 8, k8 = k - k % 8;
                 float* rows = b + (nint)j * k;
-                for (int p = 0; p < k8; p += 8)
+                int k16 = k - k % 16, p0 = 0;
+                for (; p0 < k16; p0 += 16)
                     for (int q = 0; q < blocks; q++)
-                        Transpose8x8(rows + (nint)q * 8 * k + p, k, packed + (nint)p * width + q * 8, width);
+                    {
+                        Transpose8x8(rows + (nint)q * 8 * k + p0, k, packed + (nint)p0 * width + q * 8, width);
+                        Transpose8x8(rows + (nint)q * 8 * k + p0 + 8, k, packed + (nint)(p0 + 8) * width + q * 8, width);
+                    }
+                for (; p0 < k8; p0 += 8)
+                    for (int q = 0; q < blocks; q++)
+                        Transpose8x8(rows + (nint)q * 8 * k + p0, k, packed + (nint)p0 * width + q * 8, width);
                 for (int q = 0; q < 8 * blocks; q++)
                     for (int p = k8; p < k; p++)
                         packed[(nint)p * width + q] = rows[(nint)q * k + p];
@@ -223,6 +254,16 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
                 float* src = b + (nint)(j + jj) * k;
                 float* dst = packed + jj;
                 for (int p = 0; p < k; p++) dst[(nint)p * width] = src[p];
+            }
+        }
+        else if (cols == width)
+        {
+            int v = TV.Count;
+            for (int p = 0; p < k; p++)
+            {
+                float* src = b + (nint)p * n + j, dst = packed + (nint)p * width;
+                TV.Store(TV.Load(src), dst);
+                TV.Store(TV.Load(src + v), dst + v);
             }
         }
         else
@@ -257,12 +298,18 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 
-    private static float[] Scratch(int length)
+    /// <summary>
+    /// A thread-local scratch of at least <paramref name="length"/> floats starting on a 64-byte boundary (a pinned
+    /// array, so the address is stable): vector loads from the packed panel never straddle two cache lines, whatever
+    /// alignment the allocator gave.
+    /// </summary>
+    private static float* Aligned(ref float[]? field, int length)
     {
-        float[]? scratch = t_panel;
-        if (scratch is null || scratch.Length < length)
-            t_panel = scratch = new float[Math.Max(length, 2 * (scratch?.Length ?? 0))];
-        return scratch;
+        float[]? buffer = field;
+        if (buffer is null || buffer.Length < length + 16)
+            field = buffer = GC.AllocateArray<float>(Math.Max(length + 16, 2 * (buffer?.Length ?? 0)), pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (float*)((address + 63) & ~(nint)63);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -458,7 +505,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             DotRows(a, b, c, m, n, k, accumulate);
             return;
         }
-        fixed (float* bT = Scratch(n * k))
+        float* bT = Aligned(ref t_panel, n * k);
         {
             for (int p = 0; p < k; p++)
                 for (int j = 0; j < n; j++)

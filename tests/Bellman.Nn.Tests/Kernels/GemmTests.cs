@@ -305,6 +305,29 @@ public sealed class GemmTests
                 Assert.Equal(padded[i * wide + j], narrow[i * n + j]);
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void TransposedBEqualsThePlainLayoutBitwiseAtEveryRowCount(string kernel)
+    {
+        // op(B) = Bᵀ takes the tiles over packed Bᵀ, or, with fewer rows than columns (a Linear forward x·Wᵀ),
+        // Cᵀ = B·Aᵀ; either way each element is the same fma chain over p as the product with B stored k × n.
+        MultiplyFunction multiply = Kernel(kernel);
+        foreach (var (m, n, k) in new[] { (8, 70, 45), (19, 70, 45), (32, 128, 200), (33, 129, 67), (64, 256, 256), (70, 40, 33), (9, 300, 17) })
+        {
+            float[] a = Values(m * k, 31), bT = Values(n * k, 32), b = new float[k * n];
+            for (int j = 0; j < n; j++)
+                for (int p = 0; p < k; p++)
+                    b[p * n + j] = bT[j * k + p];
+            foreach (bool accumulate in new[] { false, true })
+            {
+                float[] viaT = Values(m * n, 33), plain = Values(m * n, 33);
+                multiply(a, bT, viaT, m, n, k, false, true, accumulate);
+                multiply(a, b, plain, m, n, k, false, false, accumulate);
+                Assert.True(plain.AsSpan().SequenceEqual(viaT), $"{kernel} m={m} n={n} k={k} accumulate={accumulate}");
+            }
+        }
+    }
+
     [Fact]
     public void RepeatedCallsGiveIdenticalBits()
     {
