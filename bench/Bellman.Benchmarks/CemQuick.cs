@@ -1,3 +1,5 @@
+using Bellman.Algorithms.Replay;
+using Bellman.Algorithms.Training;
 using Bellman.Algorithms.ValueBased;
 using Bellman.Core.Random;
 using Bellman.Core.Spaces;
@@ -12,10 +14,10 @@ namespace Bellman.Benchmarks;
 /// </summary>
 public static class CemQuick
 {
-    /// <summary>Peak fp32 FLOP/s of one core of this machine (shared/tools/peak.c on the AMD EPYC Zen 4 core).</summary>
-    public const double PeakFlops = 109.6e9;
+    /// <summary>Peak fp32 FLOP/s of one core of this machine (shared/tools/peak.c on the AMD EPYC Zen 4 core, quiet machine; 109.6 when measured under load).</summary>
+    public const double PeakFlops = 116.6e9;
 
-    /// <summary>Prints the medians for H = 64 and 256.</summary>
+    /// <summary>Prints the medians for H = 64 and 256, with the state part of the first layer shared among a state's candidates and without.</summary>
     public static void Run(TextWriter output)
     {
         foreach (int h in new[] { 64, 256 })
@@ -23,19 +25,36 @@ public static class CemQuick
             var agent = new QtOptAgent(new Box(-8f, 8f, 3), new Box(-2f, 2f, 1), new QtOptOptions { NetArch = [h, h] }, new Rng(2));
             float[] obs = [0.6f, -0.8f, 0.3f], action = new float[1];
             double flops = 2.0 * 128 * (4 * h + h * h + h);
-            double greedy = Median(() => agent.Greedy(obs, action));
             var candidates = new float[64];
             var scores = new float[64];
             var rng = new Rng(5);
             for (int i = 0; i < 64; i++) candidates[i] = (float)rng.Uniform(-1, 1);
-            double evaluate = Median(() => agent.Evaluate(agent.Q, obs, candidates, 64, scores)) * 2;
             double draws = Median(() => { for (int i = 0; i < 128; i++) candidates[i & 63] = (float)rng.NextNormal(); });
             var x = new float[64 * h];
             var w = new float[h * h];
             var y = new float[64 * h];
             double gemm = Median(() => Gemm.Multiply(x, w, y, 64, h, h, transposeB: true)) * 2;
-            output.WriteLine($"H={h}: CEM greedy action {greedy:F1} us; 2 critic evaluations of 64 rows {evaluate:F1} us; 128 normal draws {draws:F2} us; " +
-                $"2 bare 64x{h}x{h} products {gemm:F1} us; floor of the evaluations {flops / PeakFlops * 1e6:F1} us ({flops / 1e6:F2} MFLOP)");
+            output.WriteLine($"H={h}: 128 normal draws {draws:F2} us; 2 bare 64x{h}x{h} products {gemm:F1} us; floor of the evaluations {flops / PeakFlops * 1e6:F1} us ({flops / 1e6:F2} MFLOP)");
+
+            // A QT-Opt gradient step at the preset's batch of 64 (CEM 64 x 2 over all 64 next states, the lagged target, the critic's step).
+            const int batchSize = 64;
+            var batch = new ReplayBatch(batchSize, 3, 1);
+            for (int i = 0; i < batchSize; i++)
+                batch.Set(i, [(float)rng.Uniform(-1, 1), (float)rng.Uniform(-1, 1), (float)rng.Uniform(-8, 8)], [(float)rng.Uniform(-2, 2)], 0,
+                    -rng.Uniform(0, 16), 0.99f, [(float)rng.Uniform(-1, 1), (float)rng.Uniform(-1, 1), (float)rng.Uniform(-8, 8)]);
+            var td = new float[batchSize];
+            var metrics = new UpdateMetrics(agent.Metrics);
+            var trainRng = new Rng(6);
+            double updateFlops = 2.0 * (2 * batchSize * 64 + batchSize) * (4 * h + h * h + h) + 2.0 * batchSize * (4 * h + h * h + h + 4 * h + 2 * h * h + 2 * h);
+            foreach (bool shared in new[] { false, true })
+            {
+                agent.SharedObservations = shared;
+                double greedy = Median(() => agent.Greedy(obs, action));
+                double evaluate = Median(() => agent.Evaluate(agent.Q, obs, candidates, 64, scores)) * 2;
+                double update = Median(() => agent.Train(batch, td, new UpdateContext(0.5, trainRng, metrics)), h > 64 ? 3 : 20, 11);
+                output.WriteLine($"  W_s s {(shared ? "once per state " : "in every row   ")}: CEM greedy action {greedy,7:F1} us; 2 critic evaluations of 64 rows {evaluate,7:F1} us; " +
+                    $"QT-Opt step (batch {batchSize}) {update / 1000,7:F3} ms (floor of the plain forward's FLOPs {updateFlops / PeakFlops * 1e3:F3} ms)");
+            }
         }
     }
 

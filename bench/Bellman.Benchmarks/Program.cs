@@ -5,7 +5,8 @@ using BenchmarkDotNet.Running;
 // `continuous-quick` prints the SAC and TD3 gradient-step medians;
 // `minatar-dqn-step [peak GFLOP/s] [parts]` times one DQN update at MinAtar's settings (or its parts) against its floor,
 // `minatar-dqn-step replay` prints the replay buffer's bytes per transition per game;
-// `sac-parts` times the pieces of a SAC gradient step (products, Adam, Polyak) against the core's peak;
+// `sac-parts` times the pieces of a SAC gradient step (products, Adam, Polyak) against the core's peak,
+// `sac-parts loop N` only runs N SAC steps (a process to hold under `perf record`);
 // `cem-quick` times QT-Opt's CEM action for one state and its parts against their FLOP floor;
 // anything else goes to BenchmarkDotNet's switcher, e.g. `--filter '*CartPole*' --job short`.
 if (args is ["gemm-quick", ..])
@@ -16,6 +17,11 @@ if (args is ["gemm-quick", ..])
 if (args is ["dqn-parts", ..])
 {
     Bellman.Benchmarks.DqnPartsQuick.Run(Console.Out);
+    return;
+}
+if (args is ["sac-parts", "loop", var count])
+{
+    Bellman.Benchmarks.SacPartsQuick.Loop(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 if (args is ["sac-parts", ..])

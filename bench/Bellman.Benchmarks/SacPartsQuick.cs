@@ -26,6 +26,28 @@ public static class SacPartsQuick
         Report("input grad dx = dy W (256x256x256)", CemQuick.Median(() => Gemm.Multiply(x, w, y, b, h, h), 20, 9));
         Report("weight grad dW += dy^T x (256x256x256)", CemQuick.Median(() => Gemm.Multiply(x, w, y, h, h, b, transposeA: true, accumulate: true), 20, 9));
 
+        // The step's 16 big products touch 16 different activations and 6 different weight matrices (about 12 MB with
+        // the gradients), far beyond the 1 MB L2: the same 16 products on one operand set against 16 distinct ones.
+        foreach (int sets in new[] { 1, 4, 16 })
+        {
+            var xs = new float[sets][];
+            var ws = new float[sets][];
+            var ys = new float[sets][];
+            for (int i = 0; i < sets; i++) (xs[i], ws[i], ys[i]) = (Random(rng, b * h), Random(rng, h * h), new float[b * h]);
+            void Sixteen()
+            {
+                for (int i = 0; i < 16; i++)
+                {
+                    int j = i % sets;
+                    if (i % 3 == 0) Gemm.Multiply(xs[j], ws[j], ys[j], b, h, h, transposeB: true);
+                    else if (i % 3 == 1) Gemm.Multiply(xs[j], ws[j], ys[j], b, h, h);
+                    else Gemm.Multiply(xs[j], ws[j], ys[j], h, h, b, transposeA: true, accumulate: true);
+                }
+            }
+            double us = CemQuick.Median(Sixteen, 5, 15) / 16;
+            output.WriteLine($"16 mixed 256^3 products on {sets,2} operand set(s)     {us,8:F1} us each ({flops / (us * 1e-6) / CemQuick.PeakFlops:P0} of peak)");
+        }
+
         // The narrow products of the heads (256 -> 1 and 256 -> 2), forward and backward, and the first layer (4 -> 256).
         foreach (var (m, n, k, ta, tb, name) in new (int, int, int, bool, bool, string)[]
         {
@@ -60,6 +82,14 @@ public static class SacPartsQuick
         output.WriteLine($"one critic forward, no grad (256 rows)           {CemQuick.Median(() => { g.Reset(); using var _ = g.NoGrad(); agent.Critic.Forward(g, g.Input(sa, new Bellman.Nn.Shape(b, 4))); }, 20, 9),8:F1} us (floor {2.0 * b * (4 * h + h * h + h) / CemQuick.PeakFlops * 1e6:F0} us)");
         output.WriteLine($"actor sample forward + backward (256 rows)       {CemQuick.Median(() => { g.Reset(); var (a, lp) = agent.Actor.Sample(g, g.Input(obs, new Bellman.Nn.Shape(b, 3)), g.Input(eps, new Bellman.Nn.Shape(b, 1))); g.Backward(g.Mean(g.Add(lp, g.Reshape(a, new Bellman.Nn.Shape(b))))); }, 20, 9),8:F1} us");
         output.WriteLine($"Polyak, target critics                           {CemQuick.Median(() => agent.CriticTarget.PolyakFrom(agent.Critic, 0.005f), 50, 9),8:F1} us");
+    }
+
+    /// <summary>Runs <paramref name="steps"/> SAC steps on the benchmark's batch and nothing else (for a sampling profiler).</summary>
+    public static void Loop(int steps)
+    {
+        var bench = new ContinuousBenchmarks();
+        bench.Setup();
+        for (int i = 0; i < steps; i++) bench.SacStep();
     }
 
     private static float[] Random(Rng rng, int n)

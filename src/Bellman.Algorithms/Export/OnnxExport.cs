@@ -12,7 +12,7 @@ public static class OnnxExport
     /// <summary>
     /// The ONNX description of <paramref name="algorithm"/>'s policy: the Q-network with an ArgMax action for
     /// DQN and fitted Q-iteration; the policy head for actor-critics (ArgMax of the logits, or the Gaussian
-    /// mean clipped to the action bounds); the actor of DDPG and TD3, SAC's tanh-squashed mean and NAF's μ(s)
+    /// mean clipped to the action bounds); the actor of DDPG and TD3, SAC's tanh-squashed mean (with or without gSDE) and NAF's μ(s)
     /// head, each mapped back to the Box bounds. MLP and CNN networks alike (channels-last images are
     /// transposed inside the model, as Bellman does). QT-Opt (a CEM search per action) is an error naming what is supported.
     /// </summary>
@@ -25,6 +25,7 @@ public static class OnnxExport
             DqnAgent dqn => OnnxPolicySpecs.FromQNetwork(dqn.Q, shape),
             ActorCriticAgent ac => OnnxPolicySpecs.FromActorCritic(ac.Network, shape, ac.ActionSpace as Box),
             Td3Agent td3 => OnnxPolicySpecs.FromDeterministicActor(td3.Actor, shape, (Box)td3.ActionSpace),
+            SacAgent { SdeActor: { } sde } sac => OnnxPolicySpecs.FromGsdeActor(sde, shape, (Box)sac.ActionSpace),
             SacAgent sac => OnnxPolicySpecs.FromSquashedGaussianActor(sac.Actor, shape, (Box)sac.ActionSpace),
             NafAgent naf => OnnxPolicySpecs.FromNaf(naf.Q, shape, (Box)naf.ActionSpace),
             QtOptAgent => throw new NotSupportedException($"{algorithm.Name} chooses each action by a cross-entropy search over its critic, which has no ONNX graph; ONNX export supports dqn, fqi, reinforce, actor-critic, a2c, ddpg, td3, sac and naf."),

@@ -14,6 +14,9 @@ public sealed record OnnxConv2d(int InChannels, int OutChannels, int KernelSize,
 /// <summary>An elementwise nonlinearity (ONNX Relu, Tanh or Sigmoid).</summary>
 public sealed record OnnxActivation(Activation Kind) : OnnxLayer;
 
+/// <summary>y = min(max(x, low), high) elementwise (ONNX Clip with scalar min and max inputs; gSDE's clip_mean).</summary>
+public sealed record OnnxClamp(float Low, float High) : OnnxLayer;
+
 /// <summary>[N, ...] → [N, prod(...)] (ONNX Flatten with axis = 1).</summary>
 public sealed record OnnxFlatten : OnnxLayer;
 
@@ -127,6 +130,8 @@ public sealed record OnnxPolicySpec(IReadOnlyList<int> ObservationShape, IReadOn
                 OnnxConv2d c => throw new ArgumentException($"{at}: Conv2d({c.InChannels} → {c.OutChannels}, k {c.KernelSize}, stride {c.Stride}, padding {c.Padding}) does not fit input [{string.Join(", ", shape)}]."),
                 OnnxActivation { Kind: Activation.ReLU or Activation.Tanh or Activation.Sigmoid } => shape,
                 OnnxActivation a => throw new ArgumentException($"{at}: activation {a.Kind} has no ONNX operator here; choose ReLU, Tanh or Sigmoid."),
+                OnnxClamp c when c.Low <= c.High => shape,
+                OnnxClamp c => throw new ArgumentException($"{at}: clamp low {c.Low} is above high {c.High} (or one is NaN)."),
                 OnnxFlatten => [shape.Aggregate(1, (p, d) => p * d)],
                 OnnxChannelsFirst when shape is [int h, int w, int ch] => [ch, h, w],
                 OnnxChannelsFirst => throw new ArgumentException($"{at}: channels-first needs an [H, W, C] input, got [{string.Join(", ", shape)}]."),

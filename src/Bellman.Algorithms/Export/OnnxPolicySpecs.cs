@@ -95,6 +95,21 @@ public static class OnnxPolicySpecs
     }
 
     /// <summary>
+    /// SAC's <see cref="GsdeActor"/> acting greedily (log σ_θ and the noise matrix are not exported): outputs <c>mean</c> =
+    /// μ(s) = clamp(W_μ h(s) + b_μ, −c, c) (no clamp when clip_mean is 0) and <c>action</c> = low + ½ (tanh μ(s) + 1)(high − low),
+    /// the action <see cref="GsdeActor.Forward"/> gives.
+    /// </summary>
+    public static OnnxPolicySpec FromGsdeActor(GsdeActor actor, IReadOnlyList<int> observationShape, Box actionSpace)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(actionSpace);
+        var j = actor.Describe();
+        List<OnnxLayer> layers = [.. FlattenFor(observationShape), .. FromDescription(j["latent_pi"], actor), .. FromDescription(j["mu"], actor)];
+        if (actor.ClipMean > 0) layers.Add(new OnnxClamp(-(float)actor.ClipMean, (float)actor.ClipMean));
+        return new OnnxPolicySpec(observationShape, layers, Rescaled(actionSpace, squash: true, "mean"));
+    }
+
+    /// <summary>
     /// NAF's greedy action, the μ head (V and L are not exported): outputs <c>mu</c> = μ(s) = tanh(W_μ h(s) + b_μ)
     /// ∈ [−1, 1]^d and <c>action</c> = low + ½ (μ(s) + 1)(high − low). MLP or CNN trunk.
     /// </summary>

@@ -174,6 +174,7 @@ internal sealed class OnnxGraph(int opset)
                 OnnxActivation { Kind: Activation.ReLU } => Node("Relu", [x]),
                 OnnxActivation { Kind: Activation.Tanh } => Node("Tanh", [x]),
                 OnnxActivation { Kind: Activation.Sigmoid } => Node("Sigmoid", [x]),
+                OnnxClamp c => Node("Clip", [x, Initializer($"{p}.min", [], [c.Low]), Initializer($"{p}.max", [], [c.High])]),
                 OnnxFlatten => Node("Flatten", [x], attributes: [Int("axis", 1)]),
                 OnnxChannelsFirst => Node("Transpose", [x], attributes: [Ints("perm", [0, 3, 1, 2])]),
                 var other => throw new ArgumentException($"{p}: cannot export {other}."),

@@ -43,6 +43,7 @@ public sealed class QtOptAgent : IOffPolicyAgent
     private readonly Graph _graph = new(), _scoreGraph = new();
     private readonly CemMaximizer _cem;
     private readonly CriticObjective _objective;
+    private readonly SharedStateCritic _shared = new();
     private readonly Rng _greedyRng;
     private readonly ulong[] _greedyState;
     private float[] _scaled = [], _nextActions = [], _nextScores = [], _pairs = [];
@@ -98,6 +99,12 @@ public sealed class QtOptAgent : IOffPolicyAgent
     /// <summary>The maximiser (its sample count).</summary>
     public CemMaximizer Cem => _cem;
 
+    /// <summary>
+    /// Whether CEM's evaluations share each state's part of the critic's first layer among its candidates (default true;
+    /// false runs the plain forward on every [s, a] row, for comparisons).
+    /// </summary>
+    public bool SharedObservations { get; set; } = true;
+
     /// <summary>Batched forward passes of critics so far (CEM iterations and target evaluations), for tests.</summary>
     public long ForwardPasses { get; private set; }
 
@@ -111,8 +118,15 @@ public sealed class QtOptAgent : IOffPolicyAgent
     public IReadOnlyList<(string Name, Optimizer Optimizer)> Optimizers => [("optimizer", Optimizer)];
 
     /// <summary>Q of <paramref name="critic"/> at the rows of (<paramref name="observations"/>, scaled <paramref name="actions"/>), each observation repeated for <paramref name="repeat"/> consecutive actions.</summary>
+    /// <remarks>With <paramref name="repeat"/> &gt; 1 the first layer's state part W_s s is computed once per observation (<see cref="SharedStateCritic"/>).</remarks>
     public void Evaluate(Module critic, ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, int repeat, Span<float> destination)
     {
+        if (repeat > 1 && SharedObservations && SharedStateCritic.Supports(critic, _observationSize + _actionSize))
+        {
+            _shared.Evaluate(_scoreGraph, critic, observations, _observationSize, actions, _actionSize, repeat, destination);
+            ForwardPasses++;
+            return;
+        }
         int rows = actions.Length / _actionSize, width = _observationSize + _actionSize;
         if (_pairs.Length < rows * width) _pairs = new float[rows * width];
         var pairs = _pairs.AsSpan(0, rows * width);

@@ -99,6 +99,38 @@ public sealed class ContinuousAndConvExportTests
         AssertContinuous(OnnxPolicySpecs.FromSquashedGaussianActor(agent.Actor, [2, 3], Bounds), obs, [batch, 2, 3], mean, GreedyRows(agent, obs, batch, 2));
     }
 
+    /// <summary>
+    /// A gSDE actor (the MountainCarContinuous preset's kind) exports tanh(μ(s)) with μ clamped to ±clip_mean: through the
+    /// library API (<see cref="OnnxExport.SpecOf"/>) and, over a matrix observation with asymmetric bounds, directly. The
+    /// observations reach far enough that the clamp is active for some rows, which the test checks.
+    /// </summary>
+    [Theory]
+    [InlineData(2.0, true)]
+    [InlineData(0.0, false)]
+    public void Sac_with_gsde_exports_the_squashed_clamped_mean(double clipMean, bool fullStd)
+    {
+        var options = new SacOptions { NetArch = [16, 16], UseSde = true, ClipMean = clipMean, FullStd = fullStd, LogStdInit = -3.67 };
+        using var algorithm = new Sac("MountainCarContinuous-v0", options, seed: 5);
+        var sac = (SacAgent)algorithm.Agent;
+        var actor = sac.SdeActor!;
+        // Scale the mean head up so that some rows pass ±clip_mean (the clamp must be in the exported graph).
+        foreach (var p in actor.Parameters().Where(p => p.Name.StartsWith("mu.", StringComparison.Ordinal))) for (int i = 0; i < p.Data.Length; i++) p.Data[i] *= 40f;
+        const int batch = 16;
+        float[] obs = OnnxRun.Observations(batch * 2, 31, scale: 1.5f);
+        float[] mean = Forward((g, x) => actor.Distribution(g, x).Mean, obs, new Shape(batch, 2));
+        if (clipMean > 0) Assert.Contains(mean, m => MathF.Abs(m) == (float)clipMean);
+        else Assert.Contains(mean, m => MathF.Abs(m) > 2f);
+        var spec = OnnxExport.SpecOf(algorithm);
+        Assert.Equal(clipMean > 0, spec.Layers[^1] is OnnxClamp);
+        AssertContinuous(spec, obs, [batch, 2], mean, GreedyRows(sac, obs, batch, 1));
+
+        var matrix = new SacAgent(new Box(-10f, 10f, [2, 3]), Bounds, options with { NetArch = [12, 8] }, new Rng(33));
+        const int rows = 7;
+        float[] obs2 = OnnxRun.Observations(rows * 6, 34, scale: 3f);
+        float[] mean2 = Forward((g, x) => matrix.SdeActor!.Distribution(g, x).Mean, obs2, new Shape(rows, 6));
+        AssertContinuous(OnnxPolicySpecs.FromGsdeActor(matrix.SdeActor!, [2, 3], Bounds), obs2, [rows, 2, 3], mean2, GreedyRows(matrix, obs2, rows, 2));
+    }
+
     [Fact]
     public void Naf_mu_head_over_a_conv_trunk_on_channels_last_images()
     {

@@ -92,6 +92,38 @@ public class QtOptTests
         Assert.Equal([4, 1, 3], top);
     }
 
+    /// <summary>
+    /// Sharing W_s s among a state's candidates only regroups the first layer's (|s| + |a|)-term sums: the two evaluations
+    /// agree within 1e-5 · (1 + |Q|) (float rounding of a 4-term sum, carried through two layers), over 1, 3 and 64
+    /// candidates per state (3 · 2 = 6 rows take the product's dot-product path, the others its register tiles).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 64, 64)]
+    [InlineData(5, 64, 64)]
+    [InlineData(2, 3, 32)]
+    [InlineData(40, 7, 256)]
+    public void SharingTheStatePartOfTheFirstLayerKeepsTheCriticValues(int states, int samples, int hidden)
+    {
+        var agent = new QtOptAgent(new Box(-8f, 8f, 3), new Box(-2f, 2f, 2), new QtOptOptions { NetArch = [hidden, hidden] }, new Rng(4));
+        var rng = new Rng(9);
+        var observations = new float[states * 3];
+        var actions = new float[states * samples * 2];
+        for (int i = 0; i < observations.Length; i++) observations[i] = (float)rng.Uniform(-8, 8);
+        for (int i = 0; i < actions.Length; i++) actions[i] = (float)rng.Uniform(-1, 1);
+        var shared = new float[states * samples];
+        var plain = new float[states * samples];
+        agent.Evaluate(agent.Q, observations, actions, samples, shared);
+        agent.SharedObservations = false;
+        agent.Evaluate(agent.Q, observations, actions, samples, plain);
+        double worst = 0;
+        for (int r = 0; r < plain.Length; r++)
+        {
+            Assert.True(Math.Abs(shared[r] - plain[r]) <= 1e-5 * (1 + Math.Abs(plain[r])), $"row {r}: shared {shared[r]} against plain {plain[r]}");
+            worst = Math.Max(worst, Math.Abs(plain[r]));
+        }
+        Assert.True(worst > 1e-3, "the critic's values are all near zero, so the comparison says nothing");
+    }
+
     [Fact]
     public void OneTrainStepCostsCemIterationsPlusOneBatchedPassesWhateverTheBatchSize()
     {
