@@ -46,6 +46,27 @@ public static class CemQuick
             var metrics = new UpdateMetrics(agent.Metrics);
             var trainRng = new Rng(6);
             double updateFlops = 2.0 * (2 * batchSize * 64 + batchSize) * (4 * h + h * h + h) + 2.0 * batchSize * (4 * h + h * h + h + 4 * h + 2 * h * h + 2 * h);
+            // The minibatch case (the QT-Opt step's CEM over 64 next states x 64 candidates), the two ways in alternating
+            // rounds so that a change of load on the machine hits both alike.
+            var states = new float[batchSize * 3];
+            var many = new float[batchSize * 64];
+            var manyScores = new float[batchSize * 64];
+            for (int i = 0; i < states.Length; i++) states[i] = (float)rng.Uniform(-1, 1);
+            for (int i = 0; i < many.Length; i++) many[i] = (float)rng.Uniform(-1, 1);
+            var rounds = new List<double>[] { [], [] };
+            int calls = h > 64 ? 2 : 10;
+            for (int round = 0; round < 26; round++)
+            {
+                for (int m = 0; m < 2; m++)
+                {
+                    agent.SharedObservations = m == 1;
+                    double t = QuickTiming.MedianSeconds(() => agent.Evaluate(agent.Q, states, many, 64, manyScores), calls, rounds: 1, warmupCalls: round == 0 ? 5 * calls : 0);
+                    if (round > 0) rounds[m].Add(t);
+                }
+            }
+            foreach (var r in rounds) r.Sort();
+            output.WriteLine($"  one evaluation of {batchSize} states x 64 candidates, alternating rounds: W_s s in every row {rounds[0][12] * 1e6:F1} us, once per state {rounds[1][12] * 1e6:F1} us");
+
             foreach (bool shared in new[] { false, true })
             {
                 agent.SharedObservations = shared;

@@ -94,8 +94,9 @@ public class QtOptTests
 
     /// <summary>
     /// Sharing W_s s among a state's candidates only regroups the first layer's (|s| + |a|)-term sums: the two evaluations
-    /// agree within 1e-5 · (1 + |Q|) (float rounding of a 4-term sum, carried through two layers), over 1, 3 and 64
-    /// candidates per state (3 · 2 = 6 rows take the product's dot-product path, the others its register tiles).
+    /// agree within 1e-5 · (1 + |Q|) (float rounding of a 5-term sum, carried through two layers; today they agree to the
+    /// bit), over 3, 7 and 64 candidates per state (2 · 3 = 6 rows take the product's dot-product path, the others its
+    /// register tiles).
     /// </summary>
     [Theory]
     [InlineData(1, 64, 64)]
