@@ -319,28 +319,8 @@ public sealed class TdControlRun
     public void Save(string path, CheckpointMetadata metadata, bool trainingState = true)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        byte[]? state = null;
         string? note = null;
-        if (trainingState)
-        {
-            try
-            {
-                using var memory = new MemoryStream();
-                using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true))
-                {
-                    writer.Write(Algorithm.StateMagic);
-                    writer.Write(Algorithm.StateVersion);
-                    writer.Write(metadata.Algo);
-                    writer.Write(metadata.Step);
-                    WriteState(writer);
-                }
-                state = memory.ToArray();
-            }
-            catch (NotSupportedException e)
-            {
-                note = $"the training state could not be saved: {e.Message}";
-            }
-        }
+        byte[]? state = trainingState ? Algorithm.EncodeState(metadata.Algo, metadata.Step, WriteState, out note) : null;
         var (table, greedy) = Tensors(_env.StateCount, _env.ActionCount);
         for (int i = 0; i < _q.Length; i++) table.Data[i] = (float)_q[i];
         var policy = GreedyPolicy();

@@ -146,31 +146,44 @@ public abstract class Algorithm : IDisposable
     /// <summary>Writes a checkpoint at <paramref name="path"/>, with the training state or (for a checkpoint only to evaluate or export) without it.</summary>
     public void Save(string path, bool trainingState)
     {
-        byte[]? state = null;
         string? note = null;
-        if (trainingState)
-        {
-            try
+        byte[]? state = trainingState
+            ? EncodeState(Name, State.Step, writer =>
             {
-                using var memory = new MemoryStream();
-                using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true))
-                {
-                    writer.Write(StateMagic);
-                    writer.Write(StateVersion);
-                    writer.Write(Name);
-                    writer.Write(State.Step);
-                    writer.Write(CheckpointReplay);
-                    WriteTrainingState(writer, CheckpointReplay);
-                }
-                state = memory.ToArray();
-                if (!CheckpointReplay) note = "the checkpoint holds no replay memory (replay_in_checkpoint off)";
-            }
-            catch (NotSupportedException e)
-            {
-                note = $"the training state could not be saved: {e.Message}";
-            }
-        }
+                writer.Write(CheckpointReplay);
+                WriteTrainingState(writer, CheckpointReplay);
+            }, out note)
+            : null;
+        if (state is not null && !CheckpointReplay) note = "the checkpoint holds no replay memory (replay_in_checkpoint off)";
         AgentCheckpoint.Save(path, Agent.Networks, Agent.Optimizers, Metadata(), state, note);
+    }
+
+    /// <summary>
+    /// The bytes of a training-state file: <see cref="StateMagic"/>, <see cref="StateVersion"/>, the algorithm and
+    /// the step, then what <paramref name="body"/> writes. Null, with <paramref name="note"/> saying why, when the
+    /// body throws <see cref="NotSupportedException"/> (the run then resumes approximately).
+    /// </summary>
+    internal static byte[]? EncodeState(string algorithm, long step, Action<BinaryWriter> body, out string? note)
+    {
+        note = null;
+        try
+        {
+            using var memory = new MemoryStream();
+            using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(StateMagic);
+                writer.Write(StateVersion);
+                writer.Write(algorithm);
+                writer.Write(step);
+                body(writer);
+            }
+            return memory.ToArray();
+        }
+        catch (NotSupportedException e)
+        {
+            note = $"the training state could not be saved: {e.Message}";
+            return null;
+        }
     }
 
     /// <summary>The first string of a training-state file.</summary>

@@ -242,38 +242,7 @@ public sealed class TabularRunCommandTests : IDisposable
 
     private static (int Code, string Out, string Error) Run(CancellationToken cancellation, string[] args, Action<string>? onLine = null)
     {
-        var output = new LineWriter(onLine);
-        var error = new StringWriter();
-        int code = BellmanApp.Run(args, new CliIO(output, error, interactive: false, width: 200), cancellation);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    /// <summary>A string writer that hands every completed line to a callback (on the writing thread).</summary>
-    private sealed class LineWriter(Action<string>? onLine) : StringWriter
-    {
-        private readonly StringBuilder _line = new();
-
-        public override void Write(char value)
-        {
-            base.Write(value);
-            if (value != '\n')
-            {
-                _line.Append(value);
-                return;
-            }
-            onLine?.Invoke(_line.ToString().TrimEnd('\r'));
-            _line.Clear();
-        }
-
-        public override void Write(string? value)
-        {
-            foreach (char c in value ?? "") Write(c);
-        }
-
-        public override void WriteLine(string? value)
-        {
-            Write(value);
-            Write('\n');
-        }
+        var result = CliRunner.RunWatching(cancellation, args, onLine);
+        return (result.ExitCode, result.Out, result.Error);
     }
 }
