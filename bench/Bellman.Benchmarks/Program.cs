@@ -7,6 +7,7 @@ using BenchmarkDotNet.Running;
 // `minatar-dqn-step replay` prints the replay buffer's bytes per transition per game;
 // `sac-parts` times the pieces of a SAC gradient step (products, Adam, Polyak) against the core's peak,
 // `sac-parts loop N` only runs N SAC steps (a process to hold under `perf record`);
+// `minatar-steps` prints each MinAtar game's CPU time per environment step (to set beside MinAtar's Python);
 // `cem-quick` times QT-Opt's CEM action for one state and its parts against their FLOP floor;
 // anything else goes to BenchmarkDotNet's switcher, e.g. `--filter '*CartPole*' --job short`.
 if (args is ["gemm-quick", ..])
@@ -27,6 +28,11 @@ if (args is ["sac-parts", "loop", var count])
 if (args is ["sac-parts", ..])
 {
     Bellman.Benchmarks.SacPartsQuick.Run(Console.Out);
+    return;
+}
+if (args is ["minatar-steps", ..])
+{
+    Bellman.Benchmarks.MinAtarStepsQuick.Run(Console.Out);
     return;
 }
 if (args is ["cem-quick", ..])
