@@ -9,6 +9,7 @@ using BenchmarkDotNet.Running;
 // `sac-parts loop N` only runs N SAC steps (a process to hold under `perf record`);
 // `minatar-steps` prints each MinAtar game's CPU time per environment step (to set beside MinAtar's Python);
 // `cem-quick` times QT-Opt's CEM action for one state and its parts against their FLOP floor;
+// `e2e [peak GFLOP/s] [filter]` trains each algorithm end to end for a short budget: env and gradient steps/s next to the floor;
 // anything else goes to BenchmarkDotNet's switcher, e.g. `--filter '*CartPole*' --job short`.
 if (args is ["gemm-quick", ..])
 {
@@ -51,6 +52,12 @@ if (args is ["minatar-dqn-step", ..])
     if (args is [_, "replay"]) { Bellman.Benchmarks.MinAtarDqnStep.ReplayBytes(Console.Out); return; }
     if (args is [_, _, "parts"]) Bellman.Benchmarks.MinAtarDqnStep.Parts(Console.Out, peak!.Value);
     else Bellman.Benchmarks.MinAtarDqnStep.Run(Console.Out, peak);
+    return;
+}
+if (args is ["e2e", ..])
+{
+    double? e2ePeak = args.Length > 1 && double.TryParse(args[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double given) ? given : null;
+    Bellman.Benchmarks.EndToEndQuick.Run(Console.Out, e2ePeak, args.Length > (e2ePeak is null ? 1 : 2) ? args[^1] : null);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -110,7 +110,16 @@ public sealed partial class Graph
     /// Computed by <see cref="Conv2dKernels"/>: a direct SIMD kernel for stride 1 without padding, else im2col then one
     /// Gemm per image, out = W[F, C·kh·kw] · col[C·kh·kw, Ho·Wo].
     /// </summary>
-    public Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0)
+    public Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) => Conv2dCore(x, weight, bias, stride, padding, relu: false);
+
+    /// <summary>
+    /// relu(<see cref="Conv2d"/>) in one op: the ReLU runs in place on the convolution's output (no second tensor);
+    /// what <see cref="Layers.Sequential"/> runs for a Conv2d followed by a ReLU. Backward first masks dy by y &gt; 0,
+    /// then proceeds as <see cref="Conv2d"/>. The same kernels as the two ops apart, so the same bits.
+    /// </summary>
+    public Tensor Conv2dRelu(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) => Conv2dCore(x, weight, bias, stride, padding, relu: true);
+
+    private Tensor Conv2dCore(Tensor x, Tensor weight, Tensor? bias, int stride, int padding, bool relu)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
@@ -124,9 +133,10 @@ public sealed partial class Graph
             throw ShapeMismatch("Conv2d", weight, bias, $"bias must be [{g.Filters}]");
         Tensor y = NewOut(new Shape(g.Batch, g.Filters, g.OutHeight, g.OutWidth));
         Conv2dKernels.Forward(x.D, weight.D, bias is null ? default : bias.D, y.Data, g, Scratch(g.ScratchSize));
+        if (relu) Simd.Relu(y.Data, y.Data);
         if (Tracks(x, weight, bias))
         {
-            ref Node node = ref Record(OpCode.Conv2d, y, x, weight, bias);
+            ref Node node = ref Record(relu ? OpCode.Conv2dRelu : OpCode.Conv2d, y, x, weight, bias);
             (node.I0, node.I1) = (stride, padding);
         }
         return y;
@@ -138,6 +148,13 @@ public sealed partial class Graph
         Tensor? b = node.C;
         var g = ConvShape(x.Shape, w.Shape, node.I0, node.I1);
         ReadOnlySpan<float> dy = node.Out.Grad;
+        if (node.Op == OpCode.Conv2dRelu)
+        {
+            if (_maskScratch.Length < dy.Length) _maskScratch = new float[dy.Length];
+            Span<float> masked = _maskScratch.AsSpan(0, dy.Length);
+            Simd.ReluBackward(node.Out.D, dy, masked, overwrite: true);
+            dy = masked;
+        }
         Span<float> scratch = Scratch(g.ScratchSize);
         if (w.RequiresGrad) Conv2dKernels.WeightGradient(x.D, dy, GradOf(w), g, scratch);
         if (b is not null && b.RequiresGrad) Conv2dKernels.BiasGradient(dy, GradOf(b), g);

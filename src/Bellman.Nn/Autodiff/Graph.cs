@@ -224,6 +224,9 @@ public sealed partial class Graph
         return t.Grad;
     }
 
+    /// <summary>The masked output gradient of a fused Conv2d + ReLU (the conv kernels use <see cref="Scratch"/> meanwhile).</summary>
+    private float[] _maskScratch = [];
+
     private Span<float> Scratch(int n)
     {
         if (_scratch.Length < n) _scratch = new float[Math.Max(n, 2 * _scratch.Length)];
@@ -245,7 +248,7 @@ public sealed partial class Graph
                 break;
             case OpCode.MatMul: MatMulBackward(ref n); break;
             case OpCode.Linear: case OpCode.LinearRelu: LinearBackward(ref n); break;
-            case OpCode.Conv2d: Conv2dBackward(ref n); break;
+            case OpCode.Conv2d: case OpCode.Conv2dRelu: Conv2dBackward(ref n); break;
             case OpCode.SumAll: SumAllBackward(ref n); break;
             case OpCode.SumAxis: SumAxisBackward(ref n); break;
             case OpCode.MaxAxis: MaxAxisBackward(ref n); break;

@@ -8,7 +8,7 @@ internal enum OpCode : byte
     // Elementwise binary (A, B → Out), same shape or broadcast.
     Add, Sub, Mul, Div, Minimum, Maximum,
     // Linear algebra.
-    MatMul, Linear, LinearRelu, Conv2d,
+    MatMul, Linear, LinearRelu, Conv2d, Conv2dRelu,
     // Reductions.
     SumAll, SumAxis, MaxAxis,
     // Shape and indexing.

@@ -21,7 +21,8 @@ namespace Bellman.Nn.Kernels;
 /// </para>
 /// <para>
 /// Other paths, chosen by shape only: m = 1 with op(B) = B (a row vector times a matrix, vectorised along n);
-/// n &lt; V/2 with A stored k × m (Cᵀ = op(B)ᵀ·op(A)ᵀ through the tiles, then transposed);
+/// n &lt; V/2 with A stored k × m, or op(B) = Bᵀ with m·(k + n) &lt; n·k (Cᵀ = op(B)ᵀ·op(A)ᵀ through the tiles, packing
+/// the smaller operand, then transposed);
 /// n &lt; V/2, or op(B) = Bᵀ with m &lt; 8, with rows of op(A) contiguous (dot products of rows).
 /// </para>
 /// <para>

@@ -134,4 +134,11 @@ public sealed class Conv2d : Module
         ArgumentNullException.ThrowIfNull(graph);
         return graph.Conv2d(x, graph.Param(Weight), Bias is null ? null : graph.Param(Bias), Stride, Padding);
     }
+
+    /// <summary>relu(Forward(x)) as one fused op.</summary>
+    public Tensor ForwardRelu(Graph graph, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return graph.Conv2dRelu(x, graph.Param(Weight), Bias is null ? null : graph.Param(Bias), Stride, Padding);
+    }
 }

@@ -30,7 +30,7 @@ public sealed class Sequential : Module
         }
         _parameters = [.. all];
         _fuseWithNextRelu = new bool[_layers.Length];
-        for (int i = 0; i + 1 < _layers.Length; i++) _fuseWithNextRelu[i] = _layers[i] is Linear && _layers[i + 1] is ReLU;
+        for (int i = 0; i + 1 < _layers.Length; i++) _fuseWithNextRelu[i] = _layers[i] is Linear or Conv2d && _layers[i + 1] is ReLU;
     }
 
     /// <summary>The modules in order.</summary>
@@ -46,14 +46,14 @@ public sealed class Sequential : Module
         ["layers"] = new JsonArray([.. _layers.Select(l => (JsonNode?)l.Describe())]),
     };
 
-    /// <summary>Applies the modules in order; a Linear followed by a ReLU runs as one fused <see cref="Graph.LinearRelu"/>.</summary>
+    /// <summary>Applies the modules in order; a Linear or Conv2d followed by a ReLU runs as one fused <see cref="Graph.LinearRelu"/> or <see cref="Graph.Conv2dRelu"/>.</summary>
     public override Tensor Forward(Graph graph, Tensor x)
     {
         for (int i = 0; i < _layers.Length; i++)
         {
             if (_fuseWithNextRelu[i])
             {
-                x = ((Linear)_layers[i]).ForwardRelu(graph, x);
+                x = _layers[i] is Linear linear ? linear.ForwardRelu(graph, x) : ((Conv2d)_layers[i]).ForwardRelu(graph, x);
                 i++;
             }
             else x = _layers[i].Forward(graph, x);

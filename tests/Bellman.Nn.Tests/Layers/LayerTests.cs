@@ -148,4 +148,33 @@ public class CustomModuleTests
         var a = GradCheck.Uniform(5 * 2, -1f, 1f, 5);
         GradCheck.Parameters(actor.Parameters(), g => g.Mean(actor.LogProb(g, g.Input(s, new Shape(5, 3)), g.Input(a, new Shape(5, 2)))));
     }
+
+    [Fact]
+    public void FusedConv2dReluEqualsTheTwoOpsBitwiseForwardAndBackward()
+    {
+        // Sequential runs Conv2d → ReLU as one Conv2dRelu op; apart, the same kernels must give the same bits.
+        var conv = new Conv2d(4, 16, 3, new Rng(7));
+        var net = new Sequential(conv, new ReLU(), new Flatten());
+        var rng = new Rng(8);
+        var x = new float[5 * 4 * 10 * 10];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextFloat() < 0.3f ? 1f : 0f;
+        var weights = new float[5 * 1024];
+        for (int i = 0; i < weights.Length; i++) weights[i] = rng.NextFloat() - 0.5f;
+        (float[] Y, float[] Dw, float[] Db) Run(bool fused)
+        {
+            var g = new Graph();
+            conv.Weight.ZeroGrad();
+            conv.Bias!.ZeroGrad();
+            Tensor input = g.Input(x, new Shape(5, 4, 10, 10));
+            Tensor y = fused ? net.Forward(g, input) : g.Flatten(g.Relu(conv.Forward(g, input)));
+            g.Backward(g.Sum(g.Mul(y, g.Input(weights, new Shape(5, 1024)))));
+            return (y.Data.ToArray(), (float[])conv.Weight.Grad.Clone(), (float[])conv.Bias.Grad.Clone());
+        }
+        var apart = Run(fused: false);
+        var together = Run(fused: true);
+        Assert.Contains(apart.Y, v => v == 0f);
+        Assert.Equal(apart.Y, together.Y);
+        Assert.Equal(apart.Dw, together.Dw);
+        Assert.Equal(apart.Db, together.Db);
+    }
 }
