@@ -6,16 +6,41 @@ using Bellman.Distributed.Replay;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
-namespace Bellman.Benchmarks;
+using System.ComponentModel;
+using Bellman.Cli.Infrastructure;
+using Spectre.Console.Cli;
+
+namespace Bellman.Cli.Commands;
+
+/// <summary>Settings of <c>bench apex</c>.</summary>
+public sealed class ApexBenchSettings : CommandSettings
+{
+    /// <summary>Transitions per inserted batch.</summary>
+    [CommandOption("--rows <N>")]
+    [Description("Transitions per inserted batch (default 64; Ape-X sends 50-100).")]
+    public int Rows { get; init; } = 64;
+}
+
+/// <summary><c>bellman bench apex</c>: Ape-X's per-message costs (see <see cref="ApexMessages"/>).</summary>
+public sealed class ApexBenchCommand(CliIO io) : Command<ApexBenchSettings>
+{
+    /// <inheritdoc/>
+    public override int Execute(CommandContext context, ApexBenchSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Rows is < 1 or > 4096) throw new CliException($"--rows = {settings.Rows} must be in 1..4096.");
+        ApexMessages.Run(io.Out, settings.Rows);
+        return 0;
+    }
+}
 
 /// <summary>
-/// `apex-messages [rows]`: the per-message costs of Ape-X on Orleans, measured through a real silo and a client in
+/// `bellman bench apex [--rows N]`: the per-message costs of Ape-X on Orleans, measured through a real silo and a client in
 /// this process over loopback TCP (the path an actor on another machine takes, minus the wire): insert a batch of
 /// <c>rows</c> CartPole transitions, read a shard's stats, sample 64 rows, update 64 priorities, fetch the Q-network's
 /// parameters (the default [128, 128] net), each as bytes on the wire (Orleans' serializer) and wall-clock µs
 /// per call (median of rounds). The same shard operations in process give the Orleans path's overhead.
 /// </summary>
-public static class ApexMessages
+internal static class ApexMessages
 {
     public static void Run(TextWriter output, int rows)
     {
@@ -50,21 +75,22 @@ public static class ApexMessages
             for (int i = 0; i < sample; i++) td[i] = (float)rng.NextDouble();
 
             output.WriteLine($"Ape-X per-message costs, loopback TCP in one process, median of 15 rounds (noisy when the machine is busy; load {Load()})");
+            output.WriteLine("bytes: the arguments and the reply as Orleans' serializer writes them, without its message header");
             output.WriteLine($"{"message",-34} {"request B",10} {"reply B",9} {"µs/call",9} {"in-process µs",14}");
             var local = new ReplayShard(100_000, obsSize, actions);
             for (int i = 0; i < 20_000 / rows + 1; i++) local.Insert(batch);
             Row(output, $"insert batch of {rows}", Bytes(serializer, batch), Bytes(serializer, new InsertResult(InsertStatus.Accepted, null)),
                 Micro(() => shard.Insert(batch).GetAwaiter().GetResult(), 200), Micro(() => local.Insert(batch), 2000));
-            Row(output, "shard stats", 0, Bytes(serializer, hub.Shards[0].Stats()), Micro(() => shard.GetStats().GetAwaiter().GetResult(), 400),
+            Row(output, "shard stats", Bytes(serializer, 0L), Bytes(serializer, hub.Shards[0].Stats()), Micro(() => shard.GetStats().GetAwaiter().GetResult(), 400),
                 Micro(() => local.Stats(), 20000));
             Row(output, $"sample {sample} rows", Bytes(serializer, masses), Bytes(serializer, drawn), Micro(() => shard.SampleAt(masses).GetAwaiter().GetResult(), 200),
                 Micro(() => local.SampleAt(masses), 2000));
-            Row(output, $"update {sample} priorities", Bytes(serializer, drawn.Keys) + Bytes(serializer, td), sizeof(int),
+            Row(output, $"update {sample} priorities", Bytes(serializer, drawn.Keys) + Bytes(serializer, td), Bytes(serializer, sample),
                 Micro(() => shard.UpdatePriorities(drawn.Keys, td).GetAwaiter().GetResult(), 200), Micro(() => local.UpdatePriorities(drawn.Keys, td), 2000));
             var p = hub.Parameters!;
-            Row(output, $"parameter fetch ({p.Weights.Length / 4} floats)", sizeof(long) + sizeof(int), Bytes(serializer, p),
+            Row(output, $"parameter fetch ({p.Weights.Length / 4} floats)", Bytes(serializer, 0) + Bytes(serializer, 0L), Bytes(serializer, p),
                 Micro(() => coordinator.GetParameters(0, 0).GetAwaiter().GetResult(), 100), Micro(() => ParameterCodec.Load(q, p.Weights), 1000));
-            Row(output, "parameter check (no new version)", sizeof(long) + sizeof(int), 1, Micro(() => coordinator.GetParameters(0, long.MaxValue).GetAwaiter().GetResult(), 400), 0);
+            Row(output, "parameter check (no new version)", Bytes(serializer, 0) + Bytes(serializer, long.MaxValue), Bytes(serializer, (ParameterSnapshot?)null), Micro(() => coordinator.GetParameters(0, long.MaxValue).GetAwaiter().GetResult(), 400), 0);
             double insertUs = Micro(() => shard.Insert(batch).GetAwaiter().GetResult(), 200), localUs = Micro(() => local.Insert(batch), 2000);
             output.WriteLine(FormattableString.Invariant(
                 $"transitions/s through one replay grain (one caller, sequential): {rows / insertUs * 1e6:0}; in process: {rows / localUs * 1e6:0} ({insertUs / localUs:0.#}x)"));
