@@ -8,7 +8,6 @@ using BenchmarkDotNet.Running;
 // `sac-parts` times the pieces of a SAC gradient step (products, Adam, Polyak) against the core's peak;
 // `cem-quick` times QT-Opt's CEM action for one state and its parts against their FLOP floor;
 // anything else goes to BenchmarkDotNet's switcher, e.g. `--filter '*CartPole*' --job short`.
-if (args is ["apex-messages", ..]) { Bellman.Benchmarks.ApexMessages.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64); return; }
 if (args is ["gemm-quick", ..])
 {
     Bellman.Benchmarks.GemmQuickBench.Run(Console.Out, args.Length > 1 ? args[1] : null);
