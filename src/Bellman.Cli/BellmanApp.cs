@@ -110,6 +110,7 @@ public static class BellmanApp
             {
                 bench.SetDescription("Measure speed on this machine.");
                 bench.AddCommand<BenchNnCommand>("nn").WithDescription("Time a DQN gradient step and a greedy action (medians, GFLOP/s).");
+                bench.AddCommand<ApexBenchCommand>("apex").WithDescription("Ape-X per-message costs through a loopback Orleans silo (bytes, µs) against the same shard calls in process.");
             });
             config.AddBranch("backgammon", BackgammonCommands.Configure);
             config.AddBranch("apex", apex =>

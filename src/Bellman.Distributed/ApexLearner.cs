@@ -382,13 +382,13 @@ public sealed class ApexLearner : IAsyncDisposable
 
     /// <summary>
     /// <paramref name="result"/> with the shards' and actors' counters read again, after <see cref="StopActorsAsync"/>:
-    /// batches that arrived while the actors were being stopped count too.
+    /// batches that arrived while the actors were being stopped count too (in the step count as well).
     /// </summary>
     public async Task<ApexResult> WithFinalCountersAsync(ApexResult result)
     {
         var grains = _silo.Services.GetRequiredService<IGrainFactory>();
         var stats = await Task.WhenAll(Enumerable.Range(0, Options.Shards).Select(i => grains.GetGrain<IReplayShardGrain>(i).GetStats()));
-        return result with { Shards = stats, Actors = Hub.ActorStats(), Refused = Hub.Refused };
+        return result with { State = State, Shards = stats, Actors = Hub.ActorStats(), Refused = Hub.Refused };
     }
 
     /// <summary>A greedy evaluation of the learner's network now.</summary>

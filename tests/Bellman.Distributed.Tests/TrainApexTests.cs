@@ -38,6 +38,24 @@ public sealed class TrainApexTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Resume_refuses_a_changed_configuration_and_a_folder_without_a_run_in_one_line()
+    {
+        Directory.CreateDirectory(_dir);
+        foreach (var (args, expected) in new[]
+        {
+            (new[] { "train", "apex", "--resume", _dir, "--set", "shards=4" }, "only --steps"),
+            (new[] { "train", "apex", "--resume", _dir }, "no config.yaml"),
+            (new[] { "train", "apex", "--actors", "2", "--set", "lockstep=true", "--set", "samples_per_insert=0" }, "samples_per_insert"),
+        })
+        {
+            using var run = new BellmanProcess(args);
+            Assert.NotEqual(0, run.WaitForExit(TimeSpan.FromSeconds(60)));
+            var errors = run.Lines.Where(l => l.StartsWith("stderr: ", StringComparison.Ordinal)).ToArray();
+            Assert.True(errors.Length == 1 && errors[0].Contains(expected, StringComparison.Ordinal), run.Output);
+        }
+    }
+
     private static bool IsGone(int pid)
     {
         try
