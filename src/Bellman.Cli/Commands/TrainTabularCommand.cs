@@ -182,17 +182,19 @@ public sealed class TrainTabularCommand(CliIO io) : Command<TrainTabularCommand.
             io.Out.Flush();
             return 0;
         }
-        Report(name, config, options, trainer, lastEval!, clock.Elapsed.TotalSeconds, folder, settings.Json);
+        Report(name, config, options, env, trainer, lastEval!, clock.Elapsed.TotalSeconds, folder, settings.Json);
         return 0;
     }
 
-    /// <summary>The console report of a finished run: the greedy policy's evaluation, its distance to V* and its map.</summary>
-    private void Report(string name, RunConfig config, TdControlOptions options, TdControlRun trainer, EvaluationRecord evaluation, double seconds, RunFolder folder, bool asJson)
+    /// <summary>
+    /// The console report of a finished run: the greedy policy's evaluation, its distance to V* and its map (from the
+    /// model of <paramref name="env"/>, the training environment).
+    /// </summary>
+    private void Report(string name, RunConfig config, TdControlOptions options, IEnvironment env, TdControlRun trainer, EvaluationRecord evaluation, double seconds, RunFolder folder, bool asJson)
     {
         var result = trainer.Result();
         int cut = trainer.LastEvaluationStep == evaluation.Step ? trainer.LastEvaluation?.Cut ?? 0 : 0;
         int evalEpisodes = evaluation.Returns.Count;
-        var env = EnvRegistry.Default.Make(config.EnvId, config.EnvOptions);
         var view = TabularView.TryFor(config.EnvId, env);
         var gap = view is null ? null : Compare(view, result, options.Gamma);
         int recent = trainer.RecentCount;
