@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Bellman.Distributed;
 using Bellman.Distributed.Replay;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +47,7 @@ internal static class ApexMessages
         var options = new ApexOptions { Shards = 1, BufferSize = 100_000, MinReplay = 1, SamplesPerInsert = 0, Lockstep = false };
         var config = new ActorConfig { Actors = 1, Shards = 1, EnvId = "CartPole-v1" };
         var hub = new ApexHub(options, config, obsSize, actions, TextWriter.Null);
-        int siloPort = FreePort(), gatewayPort = FreePort();
+        int siloPort = ApexRun.FreePort(), gatewayPort = ApexRun.FreePort();
         using var silo = ApexHosting.BuildSilo(hub, siloPort, gatewayPort, null);
         silo.StartAsync().GetAwaiter().GetResult();
         using var client = ApexHosting.BuildClient(new IPEndPoint(IPAddress.Loopback, gatewayPort));
@@ -134,11 +133,4 @@ internal static class ApexMessages
         output.WriteLine(FormattableString.Invariant($"{name,-34} {request,10} {reply,9} {micros,9:0.0} {(local > 0 ? local.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : "-"),14}"));
 
     private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -244,7 +244,8 @@ internal static class ApexRun
         RunFolder.WriteAtomic(folder.Summary, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private static int FreePort()
+    /// <summary>A TCP port on loopback that is free now (the system picks it).</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
