@@ -31,6 +31,26 @@ public static class BellmanApp
     }
 
     /// <summary>
+    /// Spectre's strict parsing says "Unknown option 'run-dir'." without the options the command does take:
+    /// read them from the command's own help (so the list is exactly what <c>--help</c> shows) and name the closest.
+    /// </summary>
+    private static string? UnknownOption(string message, string[] args)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, "^Unknown option '(.*)'\\.$");
+        if (!m.Success) return null;
+        string[] path = [.. args.TakeWhile(a => !a.StartsWith('-'))];
+        var help = new StringWriter();
+        Run([.. path, "--help"], new CliIO(help, TextWriter.Null, width: 400));
+        string options = help.ToString() is var text && text.IndexOf("OPTIONS:", StringComparison.Ordinal) is int at and >= 0 ? text[at..] : "";
+        string given = "--" + m.Groups[1].Value;
+        var valid = System.Text.RegularExpressions.Regex.Matches(options, @"^\s+(?:-\w, )?(--[a-z][a-z0-9-]*)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(x => x.Groups[1].Value).Where(o => Core.Text.Suggestions.EditDistance(o, given) <= given.Length / 2).Distinct();
+        string command = string.Join(' ', ["bellman", .. path]);
+        string hint = Core.Text.Suggestions.DidYouMean(given, valid);
+        return $"`{command}` has no option --{m.Groups[1].Value}{(hint.Length > 0 ? "; " + hint : ".")} (`{command} --help` lists its options)";
+    }
+
+    /// <summary>
     /// What an option takes, from the types of the settings properties that declare it (every command's
     /// settings in this assembly): "an integer from -2147483648 to 2147483647", "a number", ...
     /// </summary>
@@ -74,6 +94,7 @@ public static class BellmanApp
             config.SetApplicationVersion(Version);
             config.ConfigureConsole(io.Console);
             config.PropagateExceptions();
+            config.UseStrictParsing();
             config.SetHelpProvider(new BellmanHelp(config.Settings));
             config.AddCommand<EnvsCommand>("envs").WithDescription("List the registered environments with their spaces, time limits and reward thresholds.");
             config.AddBranch("train", train =>
@@ -133,6 +154,11 @@ public static class BellmanApp
         try
         {
             return app.Run(args, cancellation);
+        }
+        catch (CommandParseException e) when (UnknownOption(e.Message, args) is string message)
+        {
+            io.Error.WriteLine($"error: {message}");
+            return 2;
         }
         catch (CommandRuntimeException e) when (ConversionFailure(e.Message, args) is string message)
         {

@@ -26,6 +26,18 @@ public sealed class CliErrorTests : IDisposable
         AssertClearError(CliRunner.Run("train", "dqn", option, value), option, value);
 
     [Fact]
+    public void AMisspeltOptionIsRefusedWithTheClosestOneAndNothingIsRun()
+    {
+        string dir = Path.Combine(_root, "misspelt");
+        AssertClearError(CliRunner.Run("train", "sac", "--steps", "100", "--out", dir, "--no-vdeo"), "`bellman train sac` has no option --no-vdeo", "did you mean '--no-video'?");
+        Assert.False(Directory.Exists(dir));
+        AssertClearError(CliRunner.Run("env", "rollout", "--env", "CartPole-v1", "--sed", "3"), "has no option --sed", "'--seed'");
+        var far = CliRunner.Run("train", "dqn", "--run-dir", dir);
+        AssertClearError(far, "has no option --run-dir.", "`bellman train dqn --help` lists its options");
+        Assert.DoesNotContain("did you mean", far.Error);
+    }
+
+    [Fact]
     public void AnInvalidCombinationLeavesNoRunFolder()
     {
         string dir = Path.Combine(_root, "pendulum");
