@@ -44,7 +44,8 @@ public sealed class OffPolicyLoop
         _agent = agent;
         _options = options;
         _seed = seed;
-        _book = new RunBookkeeping(new UpdateMetrics(agent.Metrics), new RunState(), options.EvalFrequency, options.EvalEpisodes, options.LogInterval);
+        _book = new RunBookkeeping(new UpdateMetrics(agent.Metrics), new RunState(), options.EvalFrequency, options.EvalEpisodes, options.LogInterval)
+            { StopAtReturn = options.StopAtReturn };
         int n = envs.NumEnvs, obsSize = envs.ObservationSize, actSize = agent.ActionSpace is Discrete ? 1 : agent.ActionSpace.FlatSize;
         bool discrete = agent.ActionSpace is Discrete;
         var storage = ObservationStore.TypeFor(envs.SingleObservationSpace);
@@ -72,7 +73,7 @@ public sealed class OffPolicyLoop
     /// <summary>The replay buffer (null without replay).</summary>
     public ReplayBuffer? Buffer { get; }
 
-    /// <summary>Runs until <paramref name="targetStep"/> environment steps or until <paramref name="cancellation"/> is signalled; returns the state.</summary>
+    /// <summary>Runs until <paramref name="targetStep"/> environment steps, until an evaluation reaches <c>stop_at_return</c> or until <paramref name="cancellation"/> is signalled; returns the state.</summary>
     public RunState Run(long targetStep, IMetricsSink? sink = null, CancellationToken cancellation = default)
     {
         var o = _options;
@@ -97,7 +98,7 @@ public sealed class OffPolicyLoop
             _envs.Reset(_seed + (int)(step % 1_000_000));
         }
         _book.RunPendingEvaluation(evaluate);
-        while (step < targetStep && !cancellation.IsCancellationRequested)
+        while (step < targetStep && !cancellation.IsCancellationRequested && !_book.ReachedStopReturn)
         {
             double progress = (double)step / targetStep;
             var obs = _envs.Observations;

@@ -52,7 +52,8 @@ public sealed class OnPolicyLoop
         _algorithm = algorithm;
         _options = options;
         _seed = seed;
-        _book = new RunBookkeeping(new UpdateMetrics(algorithm.Metrics), new RunState(), options.EvalFrequency, options.EvalEpisodes, options.LogInterval);
+        _book = new RunBookkeeping(new UpdateMetrics(algorithm.Metrics), new RunState(), options.EvalFrequency, options.EvalEpisodes, options.LogInterval)
+            { StopAtReturn = options.StopAtReturn };
         Rollout = new Rollout(envs.NumEnvs, options.NSteps, agent.ObservationSpace.Shape, agent.Distribution.ActionSize);
     }
 
@@ -70,7 +71,7 @@ public sealed class OnPolicyLoop
     /// <summary>The rollout buffer (reused every iteration).</summary>
     public Rollout Rollout { get; }
 
-    /// <summary>Runs until <paramref name="targetStep"/> environment steps or until <paramref name="cancellation"/> is signalled.</summary>
+    /// <summary>Runs until <paramref name="targetStep"/> environment steps, until an evaluation reaches <c>stop_at_return</c> or until <paramref name="cancellation"/> is signalled.</summary>
     public RunState Run(long targetStep, IMetricsSink? sink = null, CancellationToken cancellation = default)
     {
         var agent = _algorithm.Agent;
@@ -98,7 +99,7 @@ public sealed class OnPolicyLoop
             _envs.Reset(_seed + (int)(step % 1_000_000));
         }
         _book.RunPendingEvaluation(evaluate);
-        while (step < targetStep && !cancellation.IsCancellationRequested)
+        while (step < targetStep && !cancellation.IsCancellationRequested && !_book.ReachedStopReturn)
         {
             long before = step;
             // 1. Sample: run π_θ for T steps in every environment.

@@ -29,6 +29,15 @@ internal sealed class RunBookkeeping(UpdateMetrics metrics, RunState start, int 
     /// <summary>Counters so far.</summary>
     public RunState State { get; set; } = start;
 
+    /// <summary>The return at which training ends (<c>stop_at_return</c>; NaN: never).</summary>
+    public double StopAtReturn { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Whether an evaluation has reached <see cref="StopAtReturn"/>. It reads the best evaluation, which the
+    /// checkpoint keeps, so a resumed run that had reached it is finished too.
+    /// </summary>
+    public bool ReachedStopReturn => !double.IsNaN(StopAtReturn) && State.BestEvaluation >= StopAtReturn;
+
     /// <summary>The step of an evaluation that cancellation cut short (−1 when none is pending).</summary>
     public long PendingEvaluation { get; private set; } = -1;
 

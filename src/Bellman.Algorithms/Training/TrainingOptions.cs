@@ -47,8 +47,16 @@ public abstract record TrainingOptions : ITrainingOptions
     [Option("eval_freq", "environment steps between greedy evaluations (0 disables)")] public int EvalFrequency { get; init; } = 5_000;
     /// <summary>Episodes per evaluation.</summary>
     [Option("eval_episodes", "episodes per evaluation")] public int EvalEpisodes { get; init; } = 10;
+    /// <summary>
+    /// Ends training at the first evaluation whose mean return reaches this value (NaN: never), as
+    /// Stable-Baselines3's <c>StopTrainingOnRewardThreshold</c> callback does; needs <c>eval_freq</c> &gt; 0.
+    /// </summary>
+    [Option("stop_at_return", "end training at the first evaluation whose mean return reaches this (nan: never; needs eval_freq > 0)")] public double StopAtReturn { get; init; } = double.NaN;
     /// <summary>Environment steps between snapshots.</summary>
     [Option("log_interval", "environment steps between progress snapshots")] public int LogInterval { get; init; } = 1_000;
+
+    /// <summary>Whether a best evaluation of <paramref name="bestEvaluation"/> ends training (<see cref="StopAtReturn"/> reached).</summary>
+    public bool StopsAt(double bestEvaluation) => !double.IsNaN(StopAtReturn) && bestEvaluation >= StopAtReturn;
 
     /// <summary>The network shape these options describe.</summary>
     public NetworkSpec Network => new(Policy, NetArch, CnnFilters, CnnKernelSize, CnnStride);
@@ -65,6 +73,8 @@ public abstract record TrainingOptions : ITrainingOptions
         Require(CnnStride > 0, "cnn_stride", CnnStride, "must be positive");
         Require(EvalFrequency >= 0, "eval_freq", EvalFrequency, "must be non-negative");
         Require(EvalEpisodes > 0, "eval_episodes", EvalEpisodes, "must be positive");
+        Require(!double.IsInfinity(StopAtReturn), "stop_at_return", StopAtReturn, "must be a finite return, or nan for none");
+        Require(double.IsNaN(StopAtReturn) || EvalFrequency > 0, "stop_at_return", StopAtReturn, "needs evaluations to compare with: set eval_freq > 0");
         Require(LogInterval > 0, "log_interval", LogInterval, "must be positive");
     }
 

@@ -89,8 +89,10 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
                 sink.OnEvaluation(lastEval);
                 best = Math.Max(best, lastEval.MeanReturn);
             }
+            if (status == "completed" && final.Step < options.TotalSteps && options is TrainingOptions o && o.StopsAt(final.BestEvaluation))
+                status = "reached stop_at_return";
             WriteSummary(spec.Name, folder, config, algorithm.State, best, status, lastEval, clock.Elapsed, resume);
-            if (!settings.NoVideo && status == "completed") WriteVideo(algorithm, folder, config, cancellationToken);
+            if (!settings.NoVideo && status is "completed" or "reached stop_at_return") WriteVideo(algorithm, folder, config, cancellationToken);
         }
         DrawCurve(io, folder, spec.Name, config);
         var state = algorithm.State;
@@ -99,10 +101,13 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
             "completed" => $"done: final greedy evaluation {(lastEval is null ? "n/a" : Format.MeanStd(lastEval.MeanReturn, lastEval.StdReturn))}"
                 + (double.IsNegativeInfinity(best) ? "" : ($", best {Format.Short(best, 2)} (checkpoints/best; `bellman eval {folder.Path}` repeats it)"))
                 + $"; run folder {folder.Path}",
+            "reached stop_at_return" => string.Create(CultureInfo.InvariantCulture,
+                $"done: stopped at step {state.Step} of {options.TotalSteps}: a greedy evaluation reached {Format.Short(best, 2)} >= stop_at_return = {((TrainingOptions)options).StopAtReturn}")
+                + $"; best weights in checkpoints/best (`bellman eval {folder.Path}` repeats it); run folder {folder.Path}",
             "interrupted" => $"interrupted at step {state.Step}; resume with: bellman train {spec.Name} --resume {folder.Path}",
             _ => $"stopped: {status}",
         });
-        return status switch { "completed" or "interrupted" => 0, _ => 3 };
+        return status switch { "completed" or "reached stop_at_return" or "interrupted" => 0, _ => 3 };
     }
 
     /// <summary>
@@ -192,6 +197,9 @@ public sealed class TrainCommand(CliIO io) : Command<TrainSettings>
         if (meta.Env != envId) throw new CliException($"The checkpoint was trained on {meta.Env}, but the run's config says {envId}.");
         if (meta.Step >= options.TotalSteps)
             throw new CliException($"The run already reached {meta.Step} of {options.TotalSteps} steps; pass a larger --steps to train further.");
+        if (options is TrainingOptions t && meta.BestEvaluation is double reached && t.StopsAt(reached))
+            throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                $"The run is finished: an evaluation reached {Format.Short(reached, 2)} >= stop_at_return = {t.StopAtReturn} at or before step {meta.Step}; raise stop_at_return (or set it to nan) in {folder.Config} to train further."));
         var algorithm = spec.Create(EnvironmentSource.FromId(envId, envOptions), options, seed);
         try
         {

@@ -86,6 +86,32 @@ public sealed class TrainCommandsTests : IDisposable
         Assert.Contains("already reached 700", again.Error);
     }
 
+    [Fact]
+    public void StopAtReturnEndsTheRunAtTheFirstEvaluationThatReachesIt()
+    {
+        // Every CartPole return is at least 1, so the first evaluation (step 300) reaches 0.5.
+        var r = Train("stop", "--steps", "1200", "--set", "stop_at_return=0.5", "--no-video");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("stopped at step 300 of 1200: a greedy evaluation reached", r.Out);
+        string dir = Path.Combine(_root, "stop");
+        using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json"))))
+        {
+            Assert.Equal("reached stop_at_return", summary.RootElement.GetProperty("status").GetString());
+            Assert.Equal(300, summary.RootElement.GetProperty("total_steps").GetInt64());
+        }
+        var again = CliRunner.Run("train", "dqn", "--resume", dir);
+        Assert.NotEqual(0, again.ExitCode);
+        Assert.Contains("The run is finished", again.Error);
+        Assert.Contains("stop_at_return", again.Error);
+
+        string config = Path.Combine(dir, "config.yaml");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("stop_at_return: 0.5", "stop_at_return: nan", StringComparison.Ordinal));
+        var resumed = CliRunner.Run("train", "dqn", "--resume", dir, "--no-video");
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        using var done = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.Equal(1200, done.RootElement.GetProperty("total_steps").GetInt64());
+    }
+
     [Theory]
     [InlineData(new[] { "--set", "learning_rat=0.001" }, "did you mean 'learning_rate'")]
     [InlineData(new[] { "--preset", "cartpol" }, "did you mean")]
