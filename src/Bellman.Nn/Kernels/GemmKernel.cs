@@ -206,7 +206,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
     /// fits L1 once packed, while read in place its k lines sit n floats apart (4 KB for n = 1024, all in one L1 set)
     /// and are fetched again by every tile down the panel. Worth it only when several tiles share the panel.
     /// </summary>
-    private static bool PackInPlacePanel(int n, int k, int rows) => k <= 64 && rows >= 4 * TileRows && n % 256 == 0;
+    private static bool PackInPlacePanel(int n, int k, int rows) => k * PanelWidth <= 4096 && rows >= 4 * TileRows && n % 256 == 0;
 
     /// <summary>Copies (or adds) rows × cols of the edge buffer (row stride <see cref="PanelWidth"/>) into C.</summary>
     private static void MergeEdge(float* edge, float* c, nint ldc, int rows, int cols, bool accumulate)
