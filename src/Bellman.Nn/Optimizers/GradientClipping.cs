@@ -47,11 +47,12 @@ public static class GradientClipping
     /// <summary>
     /// Σᵢ xᵢ² in double, in a fixed order: sixteen lane sums sᵣ = Σⱼ x²₁₆ⱼ₊ᵣ over the whole blocks of 16,
     /// added as s₀ + s₁ + … + s₁₅, then the tail elements in order. Squares of floats are exact in double.
-    /// The SIMD path (two Vector512&lt;double&gt; of lanes) and <see cref="SumOfSquaresReference"/> agree bit for bit.
+    /// The SIMD paths (two Vector512&lt;double&gt; of lanes, or four Vector256&lt;double&gt; where 512 bits are not
+    /// accelerated: AVX2) and <see cref="SumOfSquaresReference"/> agree bit for bit.
     /// </summary>
     public static double SumOfSquares(ReadOnlySpan<float> x)
     {
-        if (!Vector512.IsHardwareAccelerated) return SumOfSquaresReference(x);
+        if (!Vector512.IsHardwareAccelerated) return Vector256.IsHardwareAccelerated ? SumOfSquares256(x) : SumOfSquaresReference(x);
         var lo = Vector512<double>.Zero;
         var hi = Vector512<double>.Zero;
         int i = 0;
@@ -64,6 +65,31 @@ public static class GradientClipping
         Span<double> lanes = stackalloc double[16];
         lo.CopyTo(lanes);
         hi.CopyTo(lanes[8..]);
+        return AddLanesAndTail(lanes, x, i);
+    }
+
+    /// <summary>The lanes of <see cref="SumOfSquares"/> in four Vector256&lt;double&gt;: lanes 0–3, 4–7, 8–11, 12–15 of each block.</summary>
+    private static double SumOfSquares256(ReadOnlySpan<float> x)
+    {
+        var s0 = Vector256<double>.Zero;
+        var s1 = Vector256<double>.Zero;
+        var s2 = Vector256<double>.Zero;
+        var s3 = Vector256<double>.Zero;
+        int i = 0;
+        for (; i <= x.Length - 16; i += 16)
+        {
+            var (a, b) = Vector256.Widen(Vector256.Create(x.Slice(i, 8)));
+            var (c, d) = Vector256.Widen(Vector256.Create(x.Slice(i + 8, 8)));
+            s0 += a * a;
+            s1 += b * b;
+            s2 += c * c;
+            s3 += d * d;
+        }
+        Span<double> lanes = stackalloc double[16];
+        s0.CopyTo(lanes);
+        s1.CopyTo(lanes[4..]);
+        s2.CopyTo(lanes[8..]);
+        s3.CopyTo(lanes[12..]);
         return AddLanesAndTail(lanes, x, i);
     }
 
