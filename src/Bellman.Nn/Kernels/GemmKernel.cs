@@ -21,7 +21,7 @@ namespace Bellman.Nn.Kernels;
 /// </para>
 /// <para>
 /// Other paths, chosen by shape only: m = 1 with op(B) = B (a row vector times a matrix, vectorised along n);
-/// n &lt; V/2 with A stored k × m, or op(B) = Bᵀ with m·(k + n) &lt; n·k (Cᵀ = op(B)ᵀ·op(A)ᵀ through the tiles, packing
+/// n ≤ V/2 with A stored k × m, or op(B) = Bᵀ with m·(k + n) &lt; n·k (Cᵀ = op(B)ᵀ·op(A)ᵀ through the tiles, packing
 /// the smaller operand, then transposed);
 /// n &lt; V/2, or op(B) = Bᵀ with m &lt; 8, with rows of op(A) contiguous (dot products of rows).
 /// </para>
@@ -73,10 +73,11 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             return;
         }
 
-        if (transposeA && FewColumns(n) && m >= TV.Count)
+        if (transposeA && n <= TV.Count / 2 && m >= TV.Count)
         {
-            // Few columns but A stored k × m (e.g. dW = dYᵀ·X of an input layer): compute Cᵀ = op(B)ᵀ·op(A)ᵀ,
-            // whose panels run along m, then transpose it into C. Same per-element chain, so the same bits.
+            // Few columns (at most half a vector: n = 4 with AVX2 would fill half of one vector of the tile) but A
+            // stored k × m (e.g. dW = dYᵀ·X of an input layer): compute Cᵀ = op(B)ᵀ·op(A)ᵀ, whose panels run along m,
+            // then transpose it into C. Same per-element chain as the tiles, so the same bits.
             ThroughTranspose(a, b, c, m, n, k, transposeA: true, transposeB, accumulate);
             return;
         }
