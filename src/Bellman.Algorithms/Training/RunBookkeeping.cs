@@ -36,7 +36,7 @@ internal sealed class RunBookkeeping(UpdateMetrics metrics, RunState start, int 
     /// Whether an evaluation has reached <see cref="StopAtReturn"/>. It reads the best evaluation, which the
     /// checkpoint keeps, so a resumed run that had reached it is finished too.
     /// </summary>
-    public bool ReachedStopReturn => !double.IsNaN(StopAtReturn) && State.BestEvaluation >= StopAtReturn;
+    public bool ReachedStopReturn => TrainingOptions.Reached(StopAtReturn, State.BestEvaluation);
 
     /// <summary>The step of an evaluation that cancellation cut short (−1 when none is pending).</summary>
     public long PendingEvaluation { get; private set; } = -1;

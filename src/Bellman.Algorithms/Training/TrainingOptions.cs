@@ -56,7 +56,10 @@ public abstract record TrainingOptions : ITrainingOptions
     [Option("log_interval", "environment steps between progress snapshots")] public int LogInterval { get; init; } = 1_000;
 
     /// <summary>Whether a best evaluation of <paramref name="bestEvaluation"/> ends training (<see cref="StopAtReturn"/> reached).</summary>
-    public bool StopsAt(double bestEvaluation) => !double.IsNaN(StopAtReturn) && bestEvaluation >= StopAtReturn;
+    public bool StopsAt(double bestEvaluation) => Reached(StopAtReturn, bestEvaluation);
+
+    /// <summary>Whether <paramref name="bestEvaluation"/> reaches the threshold <paramref name="stopAtReturn"/> (never when it is NaN).</summary>
+    internal static bool Reached(double stopAtReturn, double bestEvaluation) => !double.IsNaN(stopAtReturn) && bestEvaluation >= stopAtReturn;
 
     /// <summary>The network shape these options describe.</summary>
     public NetworkSpec Network => new(Policy, NetArch, CnnFilters, CnnKernelSize, CnnStride);
