@@ -84,6 +84,17 @@ public static class Gemm
         : Vector256.IsHardwareAccelerated ? GemmKernel<Simd256>.FewColumns(n)
         : Vector128.IsHardwareAccelerated && GemmKernel<Simd128>.FewColumns(n);
 
+    /// <summary>Writes the transpose of the <paramref name="rows"/> × <paramref name="cols"/> row-major <paramref name="source"/> into <paramref name="destination"/> (cols × rows).</summary>
+    /// <exception cref="ArgumentException">A dimension is negative or a span is too short.</exception>
+    public static unsafe void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
+    {
+        if (rows < 0 || cols < 0) throw new ArgumentException($"Gemm.Transpose: dimensions must be non-negative: rows={rows}, cols={cols}.");
+        if (source.Length < (long)rows * cols || destination.Length < (long)rows * cols)
+            throw new ArgumentException($"Gemm.Transpose: {rows}×{cols} needs {(long)rows * cols} elements; source has {source.Length}, destination {destination.Length}.");
+        if (source[..(rows * cols)].Overlaps((ReadOnlySpan<float>)destination[..(rows * cols)])) throw new ArgumentException("Gemm.Transpose: source and destination overlap.");
+        fixed (float* s = source, d = destination) GemmKernel<Simd128>.Transpose(s, rows, cols, d);
+    }
+
     /// <summary>The plain scalar reference that tests and benchmarks compare the fast kernel against.</summary>
     public static void MultiplyReference(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         bool transposeA = false, bool transposeB = false, bool accumulate = false)

@@ -279,6 +279,22 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
                 new Span<float>(packed + (nint)p * width + cols, padTo - cols).Clear();
     }
 
+    /// <summary>dst (cols × rows) = srcᵀ for src rows × cols, both row-major: 8 × 8 blocks in AVX registers, the edges element by element.</summary>
+    internal static void Transpose(float* src, int rows, int cols, float* dst)
+    {
+        int r8 = 0, c8 = 0;
+        if (Avx.IsSupported)
+        {
+            (r8, c8) = (rows - rows % 8, cols - cols % 8);
+            for (int i = 0; i < r8; i += 8)
+                for (int j = 0; j < c8; j += 8)
+                    Transpose8x8(src + (nint)i * cols + j, cols, dst + (nint)j * rows + i, rows);
+        }
+        for (int i = 0; i < rows; i++)
+            for (int j = i < r8 ? c8 : 0; j < cols; j++)
+                dst[(nint)j * rows + i] = src[(nint)i * cols + j];
+    }
+
     /// <summary>dst[p·ldd + r] = src[r·lds + p] for r, p &lt; 8: one 8 × 8 block transposed in AVX registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
@@ -444,6 +460,12 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
     private static void RowTimesMatrix(float* a, float* b, float* c, int n, int k, bool accumulate)
     {
         int v = TV.Count, j = 0;
+        if (TileRows == 8)
+        {
+            // 32 vector registers: sixteen chains cover a whole 16V-wide row of B (1 KB with AVX-512), so B is
+            // streamed once, row after row, instead of in 8V-wide column strips. The same chain per element.
+            for (; j + 16 * v <= n; j += 16 * v) RowTimesMatrix16(a, b + j, c + j, n, k, accumulate);
+        }
         for (; j + 8 * v <= n; j += 8 * v)
         {
             // Eight independent chains: enough to cover the FMA latency at two FMAs per cycle.
@@ -494,6 +516,42 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             for (int p = 0; p < k; p++) s = float.MultiplyAddEstimate(a[p], b[(nint)p * n + j], s);
             c[j] = accumulate ? c[j] + s : s;
         }
+    }
+
+    /// <summary>c[0..16V) (+)= Σ_p a[p] · B[p, 0..16V) with sixteen vector accumulators (for ISAs with 32 registers).</summary>
+    private static void RowTimesMatrix16(float* a, float* bp, float* c, int n, int k, bool accumulate)
+    {
+        int v = TV.Count;
+        TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero, s4 = TV.Zero, s5 = TV.Zero, s6 = TV.Zero, s7 = TV.Zero;
+        TV s8 = TV.Zero, s9 = TV.Zero, s10 = TV.Zero, s11 = TV.Zero, s12 = TV.Zero, s13 = TV.Zero, s14 = TV.Zero, s15 = TV.Zero;
+        for (int p = 0; p < k; p++, bp += n)
+        {
+            TV x = TV.Broadcast(a[p]);
+            s0 = TV.MultiplyAdd(x, TV.Load(bp), s0);
+            s1 = TV.MultiplyAdd(x, TV.Load(bp + v), s1);
+            s2 = TV.MultiplyAdd(x, TV.Load(bp + 2 * v), s2);
+            s3 = TV.MultiplyAdd(x, TV.Load(bp + 3 * v), s3);
+            s4 = TV.MultiplyAdd(x, TV.Load(bp + 4 * v), s4);
+            s5 = TV.MultiplyAdd(x, TV.Load(bp + 5 * v), s5);
+            s6 = TV.MultiplyAdd(x, TV.Load(bp + 6 * v), s6);
+            s7 = TV.MultiplyAdd(x, TV.Load(bp + 7 * v), s7);
+            s8 = TV.MultiplyAdd(x, TV.Load(bp + 8 * v), s8);
+            s9 = TV.MultiplyAdd(x, TV.Load(bp + 9 * v), s9);
+            s10 = TV.MultiplyAdd(x, TV.Load(bp + 10 * v), s10);
+            s11 = TV.MultiplyAdd(x, TV.Load(bp + 11 * v), s11);
+            s12 = TV.MultiplyAdd(x, TV.Load(bp + 12 * v), s12);
+            s13 = TV.MultiplyAdd(x, TV.Load(bp + 13 * v), s13);
+            s14 = TV.MultiplyAdd(x, TV.Load(bp + 14 * v), s14);
+            s15 = TV.MultiplyAdd(x, TV.Load(bp + 15 * v), s15);
+        }
+        StoreRow(c, s0, s1, 2, accumulate);
+        StoreRow(c + 2 * v, s2, s3, 2, accumulate);
+        StoreRow(c + 4 * v, s4, s5, 2, accumulate);
+        StoreRow(c + 6 * v, s6, s7, 2, accumulate);
+        StoreRow(c + 8 * v, s8, s9, 2, accumulate);
+        StoreRow(c + 10 * v, s10, s11, 2, accumulate);
+        StoreRow(c + 12 * v, s12, s13, 2, accumulate);
+        StoreRow(c + 14 * v, s14, s15, 2, accumulate);
     }
 
     /// <summary>

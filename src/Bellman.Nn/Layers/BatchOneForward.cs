@@ -85,11 +85,7 @@ public sealed class BatchOneForward
                 w.CopyTo(dest, 0);
                 continue;
             }
-            for (int o = 0; o < outF; o++)
-            {
-                int row = o * inF;
-                for (int p = 0; p < inF; p++) dest[p * outF + o] = w[row + p];
-            }
+            Gemm.Transpose(w.AsSpan(0, outF * inF), outF, inF, dest);
         }
     }
 

@@ -285,6 +285,31 @@ public sealed class GemmTests
     }
 
     [Fact]
+    public void TransposeMovesEveryElementAndNothingElse()
+    {
+        // Sizes on both sides of the 8 × 8 register blocks, and the destination's tail must stay untouched.
+        foreach (var (rows, cols) in new[] { (0, 5), (1, 1), (3, 17), (8, 8), (9, 16), (16, 9), (256, 4), (4, 256), (33, 65), (256, 256) })
+        {
+            float[] source = Values(rows * cols, 31), destination = Values(rows * cols + 3, 32);
+            float[] tail = destination[(rows * cols)..];
+            Gemm.Transpose(source, rows, cols, destination);
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++)
+                    Assert.True(destination[j * rows + i] == source[i * cols + j], $"{rows}x{cols}: element ({i}, {j})");
+            Assert.Equal(tail, destination[(rows * cols)..]);
+        }
+    }
+
+    [Fact]
+    public void TransposeRejectsShortAndOverlappingSpans()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Gemm.Transpose(new float[5], 2, 3, new float[6]));
+        Assert.Contains("2×3 needs 6 elements; source has 5", error.Message);
+        float[] both = new float[12];
+        Assert.Contains("overlap", Assert.Throws<ArgumentException>(() => Gemm.Transpose(both.AsSpan(0, 6), 2, 3, both.AsSpan(3, 6))).Message);
+    }
+
+    [Fact]
     public void NarrowOutputWithTransposedAEqualsTheWideTileProductBitwise()
     {
         // n = 3 with A stored k × m goes through Cᵀ = op(B)ᵀ·op(A)ᵀ; padding B with zero columns to n = 40 sends the
