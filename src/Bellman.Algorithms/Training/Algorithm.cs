@@ -59,7 +59,16 @@ public abstract class Algorithm : IDisposable
     public Algorithm Learn(long steps, IMetricsSink? sink = null, CancellationToken cancellation = default)
     {
         if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be positive.");
-        Run(State.Step + steps, sink ?? NullMetricsSink.Instance, cancellation);
+        int threads = Bellman.Nn.EngineThreads.Max;
+        Bellman.Nn.EngineThreads.Max = Options.Threads;
+        try
+        {
+            Run(State.Step + steps, sink ?? NullMetricsSink.Instance, cancellation);
+        }
+        finally
+        {
+            Bellman.Nn.EngineThreads.Max = threads;
+        }
         return this;
     }
 

@@ -15,6 +15,9 @@ public interface ITrainingOptions
     /// <summary>Episodes per evaluation.</summary>
     int EvalEpisodes { get; }
 
+    /// <summary>Threads for the learner's matrix products and optimizer steps (<see cref="Bellman.Nn.EngineThreads"/>); results are bit-identical for any value.</summary>
+    int Threads => 1;
+
     /// <summary>Throws an <see cref="OptionException"/> naming the first invalid key.</summary>
     void Validate();
 }
@@ -54,6 +57,13 @@ public abstract record TrainingOptions : ITrainingOptions
     [Option("stop_at_return", "end training at the first evaluation whose mean return reaches this (nan: never; needs eval_freq > 0)")] public double StopAtReturn { get; init; } = double.NaN;
     /// <summary>Environment steps between snapshots.</summary>
     [Option("log_interval", "environment steps between progress snapshots")] public int LogInterval { get; init; } = 1_000;
+    /// <summary>
+    /// Threads the learner's large matrix products and optimizer steps may use while training
+    /// (<see cref="Bellman.Nn.EngineThreads.Max"/>, as PyTorch's <c>torch.set_num_threads</c>). Work is split by whole
+    /// output elements, so a run's results are bit-identical for any value; environments and acting stay on the
+    /// training thread.
+    /// </summary>
+    [Option("threads", "threads for the learner's matrix products and optimizer steps (bit-identical results for any value)")] public int Threads { get; init; } = 1;
 
     /// <summary>Whether a best evaluation of <paramref name="bestEvaluation"/> ends training (<see cref="StopAtReturn"/> reached).</summary>
     public bool StopsAt(double bestEvaluation) => Reached(StopAtReturn, bestEvaluation);
@@ -79,6 +89,7 @@ public abstract record TrainingOptions : ITrainingOptions
         Require(!double.IsInfinity(StopAtReturn), "stop_at_return", StopAtReturn, "must be a finite return, or nan for none");
         Require(double.IsNaN(StopAtReturn) || EvalFrequency > 0, "stop_at_return", StopAtReturn, "needs evaluations to compare with: set eval_freq > 0");
         Require(LogInterval > 0, "log_interval", LogInterval, "must be positive");
+        Require(Threads is >= 1 and <= 256, "threads", Threads, $"must be between 1 and 256 (this machine has {System.Environment.ProcessorCount} processors)");
     }
 
     /// <summary>Throws an <see cref="OptionException"/> "<paramref name="key"/> = value is invalid: <paramref name="rule"/>" unless <paramref name="ok"/>.</summary>

@@ -9,23 +9,16 @@ namespace Bellman.Nn.Kernels;
 /// </summary>
 public static class Gemm
 {
-    private static int s_maxThreads = 1;
-
     /// <summary>
-    /// The most threads one <see cref="Multiply"/> call may use (default 1: single-threaded). Products of at
-    /// least <see cref="ParallelThreshold"/> multiply-adds are split over output panels or rows, so every
-    /// element is summed exactly as single-threaded and the result is bit-identical for any setting.
-    /// A parallel call allocates a little (the task scheduler's closure); a single-threaded one allocates nothing
-    /// once its scratch has grown.
+    /// The most threads one <see cref="Multiply"/> call may use: <see cref="EngineThreads.Max"/> (default 1). Products of
+    /// at least <see cref="ParallelThreshold"/> multiply-adds are split over output panels or rows, so every element is
+    /// summed exactly as single-threaded and the result is bit-identical for any setting. A parallel call allocates a
+    /// little (the task scheduler's closure); a single-threaded one allocates nothing once its scratch has grown.
     /// </summary>
     public static int MaxThreads
     {
-        get => s_maxThreads;
-        set
-        {
-            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, "Gemm.MaxThreads must be at least 1.");
-            s_maxThreads = value;
-        }
+        get => EngineThreads.Max;
+        set => EngineThreads.Max = value;
     }
 
     /// <summary>The smallest m·n·k for which <see cref="Multiply"/> uses more than one thread.</summary>
@@ -60,7 +53,7 @@ public static class Gemm
             return;
         }
 
-        int threads = s_maxThreads > 1 && (long)m * n * k >= ParallelThreshold ? s_maxThreads : 1;
+        int threads = EngineThreads.Max > 1 && (long)m * n * k >= ParallelThreshold ? EngineThreads.Max : 1;
         fixed (float* pa = a, pb = b, pc = c)
         {
             if (Vector512.IsHardwareAccelerated)

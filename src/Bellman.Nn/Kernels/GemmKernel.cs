@@ -108,7 +108,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         bool byPanels = panels >= threads;
         int units = byPanels ? panels : (m + TileRows - 1) / TileRows;
         int workers = Math.Min(threads, units);
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        EngineThreads.For(workers, w =>
         {
             int start = (int)((long)units * w / workers), end = (int)((long)units * (w + 1) / workers);
             if (byPanels)

@@ -47,11 +47,12 @@ public class Adam : Optimizer
     public override string Algorithm => "Adam";
 
     /// <inheritdoc/>
-    protected sealed override void Update(int index, Parameter parameter, long step)
+    protected sealed override void Update(int index, Parameter parameter, long step, int start, int count)
     {
         double l2 = DecoupledWeightDecay ? 0 : WeightDecay, decoupled = DecoupledWeightDecay ? WeightDecay : 0;
         var c = AdamCoefficients.Create(LearningRate, Beta1, Beta2, Eps, l2, decoupled, AmsGrad, step);
-        OptimizerMath.AdamStep(parameter.Data, parameter.Grad, _expAvg[index], _expAvgSq[index], _maxExpAvgSq is null ? default : _maxExpAvgSq[index], c);
+        OptimizerMath.AdamStep(parameter.Data.AsSpan(start, count), parameter.Grad.AsSpan(start, count), _expAvg[index].AsSpan(start, count),
+            _expAvgSq[index].AsSpan(start, count), _maxExpAvgSq is null ? default : _maxExpAvgSq[index].AsSpan(start, count), c);
     }
 
     /// <inheritdoc/>

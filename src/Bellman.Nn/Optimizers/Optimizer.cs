@@ -51,17 +51,59 @@ public abstract class Optimizer
     /// <summary>The algorithm's name as stored in state dicts ("Sgd", "Adam", "AdamW", "RMSprop").</summary>
     public abstract string Algorithm { get; }
 
-    /// <summary>Applies one update to every parameter that requires a gradient.</summary>
+    /// <summary>
+    /// The smallest number of elements (over the parameters being updated) for which <see cref="Step"/> splits its
+    /// work over <see cref="EngineThreads.Max"/> threads.
+    /// </summary>
+    public const int ParallelThreshold = 32_768;
+
+    /// <summary>
+    /// Applies one update to every parameter that requires a gradient. With <see cref="EngineThreads.Max"/> above 1 and
+    /// at least <see cref="ParallelThreshold"/> elements, the elements (all parameters end to end) are cut into one
+    /// contiguous range per thread; every update rule is element-wise, so the result is bit-identical.
+    /// </summary>
     public void Step()
     {
+        long total = 0;
         for (int i = 0; i < Parameters.Count; i++)
         {
             Parameter p = Parameters[i];
             if (!p.RequiresGrad) continue;
             _parameterSteps[i]++;
-            Update(i, p, _parameterSteps[i]);
+            total += p.Size;
+        }
+        int threads = EngineThreads.Max > 1 && total >= ParallelThreshold ? EngineThreads.Max : 1;
+        if (threads == 1)
+        {
+            for (int i = 0; i < Parameters.Count; i++)
+                if (Parameters[i].RequiresGrad) Update(i, Parameters[i], _parameterSteps[i], 0, Parameters[i].Size);
+        }
+        else
+        {
+            StepParallel(total, threads);
         }
         StepCount++;
+    }
+
+    /// <summary>The split step; a separate method so that the closure is allocated only here.</summary>
+    private void StepParallel(long total, int threads) =>
+        EngineThreads.For(threads, w => UpdateShare(Boundary(total, w, threads), Boundary(total, w + 1, threads)));
+
+    /// <summary>The start of share <paramref name="w"/> of <paramref name="workers"/>, on a 64-element (cache-line) boundary.</summary>
+    private static long Boundary(long total, int w, int workers) => w == workers ? total : total * w / workers & ~63L;
+
+    /// <summary>Updates the elements [<paramref name="start"/>, <paramref name="end"/>) of the parameters that require a gradient, laid end to end.</summary>
+    private void UpdateShare(long start, long end)
+    {
+        long offset = 0;
+        for (int i = 0; i < Parameters.Count && offset < end; i++)
+        {
+            Parameter p = Parameters[i];
+            if (!p.RequiresGrad) continue;
+            long lo = Math.Max(start, offset), hi = Math.Min(end, offset + p.Size);
+            if (lo < hi) Update(i, p, _parameterSteps[i], (int)(lo - offset), (int)(hi - lo));
+            offset += p.Size;
+        }
     }
 
     /// <summary>Sets every parameter's gradient to zero.</summary>
@@ -70,8 +112,12 @@ public abstract class Optimizer
         for (int i = 0; i < Parameters.Count; i++) Parameters[i].ZeroGrad();
     }
 
-    /// <summary>Updates parameter <paramref name="index"/>; <paramref name="step"/> counts this parameter's updates, 1 on its first.</summary>
-    protected abstract void Update(int index, Parameter parameter, long step);
+    /// <summary>
+    /// Updates elements [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of parameter
+    /// <paramref name="index"/> (and of its buffers); <paramref name="step"/> counts this parameter's updates, 1 on its
+    /// first. Called once per parameter on one thread, or for disjoint ranges of it from several threads at once.
+    /// </summary>
+    protected abstract void Update(int index, Parameter parameter, long step, int start, int count);
 
     /// <summary>The hyperparameters other than the learning rate, by name (saved and checked on load).</summary>
     protected abstract IEnumerable<KeyValuePair<string, double>> Hyperparameters();

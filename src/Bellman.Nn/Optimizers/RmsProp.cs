@@ -50,11 +50,11 @@ public sealed class RmsProp : Optimizer
     public override string Algorithm => "RMSprop";
 
     /// <inheritdoc/>
-    protected override void Update(int index, Parameter parameter, long step)
+    protected override void Update(int index, Parameter parameter, long step, int start, int count)
     {
         var c = RmsPropCoefficients.Create(LearningRate, Alpha, Eps, WeightDecay, Momentum, Centered, TfLike);
-        OptimizerMath.RmsPropStep(parameter.Data, parameter.Grad, _squareAvg[index],
-            _gradAvg is null ? default : _gradAvg[index], _momentumBuffers is null ? default : _momentumBuffers[index], c);
+        OptimizerMath.RmsPropStep(parameter.Data.AsSpan(start, count), parameter.Grad.AsSpan(start, count), _squareAvg[index].AsSpan(start, count),
+            _gradAvg is null ? default : _gradAvg[index].AsSpan(start, count), _momentumBuffers is null ? default : _momentumBuffers[index].AsSpan(start, count), c);
     }
 
     /// <inheritdoc/>

@@ -38,10 +38,11 @@ public sealed class Sgd : Optimizer
     public override string Algorithm => "Sgd";
 
     /// <inheritdoc/>
-    protected override void Update(int index, Parameter parameter, long step)
+    protected override void Update(int index, Parameter parameter, long step, int start, int count)
     {
         var c = SgdCoefficients.Create(LearningRate, WeightDecay, Momentum, Dampening, Nesterov, step == 1);
-        OptimizerMath.SgdStep(parameter.Data, parameter.Grad, _momentumBuffers is null ? default : _momentumBuffers[index], c);
+        OptimizerMath.SgdStep(parameter.Data.AsSpan(start, count), parameter.Grad.AsSpan(start, count),
+            _momentumBuffers is null ? default : _momentumBuffers[index].AsSpan(start, count), c);
     }
 
     /// <inheritdoc/>

@@ -170,7 +170,7 @@ public sealed class ExactResumeTests : IDisposable
     }
 
     /// <summary>Everything a run reports except wall-clock figures, one line each; cancels at a chosen snapshot.</summary>
-    private sealed class LogSink : IMetricsSink
+    internal sealed class LogSink : IMetricsSink
     {
         public List<string> Lines { get; } = [];
 

@@ -3,6 +3,7 @@ using Xunit;
 
 namespace Bellman.Nn.Tests.Kernels;
 
+[Collection(EngineThreadsCollection.Name)]
 public sealed class GemmTests
 {
     private static readonly int[] Small = [0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33];
