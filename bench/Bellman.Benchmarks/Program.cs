@@ -9,7 +9,7 @@ using BenchmarkDotNet.Running;
 // `sac-parts loop N` only runs N SAC steps (a process to hold under `perf record`);
 // `minatar-steps` prints each MinAtar game's CPU time per environment step (to set beside MinAtar's Python);
 // `cem-quick` times QT-Opt's CEM action for one state and its parts against their FLOP floor;
-// `e2e [peak GFLOP/s] [filter]` trains each algorithm end to end for a short budget: env and gradient steps/s next to the floor;
+// `e2e [peak GFLOP/s] [filter] [--threads N]` trains each algorithm end to end for a short budget: env and gradient steps/s next to the floor;
 // anything else goes to BenchmarkDotNet's switcher, e.g. `--filter '*CartPole*' --job short`.
 if (args is ["gemm-quick", ..])
 {
@@ -56,8 +56,18 @@ if (args is ["minatar-dqn-step", ..])
 }
 if (args is ["e2e", ..])
 {
-    double? e2ePeak = args.Length > 1 && double.TryParse(args[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double given) ? given : null;
-    Bellman.Benchmarks.EndToEndQuick.Run(Console.Out, e2ePeak, args.Length > (e2ePeak is null ? 1 : 2) ? args[^1] : null);
+    // e2e [peak GFLOP/s] [filter] [--threads N]
+    var e2eArgs = args.Skip(1).ToList();
+    int e2eThreads = 1;
+    int threadsAt = e2eArgs.IndexOf("--threads");
+    if (threadsAt >= 0)
+    {
+        e2eThreads = int.Parse(e2eArgs[threadsAt + 1], System.Globalization.CultureInfo.InvariantCulture);
+        e2eArgs.RemoveRange(threadsAt, 2);
+    }
+    double? e2ePeak = e2eArgs.Count > 0 && double.TryParse(e2eArgs[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double given) ? given : null;
+    if (e2ePeak is not null) e2eArgs.RemoveAt(0);
+    Bellman.Benchmarks.EndToEndQuick.Run(Console.Out, e2ePeak, e2eArgs.Count > 0 ? e2eArgs[^1] : null, e2eThreads);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

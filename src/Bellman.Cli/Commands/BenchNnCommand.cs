@@ -25,20 +25,30 @@ public sealed class BenchNnCommand(CliIO io) : Command<BenchNnCommand.Settings>
         [CommandOption("--steps <N>")]
         [Description("Gradient steps to time (default 2000).")]
         public int Steps { get; init; } = 2000;
+
+        /// <summary>Threads for the threaded gradient-step comparison.</summary>
+        [CommandOption("--threads <N>")]
+        [Description("Also time the gradient step with N engine threads against one, in wall time (default 1: no comparison).")]
+        public int Threads { get; init; } = 1;
     }
 
     /// <inheritdoc/>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Steps <= 0) throw new CliException($"--steps must be positive, got {settings.Steps}.");
+        if (settings.Threads is < 1 or > 256) throw new CliException($"--threads must be between 1 and 256, got {settings.Threads} (this machine has {Environment.ProcessorCount} processors).");
         var r = DqnStepWorkload.Measure(settings.Steps, settings.Steps * 100);
+        (double One, double Threaded)? wall = settings.Threads > 1 ? DqnStepWorkload.MeasureThreads(settings.Threads, settings.Steps) : null;
         if (settings.Json)
         {
+            string threaded = wall is { } w
+                ? string.Create(CultureInfo.InvariantCulture, $"\"threads\":{settings.Threads},\"grad_step_wall_us_1_thread\":{w.One:0.###},\"grad_step_wall_us_threaded\":{w.Threaded:0.###},\"thread_speedup\":{w.One / w.Threaded:0.###},\"processors\":{Environment.ProcessorCount},")
+                : "";
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"grad_step_us\":{r.GradStepMicroseconds:0.###},\"grad_step_gflops\":{r.GradStepGflops:0.##},\"grad_step_floor_us\":{r.GradStepFloorMicroseconds:0.###},\"grad_step_ratio_to_floor\":{r.GradStepRatioToFloor:0.###},\"grad_step_best_us\":{r.GradStepBestMicroseconds:0.###},") +
                 string.Create(CultureInfo.InvariantCulture,
                 $"\"greedy_action_us\":{r.GreedyActionMicroseconds:0.####},\"greedy_action_gflops\":{r.GreedyActionGflops:0.##},\"greedy_action_floor_us\":{r.GreedyActionFloorMicroseconds:0.####},\"greedy_action_ratio_to_floor\":{r.GreedyActionRatioToFloor:0.###},\"greedy_action_best_us\":{r.GreedyActionBestMicroseconds:0.####},") +
-                string.Create(CultureInfo.InvariantCulture,
+                threaded + string.Create(CultureInfo.InvariantCulture,
                 $"\"grad_step_bytes_allocated\":{r.BytesAllocatedPerGradStep},\"core_peak_gflops\":{r.PeakGflops:0.#},\"vector_width_bits\":{VectorBits()},\"clock\":\"{ThreadClock.Name}\"}}"));
             return 0;
         }
@@ -47,6 +57,8 @@ public sealed class BenchNnCommand(CliIO io) : Command<BenchNnCommand.Settings>
         io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  floor {r.GradStepFloorMicroseconds:0.0} µs at the core's peak: {r.GradStepRatioToFloor:0.00}× the floor (fastest batch {r.GradStepBestMicroseconds:0.0} µs)"));
         io.Out.WriteLine("Greedy action (batch 1, same network):");
         io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {r.GreedyActionMicroseconds:0.000} µs  ({r.GreedyActionGflops:0.0} GFLOP/s), floor {r.GreedyActionFloorMicroseconds:0.000} µs: {r.GreedyActionRatioToFloor:0.0}× the floor (fastest batch {r.GreedyActionBestMicroseconds:0.000} µs)"));
+        if (wall is { } t)
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Gradient step in wall time: {t.One:0.0} µs on one thread, {t.Threaded:0.0} µs on {settings.Threads} ({t.One / t.Threaded:0.00}× faster; {Environment.ProcessorCount} processors; bit-identical parameters)."));
         io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Core peak (measured, float32 FMA chains): {r.PeakGflops:0.0} GFLOP/s; SIMD: {VectorBits()}-bit vectors, single thread; times are {ThreadClock.Name} time."));
         return 0;
     }

@@ -95,6 +95,17 @@ public sealed class DqnStepWorkload
         return _greedy[0];
     }
 
+    /// <summary>Whether the online network's parameters equal <paramref name="other"/>'s bit for bit.</summary>
+    public bool SameParameters(DqnStepWorkload other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var mine = _online.Parameters();
+        var theirs = other._online.Parameters();
+        for (int i = 0; i < mine.Count; i++)
+            if (!mine[i].Data.AsSpan().SequenceEqual(theirs[i].Data)) return false;
+        return true;
+    }
+
     /// <summary>Re-takes the batch-1 forward's snapshot of the online weights (what an agent does after each gradient step).</summary>
     public void RefreshActor() => _act.Refresh();
 
@@ -115,6 +126,47 @@ public sealed class DqnStepWorkload
         var (greedy, greedyBest) = MedianMicroseconds(greedyActions, 1000, () => w.GreedyAction());
         return new NnBenchResult(grad, greedy, GradStepFlops / grad / 1e3, GreedyFlops / greedy / 1e3, allocated,
             peak, GradStepFlops / peak / 1e3, GreedyFlops / peak / 1e3, gradBest, greedyBest);
+    }
+
+    /// <summary>
+    /// The gradient step in wall time on one thread and on <paramref name="threads"/> (<see cref="Bellman.Nn.EngineThreads"/>),
+    /// alternating batches of the two so that both see the same machine: medians of the wall microseconds per step.
+    /// Wall time, because the thread clock would not count the other threads' work. The two workloads start from the
+    /// same weights and see the same batches, so their parameters stay bit-identical (checked at the end).
+    /// </summary>
+    public static (double OneThread, double Threaded) MeasureThreads(int threads, int gradSteps = 2000)
+    {
+        int saved = Bellman.Nn.EngineThreads.Max;
+        try
+        {
+            var one = new DqnStepWorkload();
+            var many = new DqnStepWorkload();
+            int batches = Math.Max(5, gradSteps / 10);
+            var oneTimes = new double[batches];
+            var manyTimes = new double[batches];
+            for (int b = -20; b < batches; b++)
+            {
+                Bellman.Nn.EngineThreads.Max = 1;
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (int i = 0; i < 10; i++) one.GradStep();
+                double oneUs = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / 10;
+                Bellman.Nn.EngineThreads.Max = threads;
+                start = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (int i = 0; i < 10; i++) many.GradStep();
+                double manyUs = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / 10;
+                if (b < 0) continue;
+                oneTimes[b] = oneUs;
+                manyTimes[b] = manyUs;
+            }
+            if (!one.SameParameters(many)) throw new InvalidOperationException("bench nn: the threaded gradient steps did not give the one-thread bits.");
+            Array.Sort(oneTimes);
+            Array.Sort(manyTimes);
+            return (oneTimes[batches / 2], manyTimes[batches / 2]);
+        }
+        finally
+        {
+            Bellman.Nn.EngineThreads.Max = saved;
+        }
     }
 
     /// <summary>
