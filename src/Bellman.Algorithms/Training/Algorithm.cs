@@ -59,16 +59,7 @@ public abstract class Algorithm : IDisposable
     public Algorithm Learn(long steps, IMetricsSink? sink = null, CancellationToken cancellation = default)
     {
         if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be positive.");
-        int threads = Bellman.Nn.EngineThreads.Max;
-        Bellman.Nn.EngineThreads.Max = Options.Threads;
-        try
-        {
-            Run(State.Step + steps, sink ?? NullMetricsSink.Instance, cancellation);
-        }
-        finally
-        {
-            Bellman.Nn.EngineThreads.Max = threads;
-        }
+        Run(State.Step + steps, sink ?? NullMetricsSink.Instance, cancellation);
         return this;
     }
 
@@ -83,8 +74,26 @@ public abstract class Algorithm : IDisposable
     /// <summary>Trains until <c>total_steps</c> of the options (nothing when the run is already there).</summary>
     public Algorithm Learn() => State.Step >= Options.TotalSteps ? this : Learn(Options.TotalSteps - State.Step);
 
-    /// <summary>Trains until <paramref name="targetStep"/> environment steps; the schedules (ε, learning-rate decay, β) run over that horizon.</summary>
-    public abstract RunState Run(long targetStep, IMetricsSink sink, CancellationToken cancellation);
+    /// <summary>
+    /// Trains until <paramref name="targetStep"/> environment steps; the schedules (ε, learning-rate decay, β) run over that
+    /// horizon. The learner uses the options' <c>threads</c> (<see cref="Bellman.Nn.EngineThreads.Max"/>) meanwhile.
+    /// </summary>
+    public RunState Run(long targetStep, IMetricsSink sink, CancellationToken cancellation)
+    {
+        int threads = Bellman.Nn.EngineThreads.Max;
+        Bellman.Nn.EngineThreads.Max = Options.Threads;
+        try
+        {
+            return RunCore(targetStep, sink, cancellation);
+        }
+        finally
+        {
+            Bellman.Nn.EngineThreads.Max = threads;
+        }
+    }
+
+    /// <summary>The algorithm's training loop behind <see cref="Run"/>.</summary>
+    protected abstract RunState RunCore(long targetStep, IMetricsSink sink, CancellationToken cancellation);
 
     /// <summary>Evaluates the greedy policy at the current step on the evaluation environment.</summary>
     public abstract EvaluationRecord Evaluate(CancellationToken cancellation = default);
@@ -364,7 +373,7 @@ public abstract class OffPolicyAlgorithm<TOptions> : Algorithm where TOptions : 
     public override bool CanEvaluate => _evalEnv is not null;
 
     /// <inheritdoc/>
-    public override RunState Run(long targetStep, IMetricsSink sink, CancellationToken cancellation) => Loop.Run(targetStep, sink, cancellation);
+    protected override RunState RunCore(long targetStep, IMetricsSink sink, CancellationToken cancellation) => Loop.Run(targetStep, sink, cancellation);
 
     /// <inheritdoc/>
     public override EvaluationRecord Evaluate(CancellationToken cancellation = default) => Loop.Evaluate(State.Step, cancellation);
@@ -430,7 +439,7 @@ public abstract class OnPolicyAlgorithm<TOptions> : Algorithm where TOptions : O
     public override bool CanEvaluate => _evalEnv is not null;
 
     /// <inheritdoc/>
-    public override RunState Run(long targetStep, IMetricsSink sink, CancellationToken cancellation) => Loop.Run(targetStep, sink, cancellation);
+    protected override RunState RunCore(long targetStep, IMetricsSink sink, CancellationToken cancellation) => Loop.Run(targetStep, sink, cancellation);
 
     /// <inheritdoc/>
     public override EvaluationRecord Evaluate(CancellationToken cancellation = default) => Loop.Evaluate(State.Step, cancellation);

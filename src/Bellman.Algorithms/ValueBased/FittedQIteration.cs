@@ -85,7 +85,7 @@ public sealed class FittedQIteration : Algorithm
     public override bool CanEvaluate => _evalEnv is not null;
 
     /// <inheritdoc/>
-    public override RunState Run(long targetStep, IMetricsSink sink, CancellationToken cancellation)
+    protected override RunState RunCore(long targetStep, IMetricsSink sink, CancellationToken cancellation)
     {
         var o = FqiOptions;
         var metrics = _book.Metrics;
