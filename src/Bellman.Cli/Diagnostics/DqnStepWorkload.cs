@@ -141,19 +141,20 @@ public sealed class DqnStepWorkload
         {
             var one = new DqnStepWorkload();
             var many = new DqnStepWorkload();
-            int batches = Math.Max(5, gradSteps / 10);
+            const int perBatch = 40;
+            int batches = Math.Max(5, gradSteps / perBatch);
             var oneTimes = new double[batches];
             var manyTimes = new double[batches];
-            for (int b = -20; b < batches; b++)
+            for (int b = -5; b < batches; b++)
             {
                 Bellman.Nn.EngineThreads.Max = 1;
                 long start = System.Diagnostics.Stopwatch.GetTimestamp();
-                for (int i = 0; i < 10; i++) one.GradStep();
-                double oneUs = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / 10;
+                for (int i = 0; i < perBatch; i++) one.GradStep();
+                double oneUs = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / perBatch;
                 Bellman.Nn.EngineThreads.Max = threads;
                 start = System.Diagnostics.Stopwatch.GetTimestamp();
-                for (int i = 0; i < 10; i++) many.GradStep();
-                double manyUs = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / 10;
+                for (int i = 0; i < perBatch; i++) many.GradStep();
+                double manyUs = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / perBatch;
                 if (b < 0) continue;
                 oneTimes[b] = oneUs;
                 manyTimes[b] = manyUs;
