@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Bellman.Nn.Kernels;
 
@@ -69,6 +70,7 @@ public static class Conv2dKernels
         {
             int outW = s.OutWidth;
             if (outW >= 16 && Vector512.IsHardwareAccelerated) { ForwardDirect<Simd512>(x, w, bias, y, s); return; }
+            if (outW >= 8 && s.Filters % 16 == 0 && Vector512.IsHardwareAccelerated && Avx.IsSupported) { ForwardFilterLanes(x, w, bias, y, s, scratch); return; }
             if (outW >= 8 && Vector256.IsHardwareAccelerated) { ForwardDirect<Simd256>(x, w, bias, y, s); return; }
             if (outW >= 4 && Vector128.IsHardwareAccelerated) { ForwardDirect<Simd128>(x, w, bias, y, s); return; }
         }
@@ -335,6 +337,81 @@ public static class Conv2dKernels
                             for (int j = 0; j < kw; j++, wp++) a = TVec.MultiplyAdd(TVec.Broadcast(*wp), TVec.Load(row + j), a);
                         }
                         StoreWithBias(a, yo + (long)f * plane, hasBias, pb, f);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stride 1, no padding, 8 ≤ OutW (and, where it is used, OutW &lt; 16, too narrow for a 512-bit row of outputs), F a
+    /// multiple of 16: the sixteen lanes of a 512-bit vector are sixteen filters instead of output columns. For each run
+    /// of 8 output columns of a row (the last run shifted left to end at OutW), eight accumulators — one per output
+    /// position, sixteen filters wide — take w[f0..f0+16, c, i, j] (one load from the weights transposed to [C·KH·KW, F]
+    /// in <paramref name="scratch"/>) times the broadcast input x[c, oy + i, ox + j] in (c, i, j) order, then add the
+    /// bias; two 8 × 8 transposes write them to the sixteen output planes. Each output is the chain of
+    /// <see cref="ForwardReference"/>, so the bits are the same; the 512-bit FMAs are full where a row of 8 outputs would
+    /// fill half of one (MinAtar's 10 × 10 boards, 8 × 8 outputs).
+    /// </summary>
+    internal static unsafe void ForwardFilterLanes(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in Conv2dShape s, Span<float> scratch)
+    {
+        const int Lanes = 16, Run = 8;
+        int outH = s.OutHeight, outW = s.OutWidth, plane = outH * outW, patch = s.Patch, filters = s.Filters;
+        int kh = s.KernelHeight, kw = s.KernelWidth, height = s.Height, width = s.Width, channels = s.Channels;
+        if (scratch.Length < patch * filters + Run * Lanes + 16)
+            throw new ArgumentException($"Conv2d: the scratch has {scratch.Length} floats, the filter-lane kernel needs {patch * filters + Run * Lanes + 16}.", nameof(scratch));
+        bool hasBias = !bias.IsEmpty;
+        fixed (float* px = x, pw = w, pb = bias, py = y, ps = scratch)
+        {
+            // wT[p, f] = w[f, p]: each (c, i, j) reads its sixteen filters as one vector.
+            float* wT = ps;
+            for (int f = 0; f < filters; f++)
+                for (int p = 0; p < patch; p++)
+                    wT[(long)p * filters + f] = pw[(long)f * patch + p];
+            float* stage = ps + patch * filters;
+            stage = (float*)(((nint)stage + 63) & ~(nint)63);
+            for (int n = 0; n < s.Batch; n++)
+            {
+                float* xn = px + (long)n * s.ImageSize, yn = py + (long)n * filters * plane;
+                for (int f0 = 0; f0 < filters; f0 += Lanes)
+                {
+                    Vector512<float> b = hasBias ? Vector512.Load(pb + f0) : Vector512<float>.Zero;
+                    for (int oy = 0; oy < outH; oy++)
+                    for (int ox0 = 0; ox0 < outW; ox0 += Run)
+                    {
+                        int ox = Math.Min(ox0, outW - Run);
+                        float* origin = xn + oy * width + ox;
+                        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+                        float* wp = wT + f0;
+                        for (int c = 0; c < channels; c++)
+                        for (int i = 0; i < kh; i++)
+                        {
+                            float* row = origin + (c * height + i) * width;
+                            for (int j = 0; j < kw; j++, wp += filters)
+                            {
+                                Vector512<float> wv = Vector512.Load(wp);
+                                float* r = row + j;
+                                a0 = Vector512.FusedMultiplyAdd(wv, Vector512.Create(r[0]), a0);
+                                a1 = Vector512.FusedMultiplyAdd(wv, Vector512.Create(r[1]), a1);
+                                a2 = Vector512.FusedMultiplyAdd(wv, Vector512.Create(r[2]), a2);
+                                a3 = Vector512.FusedMultiplyAdd(wv, Vector512.Create(r[3]), a3);
+                                a4 = Vector512.FusedMultiplyAdd(wv, Vector512.Create(r[4]), a4);
+                                a5 = Vector512.FusedMultiplyAdd(wv, Vector512.Create(r[5]), a5);
+                                a6 = Vector512.FusedMultiplyAdd(wv, Vector512.Create(r[6]), a6);
+                                a7 = Vector512.FusedMultiplyAdd(wv, Vector512.Create(r[7]), a7);
+                            }
+                        }
+                        if (hasBias)
+                        {
+                            (a0, a1, a2, a3) = (a0 + b, a1 + b, a2 + b, a3 + b);
+                            (a4, a5, a6, a7) = (a4 + b, a5 + b, a6 + b, a7 + b);
+                        }
+                        // stage[k, f] for position k of the run, then y[f0 + f, oy, ox + k] through two 8 × 8 transposes.
+                        a0.Store(stage); a1.Store(stage + Lanes); a2.Store(stage + 2 * Lanes); a3.Store(stage + 3 * Lanes);
+                        a4.Store(stage + 4 * Lanes); a5.Store(stage + 5 * Lanes); a6.Store(stage + 6 * Lanes); a7.Store(stage + 7 * Lanes);
+                        float* yo = yn + (long)f0 * plane + oy * outW + ox;
+                        GemmKernel<Simd256>.Transpose8x8(stage, Lanes, yo, plane);
+                        GemmKernel<Simd256>.Transpose8x8(stage + 8, Lanes, yo + 8L * plane, plane);
                     }
                 }
             }

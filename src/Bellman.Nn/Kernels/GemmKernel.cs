@@ -297,7 +297,7 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
 
     /// <summary>dst[p·ldd + r] = src[r·lds + p] for r, p &lt; 8: one 8 × 8 block transposed in AVX registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
+    internal static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
     {
         Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds), r2 = Avx.LoadVector256(src + 2 * lds),
             r3 = Avx.LoadVector256(src + 3 * lds), r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds),

@@ -19,6 +19,7 @@ public sealed class Conv2dKernelTests
         { 3, 7, 10, 10, 16, 3, 1, 0 },   // Freeway
         { 2, 10, 10, 10, 16, 3, 1, 0 },  // Seaquest
         { 2, 6, 10, 10, 17, 3, 1, 0 },   // SpaceInvaders, 17 filters (block of 8 + remainder)
+        { 2, 3, 12, 13, 32, 3, 1, 0 },   // OutW 11, 32 filters: two groups of 16 filter lanes, a shifted last run
         { 1, 1, 3, 3, 1, 3, 1, 0 },      // one output
         { 2, 2, 6, 6, 9, 3, 1, 0 },      // OutW 4
         { 2, 3, 9, 9, 8, 3, 1, 0 },      // OutW 7
