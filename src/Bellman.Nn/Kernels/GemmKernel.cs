@@ -455,7 +455,8 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
 
     /// <summary>
     /// m = 1, op(B) = B: c[j] (+)= Σ_p a[p] · B[p, j] with the same per-element chain as the tiles,
-    /// vectorised across j with eight (then four, then one) independent accumulators so the FMA latency is hidden.
+    /// vectorised across j with sixteen (with 32 vector registers), eight, then four, then one independent accumulators
+    /// so the FMA latency is hidden.
     /// </summary>
     private static void RowTimesMatrix(float* a, float* b, float* c, int n, int k, bool accumulate)
     {
@@ -463,53 +464,13 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         if (TileRows == 8)
         {
             // 32 vector registers: sixteen chains cover a whole 16V-wide row of B (1 KB with AVX-512), so B is
-            // streamed once, row after row, instead of in 8V-wide column strips. The same chain per element.
-            for (; j + 16 * v <= n; j += 16 * v) RowTimesMatrix16(a, b + j, c + j, n, k, accumulate);
+            // streamed once, row after row, instead of in 8V-wide column strips.
+            for (; j + 16 * v <= n; j += 16 * v) RowStrip(16, a, b + j, c + j, n, k, accumulate);
         }
-        for (; j + 8 * v <= n; j += 8 * v)
-        {
-            // Eight independent chains: enough to cover the FMA latency at two FMAs per cycle.
-            TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero, s4 = TV.Zero, s5 = TV.Zero, s6 = TV.Zero, s7 = TV.Zero;
-            float* bp = b + j;
-            for (int p = 0; p < k; p++, bp += n)
-            {
-                TV x = TV.Broadcast(a[p]);
-                s0 = TV.MultiplyAdd(x, TV.Load(bp), s0);
-                s1 = TV.MultiplyAdd(x, TV.Load(bp + v), s1);
-                s2 = TV.MultiplyAdd(x, TV.Load(bp + 2 * v), s2);
-                s3 = TV.MultiplyAdd(x, TV.Load(bp + 3 * v), s3);
-                s4 = TV.MultiplyAdd(x, TV.Load(bp + 4 * v), s4);
-                s5 = TV.MultiplyAdd(x, TV.Load(bp + 5 * v), s5);
-                s6 = TV.MultiplyAdd(x, TV.Load(bp + 6 * v), s6);
-                s7 = TV.MultiplyAdd(x, TV.Load(bp + 7 * v), s7);
-            }
-            StoreRow(c + j, s0, s1, 2, accumulate);
-            StoreRow(c + j + 2 * v, s2, s3, 2, accumulate);
-            StoreRow(c + j + 4 * v, s4, s5, 2, accumulate);
-            StoreRow(c + j + 6 * v, s6, s7, 2, accumulate);
-        }
-        for (; j + 4 * v <= n; j += 4 * v)
-        {
-            TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero;
-            float* bp = b + j;
-            for (int p = 0; p < k; p++, bp += n)
-            {
-                TV x = TV.Broadcast(a[p]);
-                s0 = TV.MultiplyAdd(x, TV.Load(bp), s0);
-                s1 = TV.MultiplyAdd(x, TV.Load(bp + v), s1);
-                s2 = TV.MultiplyAdd(x, TV.Load(bp + 2 * v), s2);
-                s3 = TV.MultiplyAdd(x, TV.Load(bp + 3 * v), s3);
-            }
-            StoreRow(c + j, s0, s1, 2, accumulate);
-            StoreRow(c + j + 2 * v, s2, s3, 2, accumulate);
-        }
-        for (; j + v <= n; j += v)
-        {
-            TV s = TV.Zero;
-            float* bp = b + j;
-            for (int p = 0; p < k; p++, bp += n) s = TV.MultiplyAdd(TV.Broadcast(a[p]), TV.Load(bp), s);
-            StoreRow(c + j, s, TV.Zero, 1, accumulate);
-        }
+        // Eight independent chains: enough to cover the FMA latency at two FMAs per cycle.
+        for (; j + 8 * v <= n; j += 8 * v) RowStrip(8, a, b + j, c + j, n, k, accumulate);
+        for (; j + 4 * v <= n; j += 4 * v) RowStrip(4, a, b + j, c + j, n, k, accumulate);
+        for (; j + v <= n; j += v) RowStrip(1, a, b + j, c + j, n, k, accumulate);
         for (; j < n; j++)
         {
             float s = 0;
@@ -518,8 +479,13 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         }
     }
 
-    /// <summary>c[0..16V) (+)= Σ_p a[p] · B[p, 0..16V) with sixteen vector accumulators (for ISAs with 32 registers).</summary>
-    private static void RowTimesMatrix16(float* a, float* bp, float* c, int n, int k, bool accumulate)
+    /// <summary>
+    /// c[0..vectors·V) (+)= Σ_p a[p] · B[p, 0..vectors·V) with one accumulator per vector, each the chain over
+    /// p = 0..k−1. <paramref name="vectors"/> ∈ {1, 4, 8, 16} is a constant at every call site, so the JIT keeps only the
+    /// accumulators in use (16 only where there are 32 vector registers).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowStrip(int vectors, float* a, float* bp, float* c, int n, int k, bool accumulate)
     {
         int v = TV.Count;
         TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero, s4 = TV.Zero, s5 = TV.Zero, s6 = TV.Zero, s7 = TV.Zero;
@@ -528,30 +494,50 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         {
             TV x = TV.Broadcast(a[p]);
             s0 = TV.MultiplyAdd(x, TV.Load(bp), s0);
-            s1 = TV.MultiplyAdd(x, TV.Load(bp + v), s1);
-            s2 = TV.MultiplyAdd(x, TV.Load(bp + 2 * v), s2);
-            s3 = TV.MultiplyAdd(x, TV.Load(bp + 3 * v), s3);
-            s4 = TV.MultiplyAdd(x, TV.Load(bp + 4 * v), s4);
-            s5 = TV.MultiplyAdd(x, TV.Load(bp + 5 * v), s5);
-            s6 = TV.MultiplyAdd(x, TV.Load(bp + 6 * v), s6);
-            s7 = TV.MultiplyAdd(x, TV.Load(bp + 7 * v), s7);
-            s8 = TV.MultiplyAdd(x, TV.Load(bp + 8 * v), s8);
-            s9 = TV.MultiplyAdd(x, TV.Load(bp + 9 * v), s9);
-            s10 = TV.MultiplyAdd(x, TV.Load(bp + 10 * v), s10);
-            s11 = TV.MultiplyAdd(x, TV.Load(bp + 11 * v), s11);
-            s12 = TV.MultiplyAdd(x, TV.Load(bp + 12 * v), s12);
-            s13 = TV.MultiplyAdd(x, TV.Load(bp + 13 * v), s13);
-            s14 = TV.MultiplyAdd(x, TV.Load(bp + 14 * v), s14);
-            s15 = TV.MultiplyAdd(x, TV.Load(bp + 15 * v), s15);
+            if (vectors >= 4)
+            {
+                s1 = TV.MultiplyAdd(x, TV.Load(bp + v), s1);
+                s2 = TV.MultiplyAdd(x, TV.Load(bp + 2 * v), s2);
+                s3 = TV.MultiplyAdd(x, TV.Load(bp + 3 * v), s3);
+            }
+            if (vectors >= 8)
+            {
+                s4 = TV.MultiplyAdd(x, TV.Load(bp + 4 * v), s4);
+                s5 = TV.MultiplyAdd(x, TV.Load(bp + 5 * v), s5);
+                s6 = TV.MultiplyAdd(x, TV.Load(bp + 6 * v), s6);
+                s7 = TV.MultiplyAdd(x, TV.Load(bp + 7 * v), s7);
+            }
+            if (vectors >= 16)
+            {
+                s8 = TV.MultiplyAdd(x, TV.Load(bp + 8 * v), s8);
+                s9 = TV.MultiplyAdd(x, TV.Load(bp + 9 * v), s9);
+                s10 = TV.MultiplyAdd(x, TV.Load(bp + 10 * v), s10);
+                s11 = TV.MultiplyAdd(x, TV.Load(bp + 11 * v), s11);
+                s12 = TV.MultiplyAdd(x, TV.Load(bp + 12 * v), s12);
+                s13 = TV.MultiplyAdd(x, TV.Load(bp + 13 * v), s13);
+                s14 = TV.MultiplyAdd(x, TV.Load(bp + 14 * v), s14);
+                s15 = TV.MultiplyAdd(x, TV.Load(bp + 15 * v), s15);
+            }
+        }
+        if (vectors == 1)
+        {
+            StoreRow(c, s0, TV.Zero, 1, accumulate);
+            return;
         }
         StoreRow(c, s0, s1, 2, accumulate);
         StoreRow(c + 2 * v, s2, s3, 2, accumulate);
-        StoreRow(c + 4 * v, s4, s5, 2, accumulate);
-        StoreRow(c + 6 * v, s6, s7, 2, accumulate);
-        StoreRow(c + 8 * v, s8, s9, 2, accumulate);
-        StoreRow(c + 10 * v, s10, s11, 2, accumulate);
-        StoreRow(c + 12 * v, s12, s13, 2, accumulate);
-        StoreRow(c + 14 * v, s14, s15, 2, accumulate);
+        if (vectors >= 8)
+        {
+            StoreRow(c + 4 * v, s4, s5, 2, accumulate);
+            StoreRow(c + 6 * v, s6, s7, 2, accumulate);
+        }
+        if (vectors >= 16)
+        {
+            StoreRow(c + 8 * v, s8, s9, 2, accumulate);
+            StoreRow(c + 10 * v, s10, s11, 2, accumulate);
+            StoreRow(c + 12 * v, s12, s13, 2, accumulate);
+            StoreRow(c + 14 * v, s14, s15, 2, accumulate);
+        }
     }
 
     /// <summary>
