@@ -85,6 +85,7 @@ public static class Conv2dKernels
         {
             int outW = s.OutWidth;
             if (outW % 16 == 0 && Vector512.IsHardwareAccelerated) { WeightGradientDirect<Simd512>(x, dy, dw, s, scratch); return; }
+            if (outW == 8 && s.Filters % 16 == 0 && Vector512.IsHardwareAccelerated && Avx.IsSupported) { WeightGradientFilterLanes(x, dy, dw, s); return; }
             if (outW % 8 == 0 && Vector256.IsHardwareAccelerated) { WeightGradientDirect<Simd256>(x, dy, dw, s, scratch); return; }
             if (outW % 4 == 0 && Vector128.IsHardwareAccelerated) { WeightGradientDirect<Simd128>(x, dy, dw, s, scratch); return; }
         }
@@ -461,6 +462,94 @@ public static class Conv2dKernels
                 f += fr;
             }
         }
+    }
+
+    [ThreadStatic] private static float[]? t_dyT;
+
+    /// <summary>
+    /// <see cref="WeightGradientDirect{TVec}"/> at 256 bits for OutW = 8 (MinAtar's 8 × 8 outputs), computed with sixteen
+    /// filters in the lanes of a 512-bit vector: the same sums in the same order, so the same bits. The 256-bit kernel
+    /// keeps, for each weight, one chain per output column ox (its lane) over (n, oy), then adds the eight lanes as
+    /// ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)) (<see cref="Vector256.Sum{T}"/>) to dw. Here eight accumulators,
+    /// one per ox, each sixteen filters wide, run those chains for two receptive-field positions at a time — dy transposed
+    /// to [n, oy, ox, f] once per group of sixteen filters, x broadcast — and the same tree adds them lane by lane.
+    /// </summary>
+    internal static unsafe void WeightGradientFilterLanes(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, in Conv2dShape s)
+    {
+        const int Lanes = 16, OutW = 8;
+        int outH = s.OutHeight, plane = outH * OutW, patch = s.Patch, filters = s.Filters, batch = s.Batch;
+        int kh = s.KernelHeight, kw = s.KernelWidth, height = s.Height, width = s.Width;
+        if (s.OutWidth != OutW || filters % Lanes != 0) throw new ArgumentException($"Conv2d: the filter-lane weight gradient needs OutW = 8 and filters in multiples of 16, got {s}.", nameof(s));
+        Span<int> offsets = patch <= 256 ? stackalloc int[patch] : new int[patch];
+        for (int c = 0, p = 0; c < s.Channels; c++)
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++, p++) offsets[p] = (c * height + i) * width + j;
+        int need = batch * plane * Lanes + 16;
+        if (t_dyT is null || t_dyT.Length < need) t_dyT = GC.AllocateArray<float>(need, pinned: true);
+        fixed (float* px = x, pdy = dy, pdw = dw, pt = t_dyT)
+        fixed (int* po = offsets)
+        {
+            float* dyT = (float*)(((nint)pt + 63) & ~(nint)63);
+            for (int f0 = 0; f0 < filters; f0 += Lanes)
+            {
+                // dyT[n, pos, f] = dy[n, f0 + f, pos]: sixteen planes of `plane` floats, transposed.
+                for (int n = 0; n < batch; n++)
+                    GemmKernel<Simd128>.Transpose(pdy + ((long)n * filters + f0) * plane, Lanes, plane, dyT + (long)n * plane * Lanes);
+                int p = 0;
+                for (; p + 2 <= patch; p += 2) DwFilterLanes(2, px, po + p, dyT, pdw + (long)f0 * patch + p, patch, batch, s.ImageSize, outH, width);
+                if (p < patch) DwFilterLanes(1, px, po + p, dyT, pdw + (long)f0 * patch + p, patch, batch, s.ImageSize, outH, width);
+            }
+        }
+    }
+
+    /// <summary>
+    /// dw[f, p + q] += the ox-tree of Σ_(n, oy) dyT[n, oy, ox, f] · x[n, offsets[q] + oy·W + ox] for sixteen f and
+    /// q &lt; <paramref name="cols"/> ∈ {1, 2} (a constant at each call site).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static unsafe void DwFilterLanes(int cols, float* x, int* offsets, float* dyT, float* dw, int patch, int batch, int imageSize, int outH, int width)
+    {
+        const int Lanes = 16;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+        nint o0 = offsets[0], o1 = cols == 2 ? offsets[1] : 0;
+        for (int n = 0; n < batch; n++)
+        {
+            float* xn = x + (long)n * imageSize, dn = dyT + (long)n * outH * 8 * Lanes;
+            for (int oy = 0; oy < outH; oy++)
+            {
+                float* d = dn + oy * 8 * Lanes, r0 = xn + oy * width + o0, r1 = xn + oy * width + o1;
+                Vector512<float> d0 = Vector512.Load(d), d1 = Vector512.Load(d + Lanes), d2 = Vector512.Load(d + 2 * Lanes), d3 = Vector512.Load(d + 3 * Lanes);
+                Vector512<float> d4 = Vector512.Load(d + 4 * Lanes), d5 = Vector512.Load(d + 5 * Lanes), d6 = Vector512.Load(d + 6 * Lanes), d7 = Vector512.Load(d + 7 * Lanes);
+                a0 = Vector512.FusedMultiplyAdd(d0, Vector512.Create(r0[0]), a0);
+                a1 = Vector512.FusedMultiplyAdd(d1, Vector512.Create(r0[1]), a1);
+                a2 = Vector512.FusedMultiplyAdd(d2, Vector512.Create(r0[2]), a2);
+                a3 = Vector512.FusedMultiplyAdd(d3, Vector512.Create(r0[3]), a3);
+                a4 = Vector512.FusedMultiplyAdd(d4, Vector512.Create(r0[4]), a4);
+                a5 = Vector512.FusedMultiplyAdd(d5, Vector512.Create(r0[5]), a5);
+                a6 = Vector512.FusedMultiplyAdd(d6, Vector512.Create(r0[6]), a6);
+                a7 = Vector512.FusedMultiplyAdd(d7, Vector512.Create(r0[7]), a7);
+                if (cols < 2) continue;
+                b0 = Vector512.FusedMultiplyAdd(d0, Vector512.Create(r1[0]), b0);
+                b1 = Vector512.FusedMultiplyAdd(d1, Vector512.Create(r1[1]), b1);
+                b2 = Vector512.FusedMultiplyAdd(d2, Vector512.Create(r1[2]), b2);
+                b3 = Vector512.FusedMultiplyAdd(d3, Vector512.Create(r1[3]), b3);
+                b4 = Vector512.FusedMultiplyAdd(d4, Vector512.Create(r1[4]), b4);
+                b5 = Vector512.FusedMultiplyAdd(d5, Vector512.Create(r1[5]), b5);
+                b6 = Vector512.FusedMultiplyAdd(d6, Vector512.Create(r1[6]), b6);
+                b7 = Vector512.FusedMultiplyAdd(d7, Vector512.Create(r1[7]), b7);
+            }
+        }
+        AddOxTree(dw, patch, a0, a1, a2, a3, a4, a5, a6, a7);
+        if (cols == 2) AddOxTree(dw + 1, patch, b0, b1, b2, b3, b4, b5, b6, b7);
+    }
+
+    /// <summary>dw[f·patch] += ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) in lane f, for the sixteen lanes.</summary>
+    private static unsafe void AddOxTree(float* dw, int patch, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3,
+        Vector512<float> s4, Vector512<float> s5, Vector512<float> s6, Vector512<float> s7)
+    {
+        Vector512<float> sum = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        for (int f = 0; f < 16; f++) dw[(long)f * patch] += sum.GetElement(f);
     }
 
     /// <summary>The sizes <see cref="DwTile"/> walks: images, their strides in x and dy, the output plane and the input row.</summary>

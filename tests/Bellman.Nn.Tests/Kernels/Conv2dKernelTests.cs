@@ -10,6 +10,16 @@ namespace Bellman.Nn.Tests.Kernels;
 /// same order) and on the im2col path within float rounding; the gradients are reassociated and compared within a
 /// worst-case rounding bound, 2·(terms + 1)·2⁻²⁴·Σ|terms| + |old|·2⁻²⁴, far below any indexing mistake.
 /// </summary>
+/// <summary>A theory skipped, with the reason printed, where 512-bit vectors are not accelerated (its kernel is not used there).</summary>
+public sealed class Avx512TheoryAttribute : TheoryAttribute
+{
+    public Avx512TheoryAttribute()
+    {
+        if (!System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || !System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            Skip = "512-bit vectors are not accelerated on this machine: the filter-lane kernel is not used here.";
+    }
+}
+
 public sealed class Conv2dKernelTests
 {
     public static TheoryData<int, int, int, int, int, int, int, int> Shapes => new()
@@ -122,6 +132,28 @@ public sealed class Conv2dKernelTests
             else Conv2dKernels.WeightGradientDirect<Simd128>(x, dy, actual, s, scratch);
             AssertClose(expected, actual, magnitude, old, terms, $"dW {s} at width {width}");
         }
+    }
+
+    [Avx512Theory]
+    [InlineData(32, 4, 16)]  // MinAtar Breakout / Asterix
+    [InlineData(3, 7, 16)]   // Freeway
+    [InlineData(2, 10, 32)]  // Seaquest's channels, two groups of 16 filters
+    [InlineData(5, 6, 16)]   // SpaceInvaders' channels (an odd receptive field: 54 positions, then one of 1)
+    [InlineData(1, 1, 16)]   // nine positions: four pairs and a single one
+    public void TheFilterLaneWeightGradientHasThe256BitKernelsBits(int n, int c, int f)
+    {
+        // The dispatcher sends OutW = 8 with 512-bit vectors to the filter-lane kernel; it must equal the 256-bit kernel
+        // (which machines without AVX-512 run) bit for bit, accumulating into a non-zero dw.
+        var s = new Conv2dShape(n, c, 10, 10, f, 3, 3);
+        float[] x = Uniform(n * s.ImageSize, 7, density: 0.3), dy = Uniform(n * f * s.OutPlane, 8), old = Uniform(f * s.Patch, 9);
+        var expected = (float[])old.Clone();
+        Conv2dKernels.WeightGradientDirect<Simd256>(x, dy, expected, s, new float[s.ScratchSize]);
+        var actual = (float[])old.Clone();
+        Conv2dKernels.WeightGradientFilterLanes(x, dy, actual, s);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+        actual = (float[])old.Clone();
+        Conv2dKernels.WeightGradient(x, dy, actual, s, new float[s.ScratchSize]);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
     }
 
     [Theory]
