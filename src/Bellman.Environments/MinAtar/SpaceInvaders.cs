@@ -114,9 +114,10 @@ public sealed class SpaceInvaders : MinAtarGame
             _enemy[row * Size + col] = true;
         }
 
-        for (int cell = 0; cell < _aliens.Length; cell++)
+        // A bullet and an alien in one cell destroy each other (the order of the cells does not matter).
+        for (int cell = NextTrue(_friendly, 0); cell >= 0; cell = NextTrue(_friendly, cell + 1))
         {
-            if (_aliens[cell] && _friendly[cell])
+            if (_aliens[cell])
             {
                 reward++;
                 _alienCount--;
@@ -145,16 +146,20 @@ public sealed class SpaceInvaders : MinAtarGame
     {
         Set(state, 9, _pos, 0);
         int direction = _alienDir < 0 ? 2 : 3;
-        for (int cell = 0; cell < _aliens.Length; cell++)
+        for (int cell = NextTrue(_aliens, 0); cell >= 0; cell = NextTrue(_aliens, cell + 1))
         {
-            if (_aliens[cell])
-            {
-                SetCell(state, cell, 1);
-                SetCell(state, cell, direction);
-            }
-            if (_friendly[cell]) SetCell(state, cell, 4);
-            if (_enemy[cell]) SetCell(state, cell, 5);
+            SetCell(state, cell, 1);
+            SetCell(state, cell, direction);
         }
+        for (int cell = NextTrue(_friendly, 0); cell >= 0; cell = NextTrue(_friendly, cell + 1)) SetCell(state, cell, 4);
+        for (int cell = NextTrue(_enemy, 0); cell >= 0; cell = NextTrue(_enemy, cell + 1)) SetCell(state, cell, 5);
+    }
+
+    /// <summary>The first true cell of <paramref name="map"/> at or after <paramref name="from"/>, or −1 (a vectorised search).</summary>
+    private static int NextTrue(bool[] map, int from)
+    {
+        int i = map.AsSpan(from).IndexOf(true);
+        return i < 0 ? -1 : from + i;
     }
 
     /// <summary>The lowest alien of the nearest column that has one, nearer columns first and the left one on ties (a stable sort by |col − pos|).</summary>
@@ -193,6 +198,15 @@ public sealed class SpaceInvaders : MinAtarGame
     private void Roll(ref bool[] map, int rows, int cols)
     {
         int k = ((cols % Size) + Size) % Size;
+        if (k == 0)
+        {
+            // Whole rows move: the map, cut after its last (10 − shift) rows, swaps its two parts.
+            int shift = ((rows % Size) + Size) % Size * Size;
+            map.AsSpan(0, map.Length - shift).CopyTo(_scratch.AsSpan(shift));
+            map.AsSpan(map.Length - shift).CopyTo(_scratch);
+            (map, _scratch) = (_scratch, map);
+            return;
+        }
         for (int r = 0; r < Size; r++)
         {
             int sr = (((r - rows) % Size) + Size) % Size;
