@@ -10,7 +10,7 @@ namespace Bellman.Nn;
 /// their shares through shared memory and they spin for a short while after each call (a gradient step issues its
 /// products microseconds apart), then sleep until the next. A second caller that arrives while the threads are busy
 /// (another thread of the user's), a call made from a share, and any call in a process allowed a single processor
-/// run on the calling thread alone — with the same result.
+/// run on the calling thread alone, and no more threads run than the process has processors — with the same result.
 /// </para>
 /// </summary>
 public static class EngineThreads
@@ -25,6 +25,7 @@ public static class EngineThreads
     private static int s_generation;
     private static int s_pending;
     private static int s_shares;
+    private static int s_threads;
     private static Action<int>? s_body;
     private static Exception? s_failure;
     [ThreadStatic] private static bool t_insideShare;
@@ -41,28 +42,34 @@ public static class EngineThreads
         }
     }
 
-    /// <summary>Runs <paramref name="body"/>(w) for w = 0..shares−1, the calling thread taking share 0.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/>(w) for w = 0..shares−1 on at most as many threads as the process may use (thread t
+    /// takes shares t, t + threads, …; the calling thread is thread 0), so that more shares than processors never
+    /// leave spinning threads competing for a core.
+    /// </summary>
     internal static void For(int shares, Action<int> body)
     {
-        if (shares <= 1 || t_insideShare || Environment.ProcessorCount < 2 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        int threads = Math.Min(shares, Environment.ProcessorCount);
+        if (threads <= 1 || t_insideShare || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
             for (int w = 0; w < shares; w++) body(w);
             return;
         }
         try
         {
-            Worker[] workers = EnsureWorkers(shares - 1);
+            Worker[] workers = EnsureWorkers(threads - 1);
             s_body = body;
             s_shares = shares;
+            s_threads = threads;
             s_failure = null;
-            Volatile.Write(ref s_pending, shares - 1);
+            Volatile.Write(ref s_pending, threads - 1);
             Interlocked.Increment(ref s_generation);
-            for (int i = 0; i < shares - 1; i++)
+            for (int i = 0; i < threads - 1; i++)
                 if (Interlocked.Exchange(ref workers[i].Parked, 0) == 1) workers[i].Wake.Release();
             t_insideShare = true;
             try
             {
-                body(0);
+                for (int w = 0; w < shares; w += threads) body(w);
             }
             finally
             {
@@ -130,10 +137,11 @@ public static class EngineThreads
                     continue;
                 }
                 _seen = Volatile.Read(ref s_generation);
-                if (share >= Volatile.Read(ref s_shares)) continue;
+                int threads = Volatile.Read(ref s_threads), shares = Volatile.Read(ref s_shares);
+                if (share >= threads) continue;
                 try
                 {
-                    s_body!(share);
+                    for (int w = share; w < shares; w += threads) s_body!(w);
                 }
                 catch (Exception e)
                 {

@@ -22,6 +22,19 @@ public sealed class EngineThreadsTests
     }
 
     [Fact]
+    public void MoreSharesThanProcessorsStillRunEachOnce()
+    {
+        int shares = 3 * Environment.ProcessorCount + 1;
+        var counts = new int[shares];
+        for (int call = 0; call < 50; call++)
+        {
+            Array.Clear(counts);
+            EngineThreads.For(shares, w => Interlocked.Increment(ref counts[w]));
+            Assert.All(counts, c => Assert.Equal(1, c));
+        }
+    }
+
+    [Fact]
     public void ANestedCallAndAConcurrentCallerRunInline()
     {
         int inner = 0;
