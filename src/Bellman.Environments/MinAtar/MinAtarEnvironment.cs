@@ -75,7 +75,7 @@ public sealed class MinAtarEnvironment : Environment
             Game.Random = _random;
         }
         Game.Reset();
-        Game.WriteState(ObservationBuffer);
+        Game.WriteStateOverPrevious(ObservationBuffer);
     }
 
     /// <inheritdoc/>
@@ -111,7 +111,7 @@ public sealed class MinAtarEnvironment : Environment
         if (_random!.Rand() < StickyActionProbability) a = LastAction;
         LastAction = a;
         int reward = Game.Act(a);
-        Game.WriteState(ObservationBuffer);
+        Game.WriteStateOverPrevious(ObservationBuffer);
         return new StepResult(reward, Game.Terminal, false);
     }
 

@@ -39,6 +39,9 @@ public abstract class MinAtarGame
     public const int Size = 10;
 
     private readonly int _channels;
+    private readonly int[] _written;
+    private int _writtenCount;
+    private bool _writtenValid, _writtenOverflow;
     private NumpyRandomState _random = new(0);
 
     /// <summary>Declares the game's channels (in MinAtar's index order), their display letters and its minimal action set.</summary>
@@ -50,6 +53,7 @@ public abstract class MinAtarGame
         ChannelNames = channelNames;
         ChannelLetters = channelLetters;
         _channels = channelNames.Length;
+        _written = new int[Size * Size * _channels];
         MinimalActionSet = [.. minimalActionSet.Select(a => (int)a)];
     }
 
@@ -106,6 +110,7 @@ public abstract class MinAtarGame
         reader.ExpectTag(GameName);
         Terminal = reader.ReadBoolean();
         RestoreStateCore(reader);
+        _writtenValid = false;
     }
 
     /// <summary>Writes every field the rules change.</summary>
@@ -139,10 +144,44 @@ public abstract class MinAtarGame
     /// </summary>
     public void WriteState(Span<float> destination)
     {
-        if (destination.Length != Size * Size * _channels)
-            throw new ArgumentException($"{GameName}: the state has {Size * Size * _channels} cells, the destination {destination.Length}.", nameof(destination));
+        CheckDestination(destination);
         destination.Clear();
         WriteStateCore(destination);
+        _writtenValid = false;
+    }
+
+    /// <summary>
+    /// <see cref="WriteState"/> into the buffer that the previous call of this method wrote, which nothing else has
+    /// changed since: only the cells that call set are cleared (a few dozen of the 100·C) before the new ones are set,
+    /// instead of the whole buffer. After <see cref="WriteState"/>, <see cref="RestoreState"/>, an overflow of the
+    /// record or on the first call, the whole buffer is cleared, as <see cref="WriteState"/> does. The environment uses
+    /// it for its own observation buffer, which only it writes.
+    /// </summary>
+    internal void WriteStateOverPrevious(Span<float> destination)
+    {
+        CheckDestination(destination);
+        if (_writtenValid)
+            foreach (int index in _written.AsSpan(0, _writtenCount)) destination[index] = 0f;
+        else
+            destination.Clear();
+        _writtenCount = 0;
+        _writtenOverflow = false;
+        WriteStateCore(destination);
+        _writtenValid = !_writtenOverflow;
+    }
+
+    private void CheckDestination(Span<float> destination)
+    {
+        if (destination.Length != Size * Size * _channels)
+            throw new ArgumentException($"{GameName}: the state has {Size * Size * _channels} cells, the destination {destination.Length}.", nameof(destination));
+    }
+
+    /// <summary>Records a set index for <see cref="WriteStateOverPrevious"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Written(int index)
+    {
+        if (_writtenCount < _written.Length) _written[_writtenCount++] = index;
+        else _writtenOverflow = true;
     }
 
     /// <summary>Sets the true cells of the state into a cleared <paramref name="state"/>.</summary>
@@ -153,12 +192,19 @@ public abstract class MinAtarGame
     protected void Set(Span<float> state, int row, int col, int channel)
     {
         if (col < 0) col += Size;
-        state[(((row * Size) + col) * _channels) + channel] = 1f;
+        int index = (((row * Size) + col) * _channels) + channel;
+        state[index] = 1f;
+        Written(index);
     }
 
     /// <summary>Sets flat cell <paramref name="cell"/> = row·10 + col of <paramref name="channel"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected void SetCell(Span<float> state, int cell, int channel) => state[(cell * _channels) + channel] = 1f;
+    protected void SetCell(Span<float> state, int cell, int channel)
+    {
+        int index = (cell * _channels) + channel;
+        state[index] = 1f;
+        Written(index);
+    }
 
     /// <summary>Python's floor division ⌊a / b⌋ for b &gt; 0.</summary>
     protected static int FloorDiv(int a, int b) => (int)Math.Floor((double)a / b);
