@@ -166,6 +166,7 @@ public abstract class MinAtarGame
             destination.Clear();
         _writtenCount = 0;
         _writtenOverflow = false;
+        _writtenValid = false;
         WriteStateCore(destination);
         _writtenValid = !_writtenOverflow;
     }
