@@ -62,7 +62,12 @@ if (args is ["e2e", ..])
     int threadsAt = e2eArgs.IndexOf("--threads");
     if (threadsAt >= 0)
     {
-        e2eThreads = int.Parse(e2eArgs[threadsAt + 1], System.Globalization.CultureInfo.InvariantCulture);
+        if (threadsAt + 1 >= e2eArgs.Count || !int.TryParse(e2eArgs[threadsAt + 1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out e2eThreads)
+            || e2eThreads is < 1 or > 256)
+        {
+            Console.Error.WriteLine($"e2e: --threads needs a whole number from 1 to 256, got '{(threadsAt + 1 < e2eArgs.Count ? e2eArgs[threadsAt + 1] : "")}'.");
+            Environment.Exit(2);
+        }
         e2eArgs.RemoveRange(threadsAt, 2);
     }
     double? e2ePeak = e2eArgs.Count > 0 && double.TryParse(e2eArgs[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double given) ? given : null;

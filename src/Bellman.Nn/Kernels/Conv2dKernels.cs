@@ -366,9 +366,7 @@ public static class Conv2dKernels
         {
             // wT[p, f] = w[f, p]: each (c, i, j) reads its sixteen filters as one vector.
             float* wT = ps;
-            for (int f = 0; f < filters; f++)
-                for (int p = 0; p < patch; p++)
-                    wT[(long)p * filters + f] = pw[(long)f * patch + p];
+            GemmKernel<Simd128>.Transpose(pw, filters, patch, wT);
             float* stage = ps + patch * filters;
             stage = (float*)(((nint)stage + 63) & ~(nint)63);
             for (int n = 0; n < s.Batch; n++)
@@ -434,12 +432,10 @@ public static class Conv2dKernels
         where TVec : struct, ISimdFloat<TVec>
     {
         int outH = s.OutHeight, outW = s.OutWidth, plane = outH * outW, patch = s.Patch;
-        int filters = s.Filters, kh = s.KernelHeight, kw = s.KernelWidth, height = s.Height, width = s.Width;
+        int filters = s.Filters, width = s.Width;
         int tileP = System.Runtime.Intrinsics.X86.Avx512F.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported ? 4 : 2;
         Span<int> offsets = patch <= 256 ? stackalloc int[patch] : new int[patch];
-        for (int c = 0, p = 0; c < s.Channels; c++)
-            for (int i = 0; i < kh; i++)
-                for (int j = 0; j < kw; j++, p++) offsets[p] = (c * height + i) * width + j;
+        ReceptiveFieldOffsets(s, offsets);
         var g = new DwGeometry(s.Batch, s.ImageSize, filters * plane, plane, outH, outW, width);
         fixed (float* px = x, pdy = dy, pdw = dw)
         fixed (int* po = offsets)
@@ -464,6 +460,14 @@ public static class Conv2dKernels
         }
     }
 
+    /// <summary>offsets[p] = (c·H + i)·W + j for receptive-field position p = (c, i, j): where it starts in an input image.</summary>
+    private static void ReceptiveFieldOffsets(in Conv2dShape s, Span<int> offsets)
+    {
+        for (int c = 0, p = 0; c < s.Channels; c++)
+            for (int i = 0; i < s.KernelHeight; i++)
+                for (int j = 0; j < s.KernelWidth; j++, p++) offsets[p] = (c * s.Height + i) * s.Width + j;
+    }
+
     [ThreadStatic] private static float[]? t_dyT;
 
     /// <summary>
@@ -478,12 +482,10 @@ public static class Conv2dKernels
     {
         const int Lanes = 16, OutW = 8;
         int outH = s.OutHeight, plane = outH * OutW, patch = s.Patch, filters = s.Filters, batch = s.Batch;
-        int kh = s.KernelHeight, kw = s.KernelWidth, height = s.Height, width = s.Width;
+        int width = s.Width;
         if (s.OutWidth != OutW || filters % Lanes != 0) throw new ArgumentException($"Conv2d: the filter-lane weight gradient needs OutW = 8 and filters in multiples of 16, got {s}.", nameof(s));
         Span<int> offsets = patch <= 256 ? stackalloc int[patch] : new int[patch];
-        for (int c = 0, p = 0; c < s.Channels; c++)
-            for (int i = 0; i < kh; i++)
-                for (int j = 0; j < kw; j++, p++) offsets[p] = (c * height + i) * width + j;
+        ReceptiveFieldOffsets(s, offsets);
         int need = batch * plane * Lanes + 16;
         if (t_dyT is null || t_dyT.Length < need) t_dyT = GC.AllocateArray<float>(need, pinned: true);
         fixed (float* px = x, pdy = dy, pdw = dw, pt = t_dyT)

@@ -130,19 +130,15 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         {
             int panels = (m + PanelWidth - 1) / PanelWidth;
             Panels(b, a, cT, n, m, k, transposeA: !transposeB, transposeB: !transposeA, accumulate: false, 0, panels, 0, n);
-            int m8 = 0, n8 = 0;
-            if (!accumulate && Avx.IsSupported)
+            if (!accumulate)
             {
-                // Whole 8 × 8 blocks transposed in registers; the edges below element by element.
-                (m8, n8) = (m - m % 8, n - n % 8);
-                for (int i = 0; i < m8; i += 8)
-                    for (int j = 0; j < n8; j += 8)
-                        Transpose8x8(cT + (nint)j * m + i, m, c + (nint)i * n + j, n);
+                Transpose(cT, n, m, c);
+                return;
             }
             for (int i = 0; i < m; i++)
             {
                 float* row = c + (nint)i * n;
-                for (int j = i < m8 ? n8 : 0; j < n; j++) row[j] = accumulate ? row[j] + cT[(nint)j * m + i] : cT[(nint)j * m + i];
+                for (int j = 0; j < n; j++) row[j] += cT[(nint)j * m + i];
             }
         }
     }

@@ -72,16 +72,8 @@ public abstract class Optimizer
             _parameterSteps[i]++;
             total += p.Size;
         }
-        int threads = EngineThreads.Max > 1 && total >= ParallelThreshold ? EngineThreads.Max : 1;
-        if (threads == 1)
-        {
-            for (int i = 0; i < Parameters.Count; i++)
-                if (Parameters[i].RequiresGrad) Update(i, Parameters[i], _parameterSteps[i], 0, Parameters[i].Size);
-        }
-        else
-        {
-            StepParallel(total, threads);
-        }
+        if (EngineThreads.Max > 1 && total >= ParallelThreshold) StepParallel(total, EngineThreads.Max);
+        else UpdateShare(0, total);
         StepCount++;
     }
 
