@@ -13,7 +13,7 @@ public static class Gemm
     /// The most threads one <see cref="Multiply"/> call may use: <see cref="EngineThreads.Max"/> (default 1). Products of
     /// at least <see cref="ParallelThreshold"/> multiply-adds are split over output panels or rows, so every element is
     /// summed exactly as single-threaded and the result is bit-identical for any setting. A parallel call allocates a
-    /// little (the task scheduler's closure); a single-threaded one allocates nothing once its scratch has grown.
+    /// little (the closure handed to the engine threads); a single-threaded one allocates nothing once its scratch has grown.
     /// </summary>
     public static int MaxThreads
     {
