@@ -68,7 +68,7 @@ public static class BellmanApp
             [var t] when t == typeof(int) => $"an integer from {int.MinValue} to {int.MaxValue}",
             [var t] when t == typeof(long) => "an integer",
             [var t] when t == typeof(double) || t == typeof(float) => "a number",
-            [var t] when t.IsEnum => $"one of {string.Join(", ", Enum.GetNames(t).Select(Algorithms.Configuration.OptionBinder.ToSnake))}",
+            [var t] when t.IsEnum => $"one of {string.Join(", ", Enum.GetNames(t).Select(Algorithms.Configuration.OptionBinder.EnumName))}",
             _ when types.All(t => t == typeof(int) || t == typeof(long)) && types.Count > 0 => "an integer",
             _ => "a number",
         };

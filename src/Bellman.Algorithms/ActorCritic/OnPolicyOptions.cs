@@ -47,7 +47,7 @@ public abstract record OnPolicyOptions : TrainingOptions
     /// <summary>Normalise advantages per batch.</summary>
     [Option("normalize_advantage", "normalise advantages to mean 0, std 1 per batch")] public bool NormalizeAdvantage { get; init; }
     /// <summary>Hidden activation.</summary>
-    [Option("activation", "tanh, relu or sigmoid")] public Activation Activation { get; init; } = Activation.Tanh;
+    [Option("activation", "tanh, relu, sigmoid, silu or dsilu")] public Activation Activation { get; init; } = Activation.Tanh;
     /// <summary>One shared trunk with two heads instead of two networks.</summary>
     [Option("shared", "one shared trunk with policy and value heads (false: two networks)")] public bool Shared { get; init; }
     /// <summary>Orthogonal initialisation.</summary>
@@ -70,7 +70,8 @@ public abstract record OnPolicyOptions : TrainingOptions
         Require(EntCoef >= 0, "ent_coef", EntCoef, "must be non-negative");
         Require(MaxGradNorm >= 0, "max_grad_norm", MaxGradNorm, "must be non-negative (0 disables clipping)");
         Require(NetArch.Length > 0 || !Shared, "net_arch", NetArch, "needs at least one layer when shared = true");
-        Require(Activation is Activation.Tanh or Activation.ReLU or Activation.Sigmoid, "activation", Activation, "must be tanh, relu or sigmoid");
+        Require(Activation is Activation.Tanh or Activation.ReLU or Activation.Sigmoid or Activation.SiLU or Activation.DSiLU, "activation", Activation,
+            "must be tanh, relu, sigmoid, silu or dsilu");
         Require(double.IsFinite(LogStdInit), "log_std_init", LogStdInit, "must be finite");
         Require(RmsPropAlpha is >= 0 and <= 1, "rms_prop_alpha", RmsPropAlpha, "must be in [0, 1]");
         Require(OptimizerEps > 0, "optimizer_eps", OptimizerEps, "must be positive");

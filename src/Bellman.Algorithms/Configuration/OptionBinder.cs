@@ -68,7 +68,7 @@ public static class OptionBinder
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         float f => f.ToString("R", CultureInfo.InvariantCulture),
         int[] a => "[" + string.Join(", ", a.Select(x => x.ToString(CultureInfo.InvariantCulture))) + "]",
-        Enum e => ToSnake(e.ToString()),
+        Enum e => EnumName(e.ToString()),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
@@ -118,9 +118,10 @@ public static class OptionBinder
         {
             var names = Enum.GetNames(type);
             foreach (string n in names)
-                if (string.Equals(ToSnake(n), t, StringComparison.OrdinalIgnoreCase) || string.Equals(n, t, StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(EnumName(n), t, StringComparison.OrdinalIgnoreCase) || string.Equals(n, t, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(ToSnake(n), t, StringComparison.OrdinalIgnoreCase))
                     return Enum.Parse(type, n);
-            var valid = names.Select(ToSnake).ToList();
+            var valid = names.Select(EnumName).ToList();
             throw new OptionException($"{source}: {key} = '{text}' is not one of {string.Join(", ", valid)}; {Suggestions.DidYouMean(t, valid, 1)}");
         }
         if (OptionValueInterface(type) is not null)
@@ -137,6 +138,18 @@ public static class OptionBinder
 
     private static string OptionValueDescription(Type type) =>
         (string)type.GetProperty("TypeDescription", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+
+    /// <summary>
+    /// An enum value as options write it: snake_case (DoubleQ → double_q), except that a name with an acronym (two
+    /// capitals in a row: ReLU, SiLU, DSiLU) is lower-cased whole (relu, silu, dsilu). Parsing also accepts the plain
+    /// snake_case that earlier versions wrote (re_l_u).
+    /// </summary>
+    public static string EnumName(string name)
+    {
+        for (int i = 1; i < name.Length; i++)
+            if (char.IsUpper(name[i]) && char.IsUpper(name[i - 1])) return name.ToLowerInvariant();
+        return ToSnake(name);
+    }
 
     /// <summary>PascalCase to snake_case (DoubleQ → double_q).</summary>
     public static string ToSnake(string name)
@@ -216,7 +229,7 @@ public static class OptionBinder
         if (type == typeof(bool)) return "bool";
         if (type == typeof(string)) return "text";
         if (type == typeof(int[])) return "list of integers";
-        if (type.IsEnum) return string.Join("|", Enum.GetNames(type).Select(ToSnake));
+        if (type.IsEnum) return string.Join("|", Enum.GetNames(type).Select(EnumName));
         if (OptionValueInterface(type) is not null) return OptionValueDescription(type);
         return type.Name;
     }

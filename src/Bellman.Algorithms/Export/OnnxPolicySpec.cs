@@ -11,7 +11,7 @@ public sealed record OnnxLinear(int InFeatures, int OutFeatures, float[] Weight,
 /// <summary>2-D convolution over NCHW, square kernel, W [out, in, k, k], zero padding on every side (ONNX Conv).</summary>
 public sealed record OnnxConv2d(int InChannels, int OutChannels, int KernelSize, int Stride, int Padding, float[] Weight, float[]? Bias) : OnnxLayer;
 
-/// <summary>An elementwise nonlinearity (ONNX Relu, Tanh or Sigmoid).</summary>
+/// <summary>An elementwise nonlinearity (ONNX Relu, Tanh or Sigmoid; SiLU and dSiLU as Sigmoid, Mul, Add and Sub).</summary>
 public sealed record OnnxActivation(Activation Kind) : OnnxLayer;
 
 /// <summary>y = min(max(x, low), high) elementwise (ONNX Clip with scalar min and max inputs; gSDE's clip_mean).</summary>
@@ -128,8 +128,8 @@ public sealed record OnnxPolicySpec(IReadOnlyList<int> ObservationShape, IReadOn
                     && (c.Bias is null || c.Bias.Length == c.OutChannels) && c.Stride > 0 && c.Padding >= 0 && ConvOut(h, c) > 0 && ConvOut(w, c) > 0
                     => [c.OutChannels, ConvOut(h, c), ConvOut(w, c)],
                 OnnxConv2d c => throw new ArgumentException($"{at}: Conv2d({c.InChannels} → {c.OutChannels}, k {c.KernelSize}, stride {c.Stride}, padding {c.Padding}) does not fit input [{string.Join(", ", shape)}]."),
-                OnnxActivation { Kind: Activation.ReLU or Activation.Tanh or Activation.Sigmoid } => shape,
-                OnnxActivation a => throw new ArgumentException($"{at}: activation {a.Kind} has no ONNX operator here; choose ReLU, Tanh or Sigmoid."),
+                OnnxActivation { Kind: Activation.ReLU or Activation.Tanh or Activation.Sigmoid or Activation.SiLU or Activation.DSiLU } => shape,
+                OnnxActivation a => throw new ArgumentException($"{at}: activation {a.Kind} has no ONNX operator here; choose ReLU, Tanh, Sigmoid, SiLU or DSiLU."),
                 OnnxClamp c when c.Low <= c.High => shape,
                 OnnxClamp c => throw new ArgumentException($"{at}: clamp low {c.Low} is above high {c.High} (or one is NaN)."),
                 OnnxFlatten => [shape.Aggregate(1, (p, d) => p * d)],

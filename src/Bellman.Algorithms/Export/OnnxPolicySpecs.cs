@@ -18,7 +18,7 @@ public static class OnnxPolicySpecs
 {
     /// <summary>
     /// The layers of <paramref name="network"/>: a <see cref="Sequential"/> (nested ones too) of Linear, Conv2d,
-    /// ReLU/Tanh/Sigmoid, Flatten and channels-first modules, or one such module.
+    /// ReLU/Tanh/Sigmoid/SiLU/dSiLU, Flatten and channels-first modules, or one such module.
     /// </summary>
     public static IReadOnlyList<OnnxLayer> Layers(Module network)
     {
@@ -162,11 +162,13 @@ public static class OnnxPolicySpecs
             case "relu": layers.Add(new OnnxActivation(Activation.ReLU)); break;
             case "tanh": layers.Add(new OnnxActivation(Activation.Tanh)); break;
             case "sigmoid": layers.Add(new OnnxActivation(Activation.Sigmoid)); break;
+            case "silu": layers.Add(new OnnxActivation(Activation.SiLU)); break;
+            case "dsilu": layers.Add(new OnnxActivation(Activation.DSiLU)); break;
             case "flatten": layers.Add(new OnnxFlatten()); break;
             case "nhwc_to_nchw": layers.Add(new OnnxChannelsFirst()); break;
             case "identity": break;
             default:
-                throw new ArgumentException($"{where}: module '{type}' has no ONNX export; supported: linear, conv2d, relu, tanh, sigmoid, flatten, nhwc_to_nchw.");
+                throw new ArgumentException($"{where}: module '{type}' has no ONNX export; supported: linear, conv2d, relu, tanh, sigmoid, silu, dsilu, flatten, nhwc_to_nchw.");
         }
     }
 

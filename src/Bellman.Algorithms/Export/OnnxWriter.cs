@@ -174,6 +174,8 @@ internal sealed class OnnxGraph(int opset)
                 OnnxActivation { Kind: Activation.ReLU } => Node("Relu", [x]),
                 OnnxActivation { Kind: Activation.Tanh } => Node("Tanh", [x]),
                 OnnxActivation { Kind: Activation.Sigmoid } => Node("Sigmoid", [x]),
+                OnnxActivation { Kind: Activation.SiLU } => Node("Mul", [x, Node("Sigmoid", [x])]),
+                OnnxActivation { Kind: Activation.DSiLU } => DSilu(x, p),
                 OnnxClamp c => Node("Clip", [x, Initializer($"{p}.min", [], [c.Low]), Initializer($"{p}.max", [], [c.High])]),
                 OnnxFlatten => Node("Flatten", [x], attributes: [Int("axis", 1)]),
                 OnnxChannelsFirst => Node("Transpose", [x], attributes: [Ints("perm", [0, 3, 1, 2])]),
@@ -181,6 +183,13 @@ internal sealed class OnnxGraph(int opset)
             };
         }
         return x;
+    }
+
+    /// <summary>dSiLU(x) = σ(x)·(1 + x·(1 − σ(x))), as ONNX Sigmoid, Sub, Mul and Add nodes.</summary>
+    private string DSilu(string x, string p)
+    {
+        string s = Node("Sigmoid", [x]), one = Initializer($"{p}.one", [], [1f]);
+        return Node("Mul", [s, Node("Add", [one, Node("Mul", [x, Node("Sub", [one, s])])])]);
     }
 
     private string ConvWeight(string p, OnnxConv2d c) =>

@@ -8,7 +8,7 @@ public enum PolicyKind
 {
     /// <summary>The observation, flattened, feeds the hidden layers.</summary>
     Mlp,
-    /// <summary>Convolutions (with ReLU) over an image observation, flattened, feed the hidden layers.</summary>
+    /// <summary>Convolutions (with ReLU, or cnn_activation) over an image observation, flattened, feed the hidden layers.</summary>
     Cnn,
 }
 
@@ -18,7 +18,9 @@ public enum PolicyKind
 /// <param name="CnnFilters">Filters of each convolution (cnn).</param>
 /// <param name="CnnKernelSize">Square kernel size (cnn).</param>
 /// <param name="CnnStride">Stride (cnn).</param>
-public sealed record NetworkSpec(PolicyKind Policy, IReadOnlyList<int> Hidden, IReadOnlyList<int> CnnFilters, int CnnKernelSize = 3, int CnnStride = 1)
+/// <param name="CnnActivation">The activation after each convolution (cnn).</param>
+public sealed record NetworkSpec(PolicyKind Policy, IReadOnlyList<int> Hidden, IReadOnlyList<int> CnnFilters, int CnnKernelSize = 3, int CnnStride = 1,
+    Activation CnnActivation = Activation.ReLU)
 {
     /// <summary>An MLP with the given hidden sizes.</summary>
     public static NetworkSpec MlpOf(IReadOnlyList<int> hidden) => new(PolicyKind.Mlp, hidden, [16]);
@@ -45,7 +47,7 @@ public sealed record NetworkSpec(PolicyKind Policy, IReadOnlyList<int> Hidden, I
         foreach (int filters in CnnFilters)
         {
             layers.Add(new Conv2d(c, filters, CnnKernelSize, random, CnnStride));
-            layers.Add(new ReLU());
+            layers.Add(Mlp.Create(CnnActivation));
             h = (h - CnnKernelSize) / CnnStride + 1;
             w = (w - CnnKernelSize) / CnnStride + 1;
             if (h <= 0 || w <= 0)

@@ -1,3 +1,4 @@
+using Bellman.Nn.Layers;
 using Bellman.Algorithms.Configuration;
 using Bellman.Algorithms.Networks;
 
@@ -46,6 +47,8 @@ public abstract record TrainingOptions : ITrainingOptions
     [Option("cnn_kernel_size", "kernel size of the convolutions (policy = cnn)")] public int CnnKernelSize { get; init; } = 3;
     /// <summary>Stride of the convolutions.</summary>
     [Option("cnn_stride", "stride of the convolutions (policy = cnn)")] public int CnnStride { get; init; } = 1;
+    /// <summary>The activation after each convolution (ReLU, as Stable-Baselines3's NatureCNN and MinAtar's DQN; MinAtar's AC(λ) uses SiLU).</summary>
+    [Option("cnn_activation", "activation after each convolution (policy = cnn): relu, tanh, sigmoid, silu or dsilu")] public Activation CnnActivation { get; init; } = Activation.ReLU;
     /// <summary>Environment steps between evaluations.</summary>
     [Option("eval_freq", "environment steps between greedy evaluations (0 disables)")] public int EvalFrequency { get; init; } = 5_000;
     /// <summary>Episodes per evaluation.</summary>
@@ -72,7 +75,7 @@ public abstract record TrainingOptions : ITrainingOptions
     internal static bool Reached(double stopAtReturn, double bestEvaluation) => !double.IsNaN(stopAtReturn) && bestEvaluation >= stopAtReturn;
 
     /// <summary>The network shape these options describe.</summary>
-    public NetworkSpec Network => new(Policy, NetArch, CnnFilters, CnnKernelSize, CnnStride);
+    public NetworkSpec Network => new(Policy, NetArch, CnnFilters, CnnKernelSize, CnnStride, CnnActivation);
 
     /// <summary>Throws an <see cref="OptionException"/> naming the first invalid key.</summary>
     public virtual void Validate()
@@ -84,6 +87,7 @@ public abstract record TrainingOptions : ITrainingOptions
         Require(CnnFilters.Length > 0 && CnnFilters.All(f => f > 0), "cnn_filters", CnnFilters, "needs at least one positive filter count");
         Require(CnnKernelSize > 0, "cnn_kernel_size", CnnKernelSize, "must be positive");
         Require(CnnStride > 0, "cnn_stride", CnnStride, "must be positive");
+        Require(CnnActivation != Activation.None && Enum.IsDefined(CnnActivation), "cnn_activation", CnnActivation, "must be relu, tanh, sigmoid, silu or dsilu");
         Require(EvalFrequency >= 0, "eval_freq", EvalFrequency, "must be non-negative");
         Require(EvalEpisodes > 0, "eval_episodes", EvalEpisodes, "must be positive");
         Require(!double.IsInfinity(StopAtReturn), "stop_at_return", StopAtReturn, "must be a finite return, or nan for none");

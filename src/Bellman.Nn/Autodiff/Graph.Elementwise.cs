@@ -13,6 +13,12 @@ public sealed partial class Graph
     /// <summary>σ(x) = 1 / (1 + e^−x); dy/dx = y (1 − y).</summary>
     public Tensor Sigmoid(Tensor x) => Unary(OpCode.Sigmoid, x);
 
+    /// <summary>SiLU (sigmoid-weighted linear unit, Elfwing et al. 2018): x·σ(x); dy/dx = σ(x)(1 + x(1 − σ(x))), which is dSiLU(x).</summary>
+    public Tensor Silu(Tensor x) => Unary(OpCode.Silu, x);
+
+    /// <summary>dSiLU (Elfwing et al. 2018), the derivative of SiLU used as an activation: σ(x)(1 + x(1 − σ(x))); dy/dx = σ(x)(1 − σ(x))(2 + x(1 − 2σ(x))).</summary>
+    public Tensor DSilu(Tensor x) => Unary(OpCode.DSilu, x);
+
     /// <summary>e^x; dy/dx = y.</summary>
     public Tensor Exp(Tensor x) => Unary(OpCode.Exp, x);
 
@@ -58,6 +64,8 @@ public sealed partial class Graph
             case OpCode.Relu: Simd.Relu(xs, ys); break;
             case OpCode.Tanh: TensorPrimitives.Tanh(xs, ys); break;
             case OpCode.Sigmoid: TensorPrimitives.Sigmoid(xs, ys); break;
+            case OpCode.Silu: for (int i = 0; i < xs.Length; i++) ys[i] = xs[i] * SigmoidScalar(xs[i]); break;
+            case OpCode.DSilu: for (int i = 0; i < xs.Length; i++) ys[i] = DSiluScalar(xs[i]); break;
             case OpCode.Exp: TensorPrimitives.Exp(xs, ys); break;
             case OpCode.Log: TensorPrimitives.Log(xs, ys); break;
             case OpCode.Softplus: for (int i = 0; i < xs.Length; i++) ys[i] = SoftplusScalar(xs[i]); break;
@@ -76,6 +84,16 @@ public sealed partial class Graph
             n.F1 = f1;
         }
         return y;
+    }
+
+    /// <summary>σ(x) = 1 / (1 + e^−x) in float.</summary>
+    internal static float SigmoidScalar(float x) => 1f / (1f + MathF.Exp(-x));
+
+    /// <summary>dSiLU(x) = σ(x)(1 + x(1 − σ(x))) in float.</summary>
+    internal static float DSiluScalar(float x)
+    {
+        float s = SigmoidScalar(x);
+        return s * (1f + x * (1f - s));
     }
 
     /// <summary>softplus in float with a double-precision tail: max(x, 0) + ln(1 + e^−|x|).</summary>
@@ -121,6 +139,16 @@ public sealed partial class Graph
                 TensorPrimitives.MultiplyAdd(dy, s, dx, dx);
                 break;
             }
+            case OpCode.Silu:
+                for (int i = 0; i < xs.Length; i++) dx[i] += dy[i] * DSiluScalar(xs[i]);
+                break;
+            case OpCode.DSilu:
+                for (int i = 0; i < xs.Length; i++)
+                {
+                    float s = SigmoidScalar(xs[i]);
+                    dx[i] += dy[i] * (s * (1f - s) * (2f + xs[i] * (1f - 2f * s)));
+                }
+                break;
             case OpCode.Exp:
                 TensorPrimitives.MultiplyAdd(dy, ys, dx, dx);
                 break;

@@ -238,7 +238,7 @@ public sealed partial class Graph
     {
         switch (n.Op)
         {
-            case OpCode.Relu: case OpCode.Tanh: case OpCode.Sigmoid: case OpCode.Exp: case OpCode.Log:
+            case OpCode.Relu: case OpCode.Tanh: case OpCode.Sigmoid: case OpCode.Silu: case OpCode.DSilu: case OpCode.Exp: case OpCode.Log:
             case OpCode.Softplus: case OpCode.Clamp: case OpCode.Abs: case OpCode.Square: case OpCode.Sqrt:
             case OpCode.Scale: case OpCode.AddScalar:
                 UnaryBackward(ref n);

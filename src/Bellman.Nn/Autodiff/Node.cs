@@ -4,7 +4,7 @@ namespace Bellman.Nn;
 internal enum OpCode : byte
 {
     // Elementwise unary (A → Out).
-    Relu, Tanh, Sigmoid, Exp, Log, Softplus, Clamp, Abs, Square, Sqrt, Scale, AddScalar,
+    Relu, Tanh, Sigmoid, Silu, DSilu, Exp, Log, Softplus, Clamp, Abs, Square, Sqrt, Scale, AddScalar,
     // Elementwise binary (A, B → Out), same shape or broadcast.
     Add, Sub, Mul, Div, Minimum, Maximum,
     // Linear algebra.

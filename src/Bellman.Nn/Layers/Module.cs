@@ -153,3 +153,23 @@ public sealed class ChannelsFirst : StatelessModule
     /// <inheritdoc/>
     public override JsonObject Describe() => new() { ["type"] = "nhwc_to_nchw" };
 }
+
+/// <summary>SiLU: x·σ(x) (Elfwing et al. 2018).</summary>
+public sealed class SiLU : StatelessModule
+{
+    /// <inheritdoc/>
+    public override Tensor Forward(Graph graph, Tensor x) => graph.Silu(x);
+
+    /// <inheritdoc/>
+    public override JsonObject Describe() => new() { ["type"] = "silu" };
+}
+
+/// <summary>dSiLU: σ(x)(1 + x(1 − σ(x))), the derivative of SiLU (Elfwing et al. 2018).</summary>
+public sealed class DSiLU : StatelessModule
+{
+    /// <inheritdoc/>
+    public override Tensor Forward(Graph graph, Tensor x) => graph.DSilu(x);
+
+    /// <inheritdoc/>
+    public override JsonObject Describe() => new() { ["type"] = "dsilu" };
+}

@@ -76,6 +76,12 @@ public enum Activation
 
     /// <summary>σ(x).</summary>
     Sigmoid,
+
+    /// <summary>x·σ(x) (SiLU).</summary>
+    SiLU,
+
+    /// <summary>σ(x)(1 + x(1 − σ(x))) (dSiLU, SiLU's derivative).</summary>
+    DSiLU,
 }
 
 /// <summary>Builds multi-layer perceptrons as a flat <see cref="Sequential"/> of Linear and activation modules.</summary>
@@ -123,6 +129,8 @@ public static class Mlp
         Activation.ReLU => new ReLU(),
         Activation.Tanh => new Tanh(),
         Activation.Sigmoid => new Sigmoid(),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Choose ReLU, Tanh or Sigmoid."),
+        Activation.SiLU => new SiLU(),
+        Activation.DSiLU => new DSiLU(),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Choose ReLU, Tanh, Sigmoid, SiLU or DSiLU."),
     };
 }

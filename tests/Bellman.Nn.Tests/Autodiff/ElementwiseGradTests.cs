@@ -32,6 +32,31 @@ public class ElementwiseGradTests
     public void Sigmoid(int[] dims) => CheckUnary(dims, (g, x) => g.Sigmoid(x), Uniform(Size(dims), -3f, 3f, 3));
 
     [Theory, MemberData(nameof(AwkwardShapes))]
+    public void Silu(int[] dims) => CheckUnary(dims, (g, x) => g.Silu(x), Uniform(Size(dims), -4f, 4f, 13));
+
+    [Theory, MemberData(nameof(AwkwardShapes))]
+    public void DSilu(int[] dims) => CheckUnary(dims, (g, x) => g.DSilu(x), Uniform(Size(dims), -4f, 4f, 14));
+
+    [Fact]
+    public void SiluAndDSiluMatchTheirFormulas()
+    {
+        // MinAtar's AC_lambda.py: SiLU(x) = x·σ(x), dSiLU(x) = σ(x)(1 + x(1 − σ(x))); dSiLU is SiLU's derivative.
+        var g = new Graph();
+        float[] v = [-6f, -1.5f, 0f, 0.75f, 5f];
+        var silu = g.Silu(g.Input(v, new Shape(5))).Data.ToArray();
+        var dsilu = g.DSilu(g.Input(v, new Shape(5))).Data.ToArray();
+        for (int i = 0; i < v.Length; i++)
+        {
+            double s = 1 / (1 + Math.Exp(-v[i]));
+            Assert.Equal(v[i] * s, silu[i], 6);
+            Assert.Equal(s * (1 + v[i] * (1 - s)), dsilu[i], 6);
+            double h = 1e-4, numeric = ((v[i] + h) / (1 + Math.Exp(-(v[i] + h))) - (v[i] - h) / (1 + Math.Exp(-(v[i] - h)))) / (2 * h);
+            Assert.Equal(numeric, dsilu[i], 5);
+        }
+        Assert.Equal(0.5f, dsilu[2]);
+    }
+
+    [Theory, MemberData(nameof(AwkwardShapes))]
     public void Exp(int[] dims) => CheckUnary(dims, (g, x) => g.Exp(x), Uniform(Size(dims), -2f, 1.5f, 4));
 
     [Theory, MemberData(nameof(AwkwardShapes))]
