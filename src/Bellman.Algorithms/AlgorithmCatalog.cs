@@ -99,6 +99,8 @@ public static class AlgorithmCatalog
             new ActorCriticOptions(), OnPolicyPresets.ActorCritic, (env, o, seed) => new Bellman.ActorCritic(env, o, seed)),
         new AlgorithmInfo<A2cOptions>(A2c.AlgorithmName, "A2C: synchronous advantage actor-critic with n-step or GAE advantages, entropy bonus and gradient clipping (discrete or Box actions).",
             new A2cOptions(), OnPolicyPresets.A2c, (env, o, seed) => new A2c(env, o, seed)),
+        new AlgorithmInfo<AcLambdaOptions>(AcLambda.AlgorithmName, "AC(lambda): MinAtar's online actor-critic with one eligibility trace over a shared network and RMSprop on the trace update (discrete actions).",
+            new AcLambdaOptions(), OnPolicyPresets.AcLambda, (env, o, seed) => new AcLambda(env, o, seed)),
         new AlgorithmInfo<DdpgOptions>(Ddpg.AlgorithmName, "DDPG: deterministic actor maximising a critic Q(s, a), Polyak targets, Gaussian or Ornstein-Uhlenbeck exploration (Box actions).",
             new DdpgOptions(), ContinuousPresets.Ddpg, (env, o, seed) => new Ddpg(env, o, seed)),
         new AlgorithmInfo<Td3Options>(Td3.AlgorithmName, "TD3: DDPG with two critics (min target), target-policy smoothing and delayed actor updates (Box actions).",

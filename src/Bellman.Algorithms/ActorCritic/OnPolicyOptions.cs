@@ -151,3 +151,54 @@ public sealed record ActorCriticOptions : OnPolicyOptions
         Require(CriticLearningRate > 0 && double.IsFinite(CriticLearningRate), "critic_learning_rate", CriticLearningRate, "must be a positive number");
     }
 }
+
+/// <summary>
+/// AC(λ) options, MinAtar's <c>examples/AC_lambda.py</c> settings: α = 2^−11, λ 0.8, γ 0.99, entropy β 0.01, the
+/// traces' RMSprop ρ 0.999 and ε 1e-4, ε = 1e-4 inside log π; one environment, one transition per update; a shared
+/// trunk whose hidden layers use dSiLU and whose convolutions (policy = cnn) use SiLU; PyTorch's default initialisation.
+/// </summary>
+public sealed record AcLambdaOptions : OnPolicyOptions
+{
+    /// <summary>Creates MinAtar's defaults.</summary>
+    public AcLambdaOptions()
+    {
+        NumEnvs = 1;
+        NSteps = 1;
+        LearningRate = 0.00048828125;
+        EntCoef = 0.01;
+        MaxGradNorm = 0;
+        Optimizer = OptimizerKind.Sgd;
+        Shared = true;
+        NetArch = [128];
+        Activation = Activation.DSiLU;
+        CnnActivation = Activation.SiLU;
+        OrthoInit = false;
+    }
+
+    /// <summary>The trace decay λ (e ← γλe + g).</summary>
+    [Option("trace_lambda", "eligibility-trace decay lambda (e <- gamma lambda e + grad)")] public double TraceLambda { get; init; } = 0.8;
+
+    /// <summary>ρ of the RMSprop over the ascent direction.</summary>
+    [Option("rms_decay", "decay rho of the RMSprop over the trace update (MinAtar's GAMMA_RMS)")] public double RmsDecay { get; init; } = 0.999;
+
+    /// <summary>ε added under the square root of the RMSprop's bias-corrected average.</summary>
+    [Option("rms_eps", "epsilon under the square root of the RMSprop (MinAtar's EPS_RMS)")] public double RmsEps { get; init; } = 1e-4;
+
+    /// <summary>ε added to π inside the logarithms (MinAtar's MIN_DENOM).</summary>
+    [Option("prob_eps", "epsilon added to pi inside log pi (MinAtar's MIN_DENOM)")] public double ProbEps { get; init; } = 1e-4;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        Require(NumEnvs == 1, "n_envs", NumEnvs, "must be 1: AC(lambda) learns online from one environment");
+        Require(NSteps == 1, "n_steps", NSteps, "must be 1: AC(lambda) updates after every transition");
+        Require(TraceLambda is >= 0 and <= 1, "trace_lambda", TraceLambda, "must be in [0, 1]");
+        Require(RmsDecay is >= 0 and < 1, "rms_decay", RmsDecay, "must be in [0, 1)");
+        Require(RmsEps > 0 && double.IsFinite(RmsEps), "rms_eps", RmsEps, "must be positive");
+        Require(ProbEps > 0 && double.IsFinite(ProbEps), "prob_eps", ProbEps, "must be positive");
+        Require(MaxGradNorm == 0, "max_grad_norm", MaxGradNorm, "must be 0: AC(lambda) does not clip (it steps along its trace)");
+        Require(!NormalizeAdvantage, "normalize_advantage", NormalizeAdvantage, "does not apply to AC(lambda), which has no batch of advantages");
+        Require(Optimizer == OptimizerKind.Sgd, "optimizer", Optimizer, "does not apply: AC(lambda) steps with its own RMSprop over the traces (rms_decay, rms_eps); leave it at sgd");
+    }
+}

@@ -56,4 +56,23 @@ public static class OnPolicyPresets
         new("online", "CartPole-v1", "the lecture's online actor-critic: one transition, one critic step toward r + gamma V(s'), one policy step",
             new ActorCriticOptions { TotalSteps = 100_000, NSteps = 1, CriticSteps = 1, BootstrapTargets = true, LearningRate = 1e-4, CriticLearningRate = 1e-3, EvalFrequency = 10_000 }),
     ];
+
+    /// <summary>
+    /// MinAtar's AC(λ) network and settings: Conv(C→16, 3×3, stride 1) → SiLU → Linear(1024→128) → dSiLU, shared by a
+    /// softmax policy head and a value head; the <see cref="AcLambdaOptions"/> defaults; 5M frames, greedy evaluation every 100k.
+    /// </summary>
+    public static AcLambdaOptions MinAtarAcLambda { get; } = new()
+    {
+        TotalSteps = 5_000_000, Policy = PolicyKind.Cnn, CnnFilters = [16], CnnKernelSize = 3, CnnStride = 1, EvalFrequency = 100_000,
+    };
+
+    /// <summary>AC(λ) presets: MinAtar's <c>examples/AC_lambda.py</c> on each game (its network and settings, 5M frames).</summary>
+    public static IReadOnlyList<Preset<AcLambdaOptions>> AcLambda { get; } =
+    [
+        .. from game in new[] { "Breakout", "SpaceInvaders", "Freeway", "Asterix", "Seaquest" }
+           from version in new[] { "v1", "v0" }
+           select new Preset<AcLambdaOptions>($"MinAtar/{game}-{version}", $"MinAtar/{game}-{version}",
+               "MinAtar's AC(lambda) (examples/AC_lambda.py): Conv(C->16, 3x3) -> SiLU -> Linear(->128) -> dSiLU, policy and value heads, 5M frames",
+               MinAtarAcLambda),
+    ];
 }

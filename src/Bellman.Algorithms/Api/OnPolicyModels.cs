@@ -57,3 +57,21 @@ public sealed class ActorCritic : OnPolicyAlgorithm<ActorCriticOptions>
     public static new ActorCritic Load(string path, EnvironmentSource? environment = null) => Algorithm.Load(path, environment) as ActorCritic
         ?? throw new InvalidDataException($"{path} does not hold an {AlgorithmName} agent; load it with Algorithm.Load.");
 }
+
+/// <summary>Online actor-critic with eligibility traces (MinAtar's AC(λ)).</summary>
+public sealed class AcLambda : OnPolicyAlgorithm<AcLambdaOptions>
+{
+    /// <summary>The catalogue name.</summary>
+    public const string AlgorithmName = "ac-lambda";
+
+    /// <summary>AC(λ) on <paramref name="environment"/> with <paramref name="options"/> (default: MinAtar's settings).</summary>
+    public AcLambda(EnvironmentSource environment, AcLambdaOptions? options = null, int seed = 0)
+        : base(AlgorithmName, environment, options ?? new AcLambdaOptions(), seed, (obs, act, o, init) => new AcLambdaUpdate(obs, act, o, init)) { }
+
+    /// <summary>AC(λ) on a user's environment made by <paramref name="environment"/>.</summary>
+    public AcLambda(Func<IEnvironment> environment, AcLambdaOptions? options = null, int seed = 0) : this(EnvironmentSource.FromFactory(environment), options, seed) { }
+
+    /// <summary>Loads an AC(λ) checkpoint.</summary>
+    public static new AcLambda Load(string path, EnvironmentSource? environment = null) => Algorithm.Load(path, environment) as AcLambda
+        ?? throw new InvalidDataException($"{path} does not hold an {AlgorithmName} agent; load it with Algorithm.Load.");
+}

@@ -168,6 +168,7 @@ public sealed class OnPolicyLoop
             envs.WriteState(writer);
         }
         _book.WriteState(writer);
+        (_algorithm as IResumable)?.WriteState(writer);
     }
 
     /// <summary>Restores a state written by <see cref="WriteState"/> (before the first run).</summary>
@@ -185,6 +186,7 @@ public sealed class OnPolicyLoop
             envs.ReadState(reader);
         }
         _book.ReadState(reader);
+        (_algorithm as IResumable)?.ReadState(reader);
         (_actionRng, _updateRng) = (action, update);
     }
 

@@ -19,7 +19,7 @@ public sealed class ExactResumeTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    public static TheoryData<string> Cases => ["dqn", "dqn-per-nstep", "dqn-minatar", "td3", "sac", "ddpg", "naf", "qt-opt", "a2c", "reinforce", "actor-critic", "fqi"];
+    public static TheoryData<string> Cases => ["dqn", "dqn-per-nstep", "dqn-minatar", "td3", "sac", "ddpg", "naf", "qt-opt", "a2c", "reinforce", "actor-critic", "ac-lambda", "ac-lambda-minatar", "fqi"];
 
     private static (ITrainingOptions Options, string Env, long Stop) Case(string name) => name switch
     {
@@ -42,6 +42,9 @@ public sealed class ExactResumeTests : IDisposable
         "a2c" => (new A2cOptions { NumEnvs = 4, TotalSteps = 4_000, NetArch = [16], EvalFrequency = 1_000, EvalEpisodes = 2, LogInterval = 500 }, "CartPole-v1", 2_000),
         "reinforce" => (new ReinforceOptions { NumEnvs = 2, NSteps = 200, TotalSteps = 4_000, NetArch = [16], EvalFrequency = 800, EvalEpisodes = 2, LogInterval = 400 }, "CartPole-v1", 2_000),
         "actor-critic" => (new ActorCriticOptions { NumEnvs = 2, NSteps = 10, TotalSteps = 2_000, NetArch = [16], EvalFrequency = 500, EvalEpisodes = 2, LogInterval = 250 }, "Acrobot-v1", 1_000),
+        "ac-lambda" => (new AcLambdaOptions { TotalSteps = 2_000, NetArch = [16], EvalFrequency = 500, EvalEpisodes = 2, LogInterval = 250 }, "CartPole-v1", 1_000),
+        "ac-lambda-minatar" => (OnPolicyPresets.MinAtarAcLambda with { TotalSteps = 600, NetArch = [8], EvalFrequency = 300, EvalEpisodes = 1, LogInterval = 100 },
+            "MinAtar/Breakout-v1", 300),
         "fqi" => (FqiCase, "CartPole-v1", 1_000),
         _ => throw new ArgumentException(name),
     };
