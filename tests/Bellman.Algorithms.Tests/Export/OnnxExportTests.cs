@@ -68,6 +68,15 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void Ac_lambda_network_with_silu_and_dsilu_matches_bellman()
+    {
+        // MinAtar's AC(lambda) network: Conv -> SiLU -> Linear -> dSiLU (the Mul/Sigmoid/Add/Sub nodes of the export).
+        var spec = new NetworkSpec(PolicyKind.Cnn, [16], [4], CnnActivation: Activation.SiLU);
+        var net = new ActorCriticNetwork([10, 10, 3], 5, spec, Activation.DSiLU, shared: true, critic: true, logStdInit: null, orthogonalInit: false, new Rng(8));
+        AssertDiscreteMatches(net, OnnxPolicySpecs.FromActorCritic(net, [10, 10, 3]), "logits", batch: 4, [10, 10, 3], seed: 18);
+    }
+
+    [Fact]
     public void Gaussian_actor_critic_policy_outputs_the_mean_and_the_mean_clipped_to_the_box()
     {
         var net = new ActorCriticNetwork([3], 2, NetworkSpec.MlpOf([16]), Activation.Tanh, shared: false, critic: true, logStdInit: -0.5f, orthogonalInit: false, new Rng(4));
