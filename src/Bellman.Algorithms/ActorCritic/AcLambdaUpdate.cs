@@ -77,19 +77,14 @@ public sealed class AcLambdaUpdate : IOnPolicyUpdate, IResumable
         var s = ro.Observations.AsSpan(0, obs);
         float alpha = (float)_options.LearningRateSchedule.ValueAt(context.Progress);
         Step(s, action, _frames, alpha, context.Metrics);
+        s.CopyTo(_last);
+        (_lastReward, _lastTerminal, _hasLast) = (ro.Rewards[0], ro.Terminated[0], true);
         if (ro.Ended[0])
         {
             // The episode's last transition: learn from it at the final observation, then start the next trace afresh.
-            s.CopyTo(_last);
-            (_lastReward, _lastTerminal, _hasLast) = (ro.Rewards[0], ro.Terminated[0], true);
             Step(ro.NextObservations.AsSpan(0, obs), action, _frames + 1, alpha, context.Metrics);
             foreach (var e in _traces) Array.Clear(e);
             _hasLast = false;
-        }
-        else
-        {
-            s.CopyTo(_last);
-            (_lastReward, _lastTerminal, _hasLast) = (ro.Rewards[0], ro.Terminated[0], true);
         }
         _frames++;
         return true;
@@ -118,7 +113,7 @@ public sealed class AcLambdaUpdate : IOnPolicyUpdate, IResumable
                 mean += p * _weights[k];
             }
             for (int j = 0; j < _actions; j++) _weights[j] = _probs[j] * (_weights[j] - (float)mean);
-            Forward(s, out head, out v);
+            // A second backward pass over the same tape (Graph.Backward visits only what leads to its loss).
             Backward(head, v, valueWeight: 0f, _entropyGrads);
 
             float lastValue = Value(_last);
@@ -133,15 +128,7 @@ public sealed class AcLambdaUpdate : IOnPolicyUpdate, IResumable
         }
         // 3. e ← γλe + g.
         float decay = (float)(o.Gamma * o.TraceLambda);
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            float[] e = _traces[i], g = _grads[i];
-            int k = 0;
-            var vd = new Vector<float>(decay);
-            for (; k + Vector<float>.Count <= e.Length; k += Vector<float>.Count)
-                (vd * new Vector<float>(e, k) + new Vector<float>(g, k)).CopyTo(e, k);
-            for (; k < e.Length; k++) e[k] = decay * e[k] + g[k];
-        }
+        for (int i = 0; i < _parameters.Length; i++) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_traces[i], decay, _grads[i], _traces[i]);
     }
 
     /// <summary>
@@ -169,7 +156,7 @@ public sealed class AcLambdaUpdate : IOnPolicyUpdate, IResumable
         }
     }
 
-    /// <summary>One forward pass at <paramref name="s"/> that keeps its graph for a backward pass; fills π and returns V̂(s).</summary>
+    /// <summary>One forward pass at <paramref name="s"/> that keeps its graph for the backward passes; fills π and returns V̂(s).</summary>
     private float Forward(ReadOnlySpan<float> s, out Tensor head, out Tensor value)
     {
         var g = _graph;

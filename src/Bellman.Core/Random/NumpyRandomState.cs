@@ -204,16 +204,11 @@ public sealed class NumpyRandomState : Bellman.Core.State.IResumable
     private void Generate()
     {
         Span<uint> key = _key;
+        bool vectors = Vector256.IsHardwareAccelerated;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= N - M; i += 8)
-                Twist8(key, i, key.Slice(i + M, 8)).CopyTo(key.Slice(i, 8));
-            for (; i < N - M; i++) key[i] = key[i + M] ^ Twist(key[i], key[i + 1]);
-            for (; i + 8 < N; i += 8)
-                Twist8(key, i, key.Slice(i + M - N, 8)).CopyTo(key.Slice(i, 8));
-        }
+        for (; vectors && i + 8 <= N - M; i += 8) Twist8(key, i, key.Slice(i + M, 8)).CopyTo(key.Slice(i, 8));
         for (; i < N - M; i++) key[i] = key[i + M] ^ Twist(key[i], key[i + 1]);
+        for (; vectors && i + 8 < N; i += 8) Twist8(key, i, key.Slice(i + M - N, 8)).CopyTo(key.Slice(i, 8));
         for (; i < N - 1; i++) key[i] = key[i + M - N] ^ Twist(key[i], key[i + 1]);
         key[N - 1] = key[M - 1] ^ Twist(key[N - 1], key[0]);
         _pos = 0;
