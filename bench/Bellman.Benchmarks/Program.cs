@@ -8,6 +8,7 @@ using BenchmarkDotNet.Running;
 // `sac-parts` times the pieces of a SAC gradient step (products, Adam, Polyak) against the core's peak,
 // `sac-parts loop N` only runs N SAC steps (a process to hold under `perf record`);
 // `minatar-steps` prints each MinAtar game's CPU time per environment step (to set beside MinAtar's Python);
+// `overlap-quick` trains DQN with and without overlap_collection beside an environment of a stated cost per step;
 // `cem-quick` times QT-Opt's CEM action for one state and its parts against their FLOP floor;
 // `e2e [peak GFLOP/s] [filter] [--threads N]` trains each algorithm end to end for a short budget: env and gradient steps/s next to the floor;
 // anything else goes to BenchmarkDotNet's switcher, e.g. `--filter '*CartPole*' --job short`.
@@ -34,6 +35,11 @@ if (args is ["sac-parts", ..])
 if (args is ["minatar-steps", ..])
 {
     Bellman.Benchmarks.MinAtarStepsQuick.Run(Console.Out);
+    return;
+}
+if (args is ["overlap-quick", ..])
+{
+    Bellman.Benchmarks.OverlapQuick.Run(Console.Out);
     return;
 }
 if (args is ["cem-quick", ..])

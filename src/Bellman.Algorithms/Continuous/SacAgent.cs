@@ -141,6 +141,9 @@ public sealed class SacAgent : IOffPolicyAgent
         [("actor", ActorModule), ("critic", Critic), ("critic_target", CriticTarget), ("log_alpha", LogAlpha), ("counters", _updates)];
 
     /// <inheritdoc/>
+    public IEnumerable<Module> ActingNetworks => [ActorModule];
+
+    /// <inheritdoc/>
     public IReadOnlyList<(string Name, Optimizer Optimizer)> Optimizers => AlphaOptimizer is null
         ? [("actor_optimizer", ActorOptimizer), ("critic_optimizer", CriticOptimizer)]
         : [("actor_optimizer", ActorOptimizer), ("critic_optimizer", CriticOptimizer), ("ent_coef_optimizer", AlphaOptimizer)];

@@ -105,6 +105,9 @@ public sealed class Td3Agent : IOffPolicyAgent
         [("actor", Actor), ("actor_target", ActorTarget), ("critic", Critic), ("critic_target", CriticTarget), ("counters", _updates)];
 
     /// <inheritdoc/>
+    public IEnumerable<Module> ActingNetworks => [Actor];
+
+    /// <inheritdoc/>
     public IReadOnlyList<(string Name, Optimizer Optimizer)> Optimizers => [("actor_optimizer", ActorOptimizer), ("critic_optimizer", CriticOptimizer)];
 
     /// <summary>μθ(s) in the scaled space for <paramref name="count"/> observations, without gradients.</summary>

@@ -345,7 +345,9 @@ public abstract class OffPolicyAlgorithm<TOptions> : Algorithm where TOptions : 
         _evalEnv = environment.MakeEvaluationEnvironment();
         OffPolicyAgent = agent;
         Options = options;
-        Loop = new OffPolicyLoop(_envs, _evalEnv, agent, options, seed);
+        // overlap_collection: a second agent of the same kind acts (its own initial weights are replaced by the learner's).
+        var collector = options.OverlapCollection ? createAgent(probe.ObservationSpace, probe.ActionSpace, options, new Rng(Rng.DeriveSeed((ulong)seed, 2))) : null;
+        Loop = new OffPolicyLoop(_envs, _evalEnv, agent, options, seed, collector);
     }
 
     /// <summary>The options.</summary>
@@ -390,6 +392,7 @@ public abstract class OffPolicyAlgorithm<TOptions> : Algorithm where TOptions : 
     /// <inheritdoc/>
     public override void Dispose()
     {
+        Loop.Dispose();
         _envs.Dispose();
         base.Dispose();
     }

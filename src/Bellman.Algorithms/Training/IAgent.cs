@@ -69,6 +69,13 @@ public interface IOffPolicyAgent : IAgent
     /// <summary>One gradient step on <paramref name="batch"/>; writes |TD error| per row into <paramref name="tdErrors"/>.</summary>
     void Train(ReplayBatch batch, Span<float> tdErrors, in UpdateContext context);
 
+    /// <summary>
+    /// The networks <see cref="Act"/> reads. With <c>overlap_collection</c> a second instance of the agent acts, and
+    /// takes these from the learner as each training phase starts (all of <see cref="IAgent.Networks"/> unless the
+    /// agent names fewer).
+    /// </summary>
+    IEnumerable<Module> ActingNetworks => Networks.Select(n => n.Module);
+
     /// <summary>Called after every vector step with the number of environment steps so far (target-network updates).</summary>
     void OnEnvironmentSteps(long steps, long previousSteps);
 

@@ -132,6 +132,13 @@ public abstract record OffPolicyOptions : TrainingOptions
     [Option("per_eps", "priority floor added to |TD error|")] public double PerEps { get; init; } = 1e-6;
     /// <summary>False: no buffer; each step's transitions make the batch (online learning).</summary>
     [Option("replay", "use a replay buffer (false: each step's transitions are the batch, one update per step)")] public bool Replay { get; init; } = true;
+    /// <summary>
+    /// Collect the next <c>train_freq</c> steps on the training thread while a second thread runs the training phase:
+    /// each chunk is collected with a copy of the acting networks taken as that phase starts, so acting runs one
+    /// training phase behind. The same seed and options give the same bits whether the two parts run on two
+    /// processors or one after the other on one; the run differs from the same run without overlap.
+    /// </summary>
+    [Option("overlap_collection", "collect the next train_freq steps while another thread trains (acting one training phase behind)")] public bool OverlapCollection { get; init; }
 
     /// <inheritdoc/>
     public override void Validate()
@@ -147,5 +154,6 @@ public abstract record OffPolicyOptions : TrainingOptions
         Require(PerAlpha >= 0, "per_alpha", PerAlpha, "must be non-negative");
         Require(PerBeta is >= 0 and <= 1, "per_beta", PerBeta, "must be in [0, 1]");
         Require(PerEps > 0, "per_eps", PerEps, "must be positive");
+        Require(!OverlapCollection || Replay, "overlap_collection", OverlapCollection, "needs a replay buffer (replay = true): without one every step trains on its own transitions");
     }
 }

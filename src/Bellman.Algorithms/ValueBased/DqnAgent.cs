@@ -100,6 +100,9 @@ public sealed class DqnAgent : IOffPolicyAgent
     public IReadOnlyList<(string Name, Module Module)> Networks => [("q", Q), ("q_target", Target)];
 
     /// <inheritdoc/>
+    public IEnumerable<Module> ActingNetworks => [Q];
+
+    /// <inheritdoc/>
     public IReadOnlyList<(string Name, Optimizer Optimizer)> Optimizers => [("optimizer", Optimizer)];
 
     /// <summary>The exploration parameter (ε or temperature) at <paramref name="progress"/>.</summary>

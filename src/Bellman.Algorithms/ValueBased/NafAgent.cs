@@ -82,6 +82,9 @@ public sealed class NafAgent : IOffPolicyAgent
     public IReadOnlyList<(string Name, Module Module)> Networks => [("q", Q), ("q_target", Target)];
 
     /// <inheritdoc/>
+    public IEnumerable<Module> ActingNetworks => [Q];
+
+    /// <inheritdoc/>
     public IReadOnlyList<(string Name, Optimizer Optimizer)> Optimizers => [("optimizer", Optimizer)];
 
     /// <summary>μ_φ(s) in the scaled space for <paramref name="count"/> observations, without gradients.</summary>

@@ -115,6 +115,9 @@ public sealed class QtOptAgent : IOffPolicyAgent
     public IReadOnlyList<(string Name, Module Module)> Networks => [("q", Q), ("q_target", Target), ("q_target_lagged", LaggedTarget)];
 
     /// <inheritdoc/>
+    public IEnumerable<Module> ActingNetworks => [Q];
+
+    /// <inheritdoc/>
     public IReadOnlyList<(string Name, Optimizer Optimizer)> Optimizers => [("optimizer", Optimizer)];
 
     /// <summary>Q of <paramref name="critic"/> at the rows of (<paramref name="observations"/>, scaled <paramref name="actions"/>), each observation repeated for <paramref name="repeat"/> consecutive actions.</summary>
