@@ -39,6 +39,8 @@ public static class OptionBinder
             if (!props.TryGetValue(key, out var prop))
             {
                 string hint = key is "seed" or "env" ? $"'{key}' is not an option of the algorithm: give it with --{key}."
+                    : key == "overlap_collection" && options is not Training.OffPolicyOptions
+                        ? "overlap_collection is a key of the off-policy algorithms (dqn, ddpg, td3, sac, naf, qt-opt): this one learns from the policy it is collecting with."
                     : DidYouMean(key, props.Keys);
                 throw new OptionException($"{source}: unknown key '{key}' for {Name(options.GetType())}; {hint}");
             }

@@ -139,6 +139,16 @@ public sealed class TrainCommandsTests : IDisposable
     }
 
     [Fact]
+    public void OverlapOnAnOnPolicyAlgorithmNamesTheAlgorithmsThatHaveIt()
+    {
+        var r = CliRunner.Run("train", "a2c", "--env", "CartPole-v1", "--set", "overlap_collection=true", "--out", Path.Combine(_root, "o"));
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("unknown key 'overlap_collection'", r.Error);
+        Assert.Contains("off-policy algorithms (dqn, ddpg, td3, sac, naf, qt-opt)", r.Error);
+        Assert.DoesNotContain("   at ", r.Error);
+    }
+
+    [Fact]
     public void ACheckpointOfAnotherNetworkIsAClearMismatch()
     {
         Assert.Equal(0, Train("m", "--steps", "300").ExitCode);
