@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Bellman.Core.State;
 
 namespace Bellman.Environments.MinAtar;
@@ -127,13 +129,18 @@ public sealed class Breakout : MinAtarGame
     /// <inheritdoc/>
     protected override void WriteStateCore(Span<float> state)
     {
+        // Bricks only ever exist on rows 1..3 (brick_map[1:4, :]): those rows are written whole, the four channels of
+        // a cell as one vector, so that their cells need no record for the next call to clear; then the three movers.
+        var cells = MemoryMarshal.Cast<float, Vector128<float>>(state.Slice(1 * Size * 4, 3 * Size * 4));
+        ReadOnlySpan<bool> bricks = _bricks.AsSpan(1 * Size, 3 * Size);
+        for (int i = 0; i < cells.Length; i++) cells[i] = bricks[i] ? BrickCell : Vector128<float>.Zero;
         Set(state, _ballY, _ballX, 1);
         Set(state, 9, _pos, 0);
         Set(state, _lastY, _lastX, 2);
-        // Bricks only ever exist on rows 1..3 (brick_map[1:4, :]).
-        for (int cell = 1 * Size; cell < 4 * Size; cell++)
-            if (_bricks[cell]) SetCell(state, cell, 3);
     }
+
+    /// <summary>A cell's four channels (paddle, ball, trail, brick) holding a brick and nothing else.</summary>
+    private static readonly Vector128<float> BrickCell = Vector128.Create(0f, 0f, 0f, 1f);
 
     private void FillBricks() => _bricks.AsSpan(1 * Size, 3 * Size).Fill(true);
 }
