@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Bellman.Core.Random;
@@ -76,22 +77,44 @@ public sealed class NumpyRandomState : Bellman.Core.State.IResumable
     public NumpyRandomState Clone() => new(this);
 
     /// <summary>The next raw 32-bit MT19937 output (numpy's <c>mt19937_next32</c>; equals <c>randint(2**32)</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint NextUInt32()
     {
         if (_pos == N) Generate();
-        uint y = _key[_pos++];
         WordsDrawn++;
+        return Temper(_key[_pos++]);
+    }
+
+    /// <summary>MT19937's tempering of one word of the key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Temper(uint y)
+    {
         y ^= y >> 11;
         y ^= (y << 7) & 0x9d2c5680U;
         y ^= (y << 15) & 0xefc60000U;
-        y ^= y >> 18;
-        return y;
+        return y ^ (y >> 18);
     }
 
     /// <summary><c>random_sample()</c> / <c>rand()</c>: a uniform double in [0, 1) from two words, ((a ≫ 5)·2^26 + (b ≫ 6)) / 2^53.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Rand()
     {
-        uint a = NextUInt32() >> 5, b = NextUInt32() >> 6;
+        uint a, b;
+        int pos = _pos;
+        if (pos <= N - 2)
+        {
+            // Both words are in the current key (all but one call in 312): no refill check between them.
+            uint[] key = _key;
+            a = Temper(key[pos]) >> 5;
+            b = Temper(key[pos + 1]) >> 6;
+            _pos = pos + 2;
+            WordsDrawn += 2;
+        }
+        else
+        {
+            a = NextUInt32() >> 5;
+            b = NextUInt32() >> 6;
+        }
         return (a * 67108864.0 + b) / 9007199254740992.0;
     }
 
@@ -201,6 +224,7 @@ public sealed class NumpyRandomState : Bellman.Core.State.IResumable
     /// a block of eight never reads what it writes. The odd-y term is a mask, not a branch (a branch on a random bit
     /// mispredicts half the time).
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Generate()
     {
         Span<uint> key = _key;

@@ -25,6 +25,8 @@ public sealed class Breakout : MinAtarGame
     private static readonly int[] Reverse = [2, 3, 0, 1];
 
     private readonly bool[] _bricks = new bool[Size * Size];
+    private readonly float[] _brickRows = new float[3 * Size * 4];
+    private bool _brickRowsStale = true;
     private int _ballX, _ballY, _ballDir, _pos, _lastX, _lastY;
     private bool _strike;
 
@@ -61,6 +63,7 @@ public sealed class Breakout : MinAtarGame
     protected override void RestoreStateCore(BinaryReader reader)
     {
         reader.ReadInto(_bricks);
+        _brickRowsStale = true;
         Span<int> v = stackalloc int[6];
         reader.ReadInto(v);
         (_ballX, _ballY, _ballDir, _pos, _lastX, _lastY) = (v[0], v[1], v[2], v[3], v[4], v[5]);
@@ -98,6 +101,7 @@ public sealed class Breakout : MinAtarGame
                 reward++;
                 _strike = true;
                 _bricks[newY * Size + newX] = false;
+                _brickRowsStale = true;
                 newY = _lastY;
                 _ballDir = FlipY[_ballDir];
             }
@@ -129,11 +133,17 @@ public sealed class Breakout : MinAtarGame
     /// <inheritdoc/>
     protected override void WriteStateCore(Span<float> state)
     {
-        // Bricks only ever exist on rows 1..3 (brick_map[1:4, :]): those rows are written whole, the four channels of
-        // a cell as one vector, so that their cells need no record for the next call to clear; then the three movers.
-        var cells = MemoryMarshal.Cast<float, Vector128<float>>(state.Slice(1 * Size * 4, 3 * Size * 4));
-        ReadOnlySpan<bool> bricks = _bricks.AsSpan(1 * Size, 3 * Size);
-        for (int i = 0; i < cells.Length; i++) cells[i] = bricks[i] ? BrickCell : Vector128<float>.Zero;
+        // Bricks only ever exist on rows 1..3 (brick_map[1:4, :]): those rows are copied whole from their image, which
+        // is redrawn only after a brick changes, so that their cells need no record for the next call to clear; then
+        // the three movers.
+        if (_brickRowsStale)
+        {
+            var cells = MemoryMarshal.Cast<float, Vector128<float>>(_brickRows.AsSpan());
+            ReadOnlySpan<bool> bricks = _bricks.AsSpan(1 * Size, 3 * Size);
+            for (int i = 0; i < cells.Length; i++) cells[i] = bricks[i] ? BrickCell : Vector128<float>.Zero;
+            _brickRowsStale = false;
+        }
+        _brickRows.CopyTo(state.Slice(1 * Size * 4, 3 * Size * 4));
         Set(state, _ballY, _ballX, 1);
         Set(state, 9, _pos, 0);
         Set(state, _lastY, _lastX, 2);
@@ -142,5 +152,9 @@ public sealed class Breakout : MinAtarGame
     /// <summary>A cell's four channels (paddle, ball, trail, brick) holding a brick and nothing else.</summary>
     private static readonly Vector128<float> BrickCell = Vector128.Create(0f, 0f, 0f, 1f);
 
-    private void FillBricks() => _bricks.AsSpan(1 * Size, 3 * Size).Fill(true);
+    private void FillBricks()
+    {
+        _bricks.AsSpan(1 * Size, 3 * Size).Fill(true);
+        _brickRowsStale = true;
+    }
 }
