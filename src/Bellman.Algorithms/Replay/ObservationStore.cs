@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Bellman.Core.Spaces;
 using Bellman.Core.State;
 
@@ -96,10 +98,28 @@ public sealed class ObservationStore
                 for (int i = 0; i < _size; i++) destination[i] = bytes[i];
                 break;
             default:
-                ReadOnlySpan<byte> bits = _bytes.AsSpan(index * BytesPerObservation, BytesPerObservation);
-                for (int i = 0; i < _size; i++) destination[i] = (bits[i >> 3] >> (i & 7)) & 1;
+                UnpackBits(_bytes.AsSpan(index * BytesPerObservation, BytesPerObservation), destination[.._size]);
                 break;
         }
+    }
+
+    /// <summary>Bit j of byte k (least significant first) as float element 8k + j: eight at a time where 256-bit vectors are fast.</summary>
+    private static void UnpackBits(ReadOnlySpan<byte> bits, Span<float> destination)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Broadcast the byte, keep lane j's bit, compare with it: all ones where set, which masks 1.0f.
+            var lanes = Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128);
+            var one = Vector256.Create(1f);
+            ref float d = ref MemoryMarshal.GetReference(destination);
+            for (; i + 8 <= destination.Length; i += 8)
+            {
+                var set = Vector256.Equals(Vector256.Create((int)bits[i >> 3]) & lanes, lanes);
+                (set.AsSingle() & one).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        for (; i < destination.Length; i++) destination[i] = (bits[i >> 3] >> (i & 7)) & 1;
     }
 
     /// <summary>Writes the stored observations (in their compact form) for a checkpoint.</summary>

@@ -105,6 +105,35 @@ public sealed class ImageObservationTests
         Assert.Contains("0.5", e.Message);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(13)]
+    [InlineData(400)]
+    [InlineData(701)]
+    public void BitsComeBackExactlyForEverySizeIncludingAPartialLastByte(int size)
+    {
+        // The vector unpacking takes eight elements per byte; the tail after the last whole byte goes one by one.
+        var store = new ObservationStore(ElementType.Bool, size, 5);
+        var rng = new Rng(size);
+        var frames = new float[5][];
+        for (int n = 0; n < 5; n++)
+        {
+            frames[n] = new float[size];
+            for (int k = 0; k < size; k++) frames[n][k] = rng.NextDouble() < (n == 0 ? 0.0 : n == 4 ? 1.0 : 0.4) ? 1f : 0f;
+            store.Write(n, frames[n]);
+        }
+        var back = new float[size + 3];
+        back.AsSpan().Fill(-7f);
+        for (int n = 0; n < 5; n++)
+        {
+            store.Read(n, back);
+            Assert.Equal(frames[n], back[..size]);
+            Assert.Equal([-7f, -7f, -7f], back[size..]);
+        }
+    }
+
     [Fact]
     public void ConvolutionalDqnLearnsATaskThatNeedsTheImage()
     {
