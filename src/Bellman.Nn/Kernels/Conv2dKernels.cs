@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -70,6 +71,7 @@ public static class Conv2dKernels
         {
             int outW = s.OutWidth;
             if (outW >= 16 && Vector512.IsHardwareAccelerated) { ForwardDirect<Simd512>(x, w, bias, y, s); return; }
+            if (outW == 8 && s.OutHeight % 2 == 0 && s.Filters % 4 == 0 && Vector512.IsHardwareAccelerated) { ForwardRowPairs(x, w, bias, y, s); return; }
             if (outW >= 8 && s.Filters % 16 == 0 && Vector512.IsHardwareAccelerated && Avx.IsSupported) { ForwardFilterLanes(x, w, bias, y, s, scratch); return; }
             if (outW >= 8 && Vector256.IsHardwareAccelerated) { ForwardDirect<Simd256>(x, w, bias, y, s); return; }
             if (outW >= 4 && Vector128.IsHardwareAccelerated) { ForwardDirect<Simd128>(x, w, bias, y, s); return; }
@@ -414,6 +416,110 @@ public static class Conv2dKernels
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Stride 1, no padding, OutW = 8 and OutH even, F a multiple of 4 (MinAtar's 10 × 10 boards: 8 × 8 outputs): the
+    /// sixteen lanes of a 512-bit vector are two whole output rows, 16 consecutive floats of an output plane. A register
+    /// tile of 4 filters × up to 4 row pairs keeps 16 accumulators; for each (c, i, j) it loads each row pair's inputs
+    /// x[c, oy + i, j .. j + 8) and x[c, oy + 1 + i, j .. j + 8) as one vector and broadcasts the 4 filters' weights
+    /// (12 loads per 16 fused multiply-adds), then adds the bias and stores each accumulator as it is: no transposes.
+    /// Each output is the chain of <see cref="ForwardReference"/>, so the bits are the same.
+    /// </summary>
+    internal static unsafe void ForwardRowPairs(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in Conv2dShape s)
+    {
+        int pairs = s.OutHeight / 2, plane = s.OutHeight * 8, filters = s.Filters;
+        var g = new RowPairGeometry(s.Channels, s.KernelHeight, s.KernelWidth, s.Height, s.Width, s.Patch, plane);
+        fixed (float* px = x, pw = w, pb = bias, py = y)
+        {
+            float* b = bias.IsEmpty ? null : pb;
+            for (int n = 0; n < s.Batch; n++)
+            {
+                float* xn = px + (long)n * s.ImageSize, yn = py + (long)n * filters * plane;
+                for (int f = 0; f < filters; f += 4)
+                {
+                    int pair = 0;
+                    for (; pair + 4 <= pairs; pair += 4) RowPairTile(4, xn, pw, b, yn, f, pair, g);
+                    for (; pair + 2 <= pairs; pair += 2) RowPairTile(2, xn, pw, b, yn, f, pair, g);
+                    for (; pair < pairs; pair++) RowPairTile(1, xn, pw, b, yn, f, pair, g);
+                }
+            }
+        }
+    }
+
+    private readonly record struct RowPairGeometry(int Channels, int KernelHeight, int KernelWidth, int Height, int Width, int Patch, int Plane);
+
+    /// <summary>
+    /// Filters f .. f + 4 × row pairs pair .. pair + <paramref name="pairs"/> of one image; <paramref name="pairs"/> ∈ {1, 2, 4}
+    /// is a constant at every call site, so the JIT keeps only the accumulators in use.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void RowPairTile(int pairs, float* xn, float* w, float* bias, float* yn, int f, int pair, in RowPairGeometry g)
+    {
+        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
+        int width = g.Width, step = 2 * width;
+        float* w0 = w + (long)f * g.Patch, w1 = w0 + g.Patch, w2 = w1 + g.Patch, w3 = w2 + g.Patch;
+        int p = 0;
+        for (int c = 0; c < g.Channels; c++)
+        for (int i = 0; i < g.KernelHeight; i++)
+        {
+            float* row = xn + ((c * g.Height) + (2 * pair) + i) * width;
+            for (int j = 0; j < g.KernelWidth; j++, p++)
+            {
+                float* r = row + j;
+                Vector512<float> x0 = Vector512.Create(Vector256.Load(r), Vector256.Load(r + width));
+                Vector512<float> x1 = pairs >= 2 ? Vector512.Create(Vector256.Load(r + step), Vector256.Load(r + step + width)) : default;
+                Vector512<float> x2 = pairs >= 4 ? Vector512.Create(Vector256.Load(r + 2 * step), Vector256.Load(r + 2 * step + width)) : default;
+                Vector512<float> x3 = pairs >= 4 ? Vector512.Create(Vector256.Load(r + 3 * step), Vector256.Load(r + 3 * step + width)) : default;
+                Vector512<float> v0 = Vector512.Create(w0[p]), v1 = Vector512.Create(w1[p]), v2 = Vector512.Create(w2[p]), v3 = Vector512.Create(w3[p]);
+                a00 = Vector512.FusedMultiplyAdd(v0, x0, a00);
+                a10 = Vector512.FusedMultiplyAdd(v1, x0, a10);
+                a20 = Vector512.FusedMultiplyAdd(v2, x0, a20);
+                a30 = Vector512.FusedMultiplyAdd(v3, x0, a30);
+                if (pairs >= 2)
+                {
+                    a01 = Vector512.FusedMultiplyAdd(v0, x1, a01);
+                    a11 = Vector512.FusedMultiplyAdd(v1, x1, a11);
+                    a21 = Vector512.FusedMultiplyAdd(v2, x1, a21);
+                    a31 = Vector512.FusedMultiplyAdd(v3, x1, a31);
+                }
+                if (pairs >= 4)
+                {
+                    a02 = Vector512.FusedMultiplyAdd(v0, x2, a02);
+                    a12 = Vector512.FusedMultiplyAdd(v1, x2, a12);
+                    a22 = Vector512.FusedMultiplyAdd(v2, x2, a22);
+                    a32 = Vector512.FusedMultiplyAdd(v3, x2, a32);
+                    a03 = Vector512.FusedMultiplyAdd(v0, x3, a03);
+                    a13 = Vector512.FusedMultiplyAdd(v1, x3, a13);
+                    a23 = Vector512.FusedMultiplyAdd(v2, x3, a23);
+                    a33 = Vector512.FusedMultiplyAdd(v3, x3, a33);
+                }
+            }
+        }
+        // Output plane f + k, rows 2·(pair + q) and the next: 16 consecutive floats.
+        float* y0 = yn + (long)f * g.Plane + pair * 16;
+        StoreRowPairs(pairs, y0, a00, a01, a02, a03, bias, f);
+        StoreRowPairs(pairs, y0 + g.Plane, a10, a11, a12, a13, bias, f + 1);
+        StoreRowPairs(pairs, y0 + 2 * g.Plane, a20, a21, a22, a23, bias, f + 2);
+        StoreRowPairs(pairs, y0 + 3 * g.Plane, a30, a31, a32, a33, bias, f + 3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreRowPairs(int pairs, float* y, Vector512<float> q0, Vector512<float> q1, Vector512<float> q2, Vector512<float> q3, float* bias, int f)
+    {
+        if (bias != null)
+        {
+            var b = Vector512.Create(bias[f]);
+            (q0, q1, q2, q3) = (q0 + b, q1 + b, q2 + b, q3 + b);
+        }
+        q0.Store(y);
+        if (pairs >= 2) q1.Store(y + 16);
+        if (pairs >= 4)
+        {
+            q2.Store(y + 32);
+            q3.Store(y + 48);
         }
     }
 

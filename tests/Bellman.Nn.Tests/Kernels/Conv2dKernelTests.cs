@@ -30,6 +30,9 @@ public sealed class Conv2dKernelTests
         { 2, 10, 10, 10, 16, 3, 1, 0 },  // Seaquest
         { 2, 6, 10, 10, 17, 3, 1, 0 },   // SpaceInvaders, 17 filters (block of 8 + remainder)
         { 2, 3, 12, 13, 32, 3, 1, 0 },   // OutW 11, 32 filters: two groups of 16 filter lanes, a shifted last run
+        { 2, 3, 8, 10, 12, 3, 1, 0 },    // OutW 8, OutH 6: row-pair tiles of 2 and 1, three groups of 4 filters
+        { 1, 2, 12, 10, 4, 3, 1, 0 },    // OutW 8, OutH 10: row-pair tiles of 4 and 1
+        { 2, 2, 11, 10, 8, 3, 1, 0 },    // OutW 8, OutH 9 (odd: not row pairs)
         { 1, 1, 3, 3, 1, 3, 1, 0 },      // one output
         { 2, 2, 6, 6, 9, 3, 1, 0 },      // OutW 4
         { 2, 3, 9, 9, 8, 3, 1, 0 },      // OutW 7
