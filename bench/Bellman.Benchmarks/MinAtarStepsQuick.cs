@@ -13,11 +13,17 @@ public static class MinAtarStepsQuick
 {
     private const int Steps = 100_000;
 
-    /// <summary>Prints the median nanoseconds per step of each game.</summary>
-    public static void Run(TextWriter output)
+    /// <summary>Prints the median nanoseconds per step of each game, or only of the game named <paramref name="only"/>.</summary>
+    public static void Run(TextWriter output, string? only = null)
     {
+        var games = MinAtarRegistration.Games.Where(g => only is null || string.Equals(g.Name, only, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (games.Count == 0)
+        {
+            output.WriteLine($"no MinAtar game '{only}'; the games are {string.Join(", ", MinAtarRegistration.Games.Select(g => g.Name))}");
+            return;
+        }
         output.WriteLine("game            ns/step (median of 9 rounds of 100k steps, thread CPU time)");
-        foreach (var game in MinAtarRegistration.Games)
+        foreach (var game in games)
         {
             var env = new MinAtarEnvironment(game.Create(true), minimalActionSet: false);
             env.Reset(0);

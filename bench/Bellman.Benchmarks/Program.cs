@@ -7,7 +7,7 @@ using BenchmarkDotNet.Running;
 // `minatar-dqn-step replay` prints the replay buffer's bytes per transition per game;
 // `sac-parts` times the pieces of a SAC gradient step (products, Adam, Polyak) against the core's peak,
 // `sac-parts loop N` only runs N SAC steps (a process to hold under `perf record`);
-// `minatar-steps` prints each MinAtar game's CPU time per environment step (to set beside MinAtar's Python);
+// `minatar-steps [game]` prints each MinAtar game's (or one game's) CPU time per environment step (to set beside MinAtar's Python);
 // `overlap-quick` trains DQN with and without overlap_collection beside an environment of a stated cost per step;
 // `cem-quick` times QT-Opt's CEM action for one state and its parts against their FLOP floor;
 // `e2e [peak GFLOP/s] [filter] [--threads N]` trains each algorithm end to end for a short budget: env and gradient steps/s next to the floor;
@@ -34,7 +34,7 @@ if (args is ["sac-parts", ..])
 }
 if (args is ["minatar-steps", ..])
 {
-    Bellman.Benchmarks.MinAtarStepsQuick.Run(Console.Out);
+    Bellman.Benchmarks.MinAtarStepsQuick.Run(Console.Out, args.Length > 1 ? args[1] : null);
     return;
 }
 if (args is ["overlap-quick", ..])

@@ -18,10 +18,11 @@ public sealed class Asterix : MinAtarGame
     private const int RampInterval = 100;
     private const int InitialSpawnSpeed = 10;
     private const int InitialMoveInterval = 5;
+    private const int Lanes = 8;
 
     private readonly bool _ramping;
-    private readonly Entity?[] _entities = new Entity?[8];
-    private readonly int[] _freeSlots = new int[8];
+    private readonly Lane[] _lanes = new Lane[Lanes];
+    private readonly int[] _freeSlots = new int[Lanes];
     private int _playerX, _playerY, _spawnSpeed, _spawnTimer, _moveSpeed, _moveTimer, _rampTimer, _rampIndex;
 
     /// <summary>Creates the game, with or without the difficulty ramp.</summary>
@@ -40,7 +41,7 @@ public sealed class Asterix : MinAtarGame
     {
         _playerX = 5;
         _playerY = 5;
-        Array.Clear(_entities);
+        Array.Clear(_lanes);
         _spawnSpeed = InitialSpawnSpeed;
         _spawnTimer = _spawnSpeed;
         _moveSpeed = InitialMoveInterval;
@@ -53,13 +54,14 @@ public sealed class Asterix : MinAtarGame
     /// <inheritdoc/>
     protected override void SaveStateCore(BinaryWriter writer)
     {
-        foreach (var e in _entities)
+        for (int i = 0; i < Lanes; i++)
         {
-            writer.Write(e is not null);
-            if (e is null) continue;
-            writer.WriteSpan([e.X, e.Y]);
-            writer.Write(e.Right);
-            writer.Write(e.Gold);
+            ref Lane lane = ref _lanes[i];
+            writer.Write(lane.Present);
+            if (!lane.Present) continue;
+            writer.WriteSpan([lane.X, i + 1]);
+            writer.Write(lane.Dx > 0);
+            writer.Write(lane.Gold);
         }
         writer.WriteSpan([_playerX, _playerY, _spawnSpeed, _spawnTimer, _moveSpeed, _moveTimer, _rampTimer, _rampIndex]);
     }
@@ -68,15 +70,18 @@ public sealed class Asterix : MinAtarGame
     protected override void RestoreStateCore(BinaryReader reader)
     {
         Span<int> xy = stackalloc int[2];
-        for (int i = 0; i < _entities.Length; i++)
+        for (int i = 0; i < Lanes; i++)
         {
-            if (!reader.ReadBoolean())
-            {
-                _entities[i] = null;
-                continue;
-            }
+            ref Lane lane = ref _lanes[i];
+            lane = default;
+            lane.Present = reader.ReadBoolean();
+            if (!lane.Present) continue;
             reader.ReadInto(xy);
-            _entities[i] = new Entity { X = xy[0], Y = xy[1], Right = reader.ReadBoolean(), Gold = reader.ReadBoolean() };
+            if (xy[1] != i + 1 || (uint)xy[0] > 9)
+                throw new InvalidDataException($"an Asterix entity of lane {i} at row {xy[1]}, column {xy[0]} (its row is {i + 1}, its column 0..9)");
+            lane.X = xy[0];
+            lane.Dx = reader.ReadBoolean() ? 1 : -1;
+            lane.Gold = reader.ReadBoolean();
         }
         Span<int> v = stackalloc int[8];
         reader.ReadInto(v);
@@ -93,50 +98,23 @@ public sealed class Asterix : MinAtarGame
             _spawnTimer = _spawnSpeed;
         }
 
-        switch (action)
-        {
-            case MinAtarAction.Left: _playerX = Math.Max(0, _playerX - 1); break;
-            case MinAtarAction.Right: _playerX = Math.Min(9, _playerX + 1); break;
-            case MinAtarAction.Up: _playerY = Math.Max(1, _playerY - 1); break;
-            case MinAtarAction.Down: _playerY = Math.Min(8, _playerY + 1); break;
-        }
+        _playerX = Math.Min(9, Math.Max(0, _playerX + ActionDx[(int)action]));
+        _playerY = Math.Min(8, Math.Max(1, _playerY + ActionDy[(int)action]));
 
-        for (int i = 0; i < _entities.Length; i++)
-        {
-            if (_entities[i] is Entity e && e.X == _playerX && e.Y == _playerY)
-            {
-                if (e.Gold)
-                {
-                    _entities[i] = null;
-                    reward++;
-                }
-                else
-                {
-                    Terminal = true;
-                }
-            }
-        }
+        // Only the player's lane can touch the player: lane playerY − 1.
+        ref Lane lane = ref _lanes[_playerY - 1];
+        if (lane.Present && lane.X == _playerX) reward += Collide(ref lane);
         if (_moveTimer == 0)
         {
             _moveTimer = _moveSpeed;
-            for (int i = 0; i < _entities.Length; i++)
+            foreach (ref Lane l in _lanes.AsSpan())
             {
-                if (_entities[i] is not Entity e) continue;
-                e.X += e.Right ? 1 : -1;
-                if (e.X < 0 || e.X > 9) _entities[i] = null;
-                else if (e.X == _playerX && e.Y == _playerY)
-                {
-                    if (e.Gold)
-                    {
-                        _entities[i] = null;
-                        reward++;
-                    }
-                    else
-                    {
-                        Terminal = true;
-                    }
-                }
+                // Every lane moves (an empty one stays on the grid); an entity that leaves the grid is gone.
+                int x = l.X + l.Dx;
+                l.Present &= (uint)x <= 9;
+                l.X = Math.Min(9, Math.Max(0, x));
             }
+            if (lane.Present && lane.X == _playerX) reward += Collide(ref lane);
         }
 
         _spawnTimer--;
@@ -159,35 +137,57 @@ public sealed class Asterix : MinAtarGame
         return reward;
     }
 
+    /// <summary>The player touches the entity of <paramref name="lane"/>: gold is collected (+1), an enemy ends the episode.</summary>
+    private int Collide(ref Lane lane)
+    {
+        if (!lane.Gold)
+        {
+            Terminal = true;
+            return 0;
+        }
+        lane.Present = false;
+        return 1;
+    }
+
     /// <inheritdoc/>
     protected override void WriteStateCore(Span<float> state)
     {
         Set(state, _playerY, _playerX, 0);
-        foreach (var e in _entities)
+        ReadOnlySpan<Lane> lanes = _lanes;
+        for (int i = 0; i < lanes.Length; i++)
         {
-            if (e is null) continue;
-            Set(state, e.Y, e.X, e.Gold ? 3 : 1);
-            int backX = e.Right ? e.X - 1 : e.X + 1;
-            if (backX is >= 0 and <= 9) Set(state, e.Y, backX, 2);
+            ref readonly Lane lane = ref lanes[i];
+            if (!lane.Present) continue;
+            Set(state, i + 1, lane.X, lane.Gold ? 3 : 1);
+            int backX = lane.X - lane.Dx;
+            if ((uint)backX <= 9) Set(state, i + 1, backX, 2);
         }
     }
+
+    // The player's step for each of the six actions (n l u r d f).
+    private static ReadOnlySpan<sbyte> ActionDx => [0, -1, 0, 1, 0, 0];
+    private static ReadOnlySpan<sbyte> ActionDy => [0, 0, -1, 0, 1, 0];
 
     private void SpawnEntity()
     {
         bool right = Random.Rand() < 1.0 / 2;
         bool gold = Random.Rand() < 1.0 / 3;
         int free = 0;
-        for (int i = 0; i < _entities.Length; i++) if (_entities[i] is null) _freeSlots[free++] = i;
+        for (int i = 0; i < Lanes; i++) if (!_lanes[i].Present) _freeSlots[free++] = i;
         if (free == 0) return;
         int slot = _freeSlots[Random.RandInt(free)];
-        _entities[slot] = new Entity { X = right ? 0 : 9, Y = slot + 1, Right = right, Gold = gold };
+        _lanes[slot] = new Lane { Present = true, X = right ? 0 : 9, Dx = right ? 1 : -1, Gold = gold };
     }
 
-    private sealed class Entity
+    /// <summary>
+    /// Lane i (row i + 1) holds at most one entity: its column, its step (+1 to the right, −1 to the left) and whether it
+    /// is gold. The lanes all move, empty or not, and an empty lane's column is kept on the grid.
+    /// </summary>
+    private struct Lane
     {
         public int X;
-        public int Y;
-        public bool Right;
+        public int Dx;
+        public bool Present;
         public bool Gold;
     }
 }

@@ -30,6 +30,7 @@ public sealed class Seaquest : MinAtarGame
     private const int ShotCoolDown = 5;
     private const int EnemyShotInterval = 10;
     private const int DiverMoveInterval = 5;
+    private const int Channels = 10;
 
     private readonly bool _ramping;
 
@@ -47,6 +48,10 @@ public sealed class Seaquest : MinAtarGame
 
     // [x, y, moving right, move timer]
     private readonly List<int[]> _divers = [];
+
+    // Row 9 of the state (the gauges) and the gauge values it shows; −1 before the first drawing.
+    private readonly float[] _gaugeRow = new float[Size * Channels];
+    private int _gaugeOxygenCells = -1, _gaugeDiverCount = -1;
 
     private int _oxygen, _diverCount, _subX, _subY, _spawnSpeed, _spawnTimer, _diverSpawnTimer, _moveSpeed, _rampIndex, _shotTimer;
     private bool _facingRight, _surface;
@@ -334,11 +339,21 @@ public sealed class Seaquest : MinAtarGame
     /// <inheritdoc/>
     protected override void WriteStateCore(Span<float> state)
     {
+        // Nothing but the two gauges is ever on row 9 (the sub stays on rows 0..8, the others on 1..8): the row is copied
+        // whole from its image, which is redrawn only when a gauge changes, so that its cells need no record for the
+        // next call to clear; then the objects.
+        int oxygenCells = Math.Max(0, _oxygen) * 10 / MaxOxygen;
+        if (oxygenCells != _gaugeOxygenCells || _diverCount != _gaugeDiverCount)
+        {
+            Array.Clear(_gaugeRow);
+            for (int col = 0; col < oxygenCells; col++) _gaugeRow[(col * Channels) + 7] = 1f;
+            for (int col = Math.Max(0, 9 - _diverCount); col < 9; col++) _gaugeRow[(col * Channels) + 8] = 1f;
+            (_gaugeOxygenCells, _gaugeDiverCount) = (oxygenCells, _diverCount);
+        }
+        _gaugeRow.CopyTo(state.Slice(9 * Size * Channels, Size * Channels));
+
         Set(state, _subY, _subX, 0);
         Set(state, _subY, _facingRight ? _subX - 1 : _subX + 1, 1);
-        int oxygenCells = Math.Max(0, _oxygen) * 10 / MaxOxygen;
-        for (int col = 0; col < oxygenCells; col++) Set(state, 9, col, 7);
-        for (int col = Math.Max(0, 9 - _diverCount); col < 9; col++) Set(state, 9, col, 8);
         foreach (var b in _friendlyBullets) Set(state, b[1], b[0], 2);
         foreach (var b in _enemyBullets) Set(state, b[1], b[0], 4);
         WriteMovers(state, _fish, 5);
