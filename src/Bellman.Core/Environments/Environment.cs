@@ -16,6 +16,7 @@ namespace Bellman.Core.Environments;
 public abstract class Environment : IEnvironment, IResumable
 {
     private readonly float[] _observation;
+    private readonly Discrete? _discreteActions;
     private NumpyGenerator? _random;
     private bool _started;
     private bool _terminated;
@@ -25,6 +26,7 @@ public abstract class Environment : IEnvironment, IResumable
     {
         ObservationSpace = observationSpace;
         ActionSpace = actionSpace;
+        _discreteActions = actionSpace as Discrete;
         _observation = new float[observationSpace.FlatSize];
     }
 
@@ -141,13 +143,15 @@ public abstract class Environment : IEnvironment, IResumable
     /// <inheritdoc/>
     public StepResult Step(int action)
     {
-        EnsureSteppable();
-        if (ActionSpace is not Discrete discrete)
+        if (!_started || _terminated) EnsureSteppable();
+        if (_discreteActions is not Discrete discrete)
             throw new InvalidActionException($"{Name}: action {action} is an integer, but the action space is {ActionSpace}; pass a vector of {ActionSpace.FlatSize} floats.");
-        if (!discrete.Contains(action))
-            throw new InvalidActionException($"{Name}: action {action} is outside the action space {discrete} (valid: {discrete.Start}..{discrete.Start + discrete.N - 1}).");
+        if (!discrete.Contains(action)) ThrowOutside(discrete, action);
         return Finish(StepCore(action));
     }
+
+    private void ThrowOutside(Discrete discrete, int action) =>
+        throw new InvalidActionException($"{Name}: action {action} is outside the action space {discrete} (valid: {discrete.Start}..{discrete.Start + discrete.N - 1}).");
 
     /// <inheritdoc/>
     public StepResult Step(ReadOnlySpan<float> action)

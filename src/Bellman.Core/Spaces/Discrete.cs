@@ -26,7 +26,7 @@ public sealed class Discrete : Space
     public override int FlatSize => 1;
 
     /// <summary>True when <paramref name="value"/> is an element.</summary>
-    public bool Contains(int value) => value >= Start && value < Start + N;
+    public bool Contains(int value) => (ulong)((long)value - Start) < (ulong)N;
 
     /// <inheritdoc/>
     public override bool Contains(ReadOnlySpan<float> value)

@@ -27,6 +27,9 @@ public sealed class Breakout : MinAtarGame
     private readonly bool[] _bricks = new bool[Size * Size];
     private readonly float[] _brickRows = new float[3 * Size * 4];
     private bool _brickRowsStale = true;
+
+    // Whether the state last written over the previous one holds the current brick rows.
+    private bool _brickRowsWritten;
     private int _ballX, _ballY, _ballDir, _pos, _lastX, _lastY;
     private bool _strike;
 
@@ -134,16 +137,18 @@ public sealed class Breakout : MinAtarGame
     protected override void WriteStateCore(Span<float> state)
     {
         // Bricks only ever exist on rows 1..3 (brick_map[1:4, :]): those rows are copied whole from their image, which
-        // is redrawn only after a brick changes, so that their cells need no record for the next call to clear; then
-        // the three movers.
+        // is redrawn only after a brick changes, so that their cells need no record for the next call to clear. Written
+        // over the previous state, they are copied only when they changed since that state.
         if (_brickRowsStale)
         {
             var cells = MemoryMarshal.Cast<float, Vector128<float>>(_brickRows.AsSpan());
             ReadOnlySpan<bool> bricks = _bricks.AsSpan(1 * Size, 3 * Size);
             for (int i = 0; i < cells.Length; i++) cells[i] = bricks[i] ? BrickCell : Vector128<float>.Zero;
             _brickRowsStale = false;
+            _brickRowsWritten = false;
         }
-        _brickRows.CopyTo(state.Slice(1 * Size * 4, 3 * Size * 4));
+        if (!WritingOverPrevious || !_brickRowsWritten) _brickRows.CopyTo(state.Slice(1 * Size * 4, 3 * Size * 4));
+        _brickRowsWritten = WritingOverPrevious;
         Set(state, _ballY, _ballX, 1);
         Set(state, 9, _pos, 0);
         Set(state, _lastY, _lastX, 2);

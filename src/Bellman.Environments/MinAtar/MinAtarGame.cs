@@ -160,6 +160,7 @@ public abstract class MinAtarGame
     internal void WriteStateOverPrevious(Span<float> destination)
     {
         CheckDestination(destination);
+        WritingOverPrevious = _writtenValid;
         if (_writtenValid)
             foreach (int index in _written.AsSpan(0, _writtenCount)) destination[index] = 0f;
         else
@@ -168,14 +169,23 @@ public abstract class MinAtarGame
         _writtenOverflow = false;
         _writtenValid = false;
         WriteStateCore(destination);
+        WritingOverPrevious = false;
         _writtenValid = !_writtenOverflow;
     }
 
     private void CheckDestination(Span<float> destination)
     {
-        if (destination.Length != Size * Size * _channels)
-            throw new ArgumentException($"{GameName}: the state has {Size * Size * _channels} cells, the destination {destination.Length}.", nameof(destination));
+        if (destination.Length != Size * Size * _channels) ThrowDestination(destination.Length);
     }
+
+    private void ThrowDestination(int length) =>
+        throw new ArgumentException($"{GameName}: the state has {Size * Size * _channels} cells, the destination {length}.", "destination");
+
+    /// <summary>
+    /// True while <see cref="WriteStateCore"/> writes over the previous state of the same buffer, whose recorded cells have
+    /// been cleared: what a game wrote without a record (Breakout's brick rows) is still there, as it last wrote it.
+    /// </summary>
+    protected bool WritingOverPrevious { get; private set; }
 
     /// <summary>Records a set index for <see cref="WriteStateOverPrevious"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
