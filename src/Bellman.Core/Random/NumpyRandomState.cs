@@ -118,6 +118,39 @@ public sealed class NumpyRandomState : Bellman.Core.State.IResumable
         return (a * 67108864.0 + b) / 9007199254740992.0;
     }
 
+    /// <summary>
+    /// <c>rand() &lt; p</c> for the <paramref name="threshold"/> = <see cref="RandThreshold"/>(p), from the same two
+    /// words and with the same result, compared as integers: the draw is k / 2^53 for the integer k = (a ≫ 5)·2^26 +
+    /// (b ≫ 6), and k / 2^53 &lt; p exactly when k &lt; ⌈p·2^53⌉ (scaling by 2^53 is exact).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool RandBelow(ulong threshold)
+    {
+        uint a, b;
+        int pos = _pos;
+        if (pos <= N - 2)
+        {
+            uint[] key = _key;
+            a = Temper(key[pos]) >> 5;
+            b = Temper(key[pos + 1]) >> 6;
+            _pos = pos + 2;
+            WordsDrawn += 2;
+        }
+        else
+        {
+            a = NextUInt32() >> 5;
+            b = NextUInt32() >> 6;
+        }
+        return (((ulong)a << 26) | b) < threshold;
+    }
+
+    /// <summary>The threshold for <see cref="RandBelow"/> that makes it <c>rand() &lt; p</c>: ⌈p·2^53⌉, clamped to [0, 2^53].</summary>
+    public static ulong RandThreshold(double p)
+    {
+        if (double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), p, "a probability, not NaN");
+        return (ulong)Math.Ceiling(Math.Clamp(p, 0, 1) * 9007199254740992.0);
+    }
+
     /// <summary><c>rand(n)</c>: fills <paramref name="destination"/> with doubles drawn one after another.</summary>
     public void Rand(Span<double> destination)
     {

@@ -29,6 +29,7 @@ public sealed class MinAtarEnvironment : Environment
     public const double DefaultStickyActionProbability = 0.1;
 
     private readonly int[] _actionSet;
+    private readonly ulong _stickyThreshold;
     private NumpyRandomState? _random;
 
     /// <summary>Wraps <paramref name="game"/>; with <paramref name="minimalActionSet"/> the actions are the game's minimal set, else all six.</summary>
@@ -40,6 +41,7 @@ public sealed class MinAtarEnvironment : Environment
             throw new ArgumentOutOfRangeException(nameof(stickyActionProbability), stickyActionProbability, "MinAtar: sticky_action_prob must be in [0, 1].");
         Game = game;
         StickyActionProbability = stickyActionProbability;
+        _stickyThreshold = NumpyRandomState.RandThreshold(stickyActionProbability);
         _actionSet = minimalActionSet ? [.. game.MinimalActionSet] : [0, 1, 2, 3, 4, 5];
     }
 
@@ -108,7 +110,7 @@ public sealed class MinAtarEnvironment : Environment
     protected override StepResult StepCore(int action)
     {
         int a = _actionSet[action];
-        if (_random!.Rand() < StickyActionProbability) a = LastAction;
+        if (_random!.RandBelow(_stickyThreshold)) a = LastAction; // rand() < sticky_action_prob
         LastAction = a;
         int reward = Game.Act(a);
         Game.WriteStateOverPrevious(ObservationBuffer);

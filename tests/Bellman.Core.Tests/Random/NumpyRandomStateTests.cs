@@ -149,4 +149,27 @@ public class NumpyRandomStateTests
         Assert.Contains("low >= high", Assert.Throws<ArgumentOutOfRangeException>(() => new NumpyRandomState(0).RandInt(3, 3)).Message);
         Assert.Throws<ArgumentException>(() => new NumpyRandomState(ReadOnlySpan<uint>.Empty));
     }
+
+    [Fact]
+    public void RandBelowIsRandLessThanPForEveryProbabilityAndAtTheBoundary()
+    {
+        double[] probabilities = [0, 1, 0.1, 0.5, 1.0 / 3, Math.Pow(2, -53), 1 - Math.Pow(2, -53), 0.999, 1e-9, -0.5, 1.5];
+        var picks = new NumpyRandomState(7);
+        var all = probabilities.Concat(Enumerable.Range(0, 50).Select(_ => picks.Rand())).ToArray();
+        foreach (double p in all)
+        {
+            var a = new NumpyRandomState(123);
+            var b = new NumpyRandomState(123);
+            ulong threshold = NumpyRandomState.RandThreshold(p);
+            // 700 draws pass the end of a 624-word key, where the two words come from two refills.
+            for (int i = 0; i < 700; i++) Assert.Equal(a.Rand() < p, b.RandBelow(threshold));
+        }
+
+        // A draw equal to p is not below it; the next double above it is.
+        var first = new NumpyRandomState(99);
+        double u = first.Rand();
+        Assert.False(new NumpyRandomState(99).RandBelow(NumpyRandomState.RandThreshold(u)));
+        Assert.True(new NumpyRandomState(99).RandBelow(NumpyRandomState.RandThreshold(Math.BitIncrement(u))));
+        Assert.Throws<ArgumentOutOfRangeException>(() => NumpyRandomState.RandThreshold(double.NaN));
+    }
 }
