@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Bellman.Core.State;
 
 namespace Bellman.Environments.MinAtar;
@@ -52,6 +53,7 @@ public sealed class Seaquest : MinAtarGame
     // Row 9 of the state (the gauges) and the gauge values it shows; −1 before the first drawing.
     private readonly float[] _gaugeRow = new float[Size * Channels];
     private int _gaugeOxygenCells = -1, _gaugeDiverCount = -1;
+    private bool _gaugeRowWritten; // whether the state last written over the previous one holds the current row
 
     private int _oxygen, _diverCount, _subX, _subY, _spawnSpeed, _spawnTimer, _diverSpawnTimer, _moveSpeed, _rampIndex, _shotTimer;
     private bool _facingRight, _surface;
@@ -322,8 +324,8 @@ public sealed class Seaquest : MinAtarGame
         int x = right ? 0 : 9;
         int y = (int)Random.RandInt(1, 9);
         int dir = right ? 1 : 0;
-        foreach (var z in _subs) if (z[1] == y && z[2] != dir) return;
-        foreach (var z in _fish) if (z[1] == y && z[2] != dir) return;
+        foreach (int[] z in CollectionsMarshal.AsSpan(_subs)) if (z[1] == y && z[2] != dir) return;
+        foreach (int[] z in CollectionsMarshal.AsSpan(_fish)) if (z[1] == y && z[2] != dir) return;
         if (isSub) _subs.Add([x, y, dir, _moveSpeed, EnemyShotInterval]);
         else _fish.Add([x, y, dir, _moveSpeed]);
     }
@@ -341,7 +343,7 @@ public sealed class Seaquest : MinAtarGame
     {
         // Nothing but the two gauges is ever on row 9 (the sub stays on rows 0..8, the others on 1..8): the row is copied
         // whole from its image, which is redrawn only when a gauge changes, so that its cells need no record for the
-        // next call to clear; then the objects.
+        // next call to clear (written over the previous state, only when it changed since); then the objects.
         int oxygenCells = Math.Max(0, _oxygen) * 10 / MaxOxygen;
         if (oxygenCells != _gaugeOxygenCells || _diverCount != _gaugeDiverCount)
         {
@@ -349,13 +351,15 @@ public sealed class Seaquest : MinAtarGame
             for (int col = 0; col < oxygenCells; col++) _gaugeRow[(col * Channels) + 7] = 1f;
             for (int col = Math.Max(0, 9 - _diverCount); col < 9; col++) _gaugeRow[(col * Channels) + 8] = 1f;
             (_gaugeOxygenCells, _gaugeDiverCount) = (oxygenCells, _diverCount);
+            _gaugeRowWritten = false;
         }
-        _gaugeRow.CopyTo(state.Slice(9 * Size * Channels, Size * Channels));
+        if (!WritingOverPrevious || !_gaugeRowWritten) _gaugeRow.CopyTo(state.Slice(9 * Size * Channels, Size * Channels));
+        _gaugeRowWritten = WritingOverPrevious;
 
         Set(state, _subY, _subX, 0);
         Set(state, _subY, _facingRight ? _subX - 1 : _subX + 1, 1);
-        foreach (var b in _friendlyBullets) Set(state, b[1], b[0], 2);
-        foreach (var b in _enemyBullets) Set(state, b[1], b[0], 4);
+        foreach (int[] b in CollectionsMarshal.AsSpan(_friendlyBullets)) Set(state, b[1], b[0], 2);
+        foreach (int[] b in CollectionsMarshal.AsSpan(_enemyBullets)) Set(state, b[1], b[0], 4);
         WriteMovers(state, _fish, 5);
         WriteMovers(state, _subs, 6);
         WriteMovers(state, _divers, 9);
@@ -363,7 +367,7 @@ public sealed class Seaquest : MinAtarGame
 
     private void WriteMovers(Span<float> state, List<int[]> movers, int channel)
     {
-        foreach (var m in movers)
+        foreach (int[] m in CollectionsMarshal.AsSpan(movers))
         {
             Set(state, m[1], m[0], channel);
             int backX = m[2] != 0 ? m[0] - 1 : m[0] + 1;
@@ -373,7 +377,7 @@ public sealed class Seaquest : MinAtarGame
 
     private static int[]? FirstAt(List<int[]> items, int x, int y)
     {
-        foreach (var item in items) if (item[0] == x && item[1] == y) return item;
+        foreach (int[] item in CollectionsMarshal.AsSpan(items)) if (item[0] == x && item[1] == y) return item;
         return null;
     }
 
