@@ -23,7 +23,9 @@ public static class MinAtarStepsQuick
             return;
         }
         output.WriteLine("game            ns/step (median of 9 rounds of 100k steps, thread CPU time)");
-        foreach (var game in games)
+        var rows = games.Select(g => (g.Name, Create: g.Create)).ToList();
+        if (only is null) rows.Add(("(no rules)", _ => new NoRules()));
+        foreach (var game in rows)
         {
             var env = new MinAtarEnvironment(game.Create(true), minimalActionSet: false);
             env.Reset(0);
@@ -37,5 +39,32 @@ public static class MinAtarStepsQuick
             }, calls: 1, rounds: 9, warmupCalls: 2);
             output.WriteLine($"{game.Name,-15} {seconds / Steps * 1e9,8:F0}");
         }
+    }
+
+    /// <summary>
+    /// A game without rules, for the floor of the environment's own work: the sticky draw, the action checks, the calls
+    /// into the game and one cell of state written over the previous one per step; its episodes end after 50 steps.
+    /// </summary>
+    private sealed class NoRules() : MinAtarGame("no_rules", ["a", "b", "c", "d"], "abcd", [MinAtarAction.Noop])
+    {
+        private int _t;
+
+        public override void Reset()
+        {
+            _t = 0;
+            Terminal = false;
+        }
+
+        protected override void SaveStateCore(BinaryWriter writer) => writer.Write(_t);
+
+        protected override void RestoreStateCore(BinaryReader reader) => _t = reader.ReadInt32();
+
+        protected override int ActCore(MinAtarAction action)
+        {
+            Terminal = ++_t == 50;
+            return 0;
+        }
+
+        protected override void WriteStateCore(Span<float> state) => Set(state, _t % Size, 3, 1);
     }
 }

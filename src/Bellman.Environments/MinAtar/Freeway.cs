@@ -16,8 +16,7 @@ public sealed class Freeway : MinAtarGame
     private const int PlayerSpeed = 3;
     private const int TimeLimit = 2500;
 
-    // Each car: x, y (lane row), timer, signed speed.
-    private readonly int[][] _cars = [.. Enumerable.Range(0, 8).Select(_ => new int[4])];
+    private readonly Car[] _cars = new Car[8];
     private readonly long[] _speeds = new long[8];
     private readonly double[] _directions = new double[8];
     private int _pos, _moveTimer, _terminateTimer;
@@ -42,7 +41,7 @@ public sealed class Freeway : MinAtarGame
     /// <inheritdoc/>
     protected override void SaveStateCore(BinaryWriter writer)
     {
-        foreach (var car in _cars) writer.WriteSpan(car);
+        foreach (var car in _cars) writer.WriteSpan([car.X, car.Y, car.Timer, car.Speed]);
         writer.WriteSpan(_speeds);
         writer.WriteSpan(_directions);
         writer.WriteSpan([_pos, _moveTimer, _terminateTimer]);
@@ -51,7 +50,12 @@ public sealed class Freeway : MinAtarGame
     /// <inheritdoc/>
     protected override void RestoreStateCore(BinaryReader reader)
     {
-        foreach (var car in _cars) reader.ReadInto(car);
+        Span<int> fields = stackalloc int[4];
+        foreach (ref Car car in _cars.AsSpan())
+        {
+            reader.ReadInto(fields);
+            car = new Car { X = fields[0], Y = fields[1], Timer = fields[2], Speed = fields[3] };
+        }
         reader.ReadInto(_speeds);
         reader.ReadInto(_directions);
         Span<int> v = stackalloc int[3];
@@ -81,20 +85,20 @@ public sealed class Freeway : MinAtarGame
             _pos = 9;
         }
 
-        foreach (int[] car in _cars)
+        foreach (ref Car car in _cars.AsSpan())
         {
-            if (car[0] == 4 && car[1] == _pos) _pos = 9;
-            if (car[2] == 0)
+            if (car.X == 4 && car.Y == _pos) _pos = 9;
+            if (car.Timer == 0)
             {
-                car[2] = Math.Abs(car[3]);
-                car[0] += car[3] > 0 ? 1 : -1;
-                if (car[0] < 0) car[0] = 9;
-                else if (car[0] > 9) car[0] = 0;
-                if (car[0] == 4 && car[1] == _pos) _pos = 9;
+                car.Timer = Math.Abs(car.Speed);
+                car.X += car.Speed > 0 ? 1 : -1;
+                if (car.X < 0) car.X = 9;
+                else if (car.X > 9) car.X = 0;
+                if (car.X == 4 && car.Y == _pos) _pos = 9;
             }
             else
             {
-                car[2]--;
+                car.Timer--;
             }
         }
 
@@ -108,15 +112,15 @@ public sealed class Freeway : MinAtarGame
     protected override void WriteStateCore(Span<float> state)
     {
         Set(state, _pos, 4, 0);
-        foreach (int[] car in _cars)
+        foreach (ref readonly Car car in _cars.AsSpan())
         {
-            Set(state, car[1], car[0], 1);
-            int backX = car[3] > 0 ? car[0] - 1 : car[0] + 1;
+            Set(state, car.Y, car.X, 1);
+            int backX = car.Speed > 0 ? car.X - 1 : car.X + 1;
             if (backX < 0) backX = 9;
             else if (backX > 9) backX = 0;
-            int speed = Math.Abs(car[3]);
+            int speed = Math.Abs(car.Speed);
             // A speed of 0 needs rand() to return exactly 0.5 (probability 2^-53); MinAtar would then reuse a stale trail.
-            if (speed is >= 1 and <= 5) Set(state, car[1], backX, 1 + speed);
+            if (speed is >= 1 and <= 5) Set(state, car.Y, backX, 1 + speed);
         }
     }
 
@@ -127,13 +131,23 @@ public sealed class Freeway : MinAtarGame
         for (int i = 0; i < 8; i++)
         {
             int speed = (int)_speeds[i] * Math.Sign(_directions[i] - 0.5);
+            ref Car car = ref _cars[i];
             if (initialize)
             {
-                _cars[i][0] = 0;
-                _cars[i][1] = i + 1;
+                car.X = 0;
+                car.Y = i + 1;
             }
-            _cars[i][2] = Math.Abs(speed);
-            _cars[i][3] = speed;
+            car.Timer = Math.Abs(speed);
+            car.Speed = speed;
         }
+    }
+
+    /// <summary>A car: its column, its lane's row, the steps until it moves, and its signed speed.</summary>
+    private struct Car
+    {
+        public int X;
+        public int Y;
+        public int Timer;
+        public int Speed;
     }
 }
