@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bellman.Core.Random;
 
 namespace Bellman.Core.Spaces;
@@ -26,6 +27,7 @@ public sealed class Discrete : Space
     public override int FlatSize => 1;
 
     /// <summary>True when <paramref name="value"/> is an element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Contains(int value) => (ulong)((long)value - Start) < (ulong)N;
 
     /// <inheritdoc/>

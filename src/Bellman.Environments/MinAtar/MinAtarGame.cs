@@ -89,12 +89,15 @@ public abstract class MinAtarGame
     public abstract void Reset();
 
     /// <summary>Applies one of the six actions and returns the reward (MinAtar's <c>act(a)</c>); 0 when already terminal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Act(int action)
     {
-        if ((uint)action > (uint)MinAtarAction.Fire)
-            throw new ArgumentOutOfRangeException(nameof(action), action, $"{GameName}: MinAtar actions are 0..5 (n l u r d f).");
+        if ((uint)action > (uint)MinAtarAction.Fire) ThrowBadAction(action);
         return Terminal ? 0 : ActCore((MinAtarAction)action);
     }
+
+    private void ThrowBadAction(int action) =>
+        throw new ArgumentOutOfRangeException(nameof(action), action, $"{GameName}: MinAtar actions are 0..5 (n l u r d f).");
 
     /// <summary>Writes the game's mid-episode state (not its generator, which the environment owns) for a checkpoint.</summary>
     public void SaveState(BinaryWriter writer)
