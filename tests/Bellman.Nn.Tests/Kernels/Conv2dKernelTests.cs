@@ -142,12 +142,16 @@ public sealed class Conv2dKernelTests
     [InlineData(3, 7, 16)]   // Freeway
     [InlineData(2, 10, 32)]  // Seaquest's channels, two groups of 16 filters
     [InlineData(5, 6, 16)]   // SpaceInvaders' channels (an odd receptive field: 54 positions, then one of 1)
-    [InlineData(1, 1, 16)]   // nine positions: four pairs and a single one
-    public void TheFilterLaneWeightGradientHasThe256BitKernelsBits(int n, int c, int f)
+    [InlineData(1, 1, 16)]   // nine positions: three kernel rows of three
+    [InlineData(2, 3, 16, 5)] // 5-wide kernel rows: three positions, then two
+    [InlineData(2, 2, 16, 2)] // 2-wide kernel rows: pairs only
+    [InlineData(1, 1, 16, 4, 1)] // 4 × 1 kernel: no two positions side by side, single positions
+    public void TheFilterLaneWeightGradientHasThe256BitKernelsBits(int n, int c, int f, int kh = 3, int kw = 0)
     {
         // The dispatcher sends OutW = 8 with 512-bit vectors to the filter-lane kernel; it must equal the 256-bit kernel
         // (which machines without AVX-512 run) bit for bit, accumulating into a non-zero dw.
-        var s = new Conv2dShape(n, c, 10, 10, f, 3, 3);
+        if (kw == 0) kw = kh;
+        var s = new Conv2dShape(n, c, 7 + kh, 7 + kw, f, kh, kw);
         float[] x = Uniform(n * s.ImageSize, 7, density: 0.3), dy = Uniform(n * f * s.OutPlane, 8), old = Uniform(f * s.Patch, 9);
         var expected = (float[])old.Clone();
         Conv2dKernels.WeightGradientDirect<Simd256>(x, dy, expected, s, new float[s.ScratchSize]);
