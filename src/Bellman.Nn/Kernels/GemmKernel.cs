@@ -227,19 +227,20 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
         if (transposeB)
         {
             // B is n × k: column jj of the panel is the contiguous row j + jj of B. With AVX, whole 8 × 8 blocks
-            // are transposed in registers, panel row blocks outermost so that each panel line is completed while
-            // it is in L1; the rest goes element by element.
+            // are transposed in registers, eight rows of B at a time along the whole depth: with the panel's 32 rows
+            // at once, rows k = 1024 floats (4 KB) apart all fall in one L1 set and evict each other (MinAtar's
+            // Linear(1024→128) forward packs x so: 42.5 → 39.3 µs); the rest goes element by element.
             int jj = 0;
             if (Avx.IsSupported)
             {
                 int blocks = cols / 8, k8 = k - k % 8;
                 float* rows = b + (nint)j * k;
-                int k16 = k - k % 16, p0 = 0;
-                for (; p0 < k16; p0 += 16)
-                    for (int q = 0; q < blocks; q++)
+                int k16 = k - k % 16, p0 = k16;
+                for (int q = 0; q < blocks; q++)
+                    for (int pp = 0; pp < k16; pp += 16)
                     {
-                        Transpose8x8(rows + (nint)q * 8 * k + p0, k, packed + (nint)p0 * width + q * 8, width);
-                        Transpose8x8(rows + (nint)q * 8 * k + p0 + 8, k, packed + (nint)(p0 + 8) * width + q * 8, width);
+                        Transpose8x8(rows + (nint)q * 8 * k + pp, k, packed + (nint)pp * width + q * 8, width);
+                        Transpose8x8(rows + (nint)q * 8 * k + pp + 8, k, packed + (nint)(pp + 8) * width + q * 8, width);
                     }
                 for (; p0 < k8; p0 += 8)
                     for (int q = 0; q < blocks; q++)
