@@ -107,6 +107,23 @@ public class ReductionAndShapeGradTests
         Assert.Throws<ArgumentException>(() => g.ToChannelsFirst(g.Zeros(new Shape(2, 3))));
     }
 
+    [Theory]
+    [InlineData(3, 10, 10, 4)] // MinAtar Breakout: 100 pixels, six blocks of 16 and 4 more (the 4-channel vector path)
+    [InlineData(2, 4, 4, 4)]   // exactly one block of 16
+    [InlineData(2, 1, 7, 4)]   // fewer pixels than a block
+    [InlineData(2, 3, 17, 4)]
+    [InlineData(2, 10, 10, 10)]
+    [InlineData(1, 10, 10, 1)]
+    public void ChannelsFirstIsTheDefinitionAtEveryChannelCount(int batch, int height, int width, int channels)
+    {
+        var values = new float[batch * height * width * channels];
+        for (int i = 0; i < values.Length; i++) values[i] = i;
+        var g = new Graph();
+        var y = g.ToChannelsFirst(g.Input(values, new Shape(batch, height, width, channels)));
+        for (int n = 0; n < batch; n++) for (int c = 0; c < channels; c++) for (int h = 0; h < height; h++) for (int w = 0; w < width; w++)
+            Assert.Equal(values[((n * height + h) * width + w) * channels + c], y.Data[((n * channels + c) * height + h) * width + w]);
+    }
+
     [Fact]
     public void SoftmaxIsStableForLargeLogits()
     {
