@@ -1,5 +1,6 @@
 using Bellman.Core.Environments;
 using Bellman.Core.Spaces;
+using Bellman.Core.State;
 using Bellman.Environments.MinAtar;
 
 namespace Bellman.Environments.Tests.MinAtar;
@@ -152,6 +153,42 @@ public class MinAtarEnvironmentTests
         Assert.Contains("sticky_action_prob", e.Message);
         Assert.Contains("[0, 1]", e.Message);
         Assert.Throws<EnvOptionException>(() => Registry.Make("MinAtar/Seaquest-v1", new Dictionary<string, string> { ["difficulty_ramping"] = "maybe" }));
+    }
+
+    [Theory]
+    [InlineData(1, 3, null)]      // lane 0 is row 1: restores
+    [InlineData(5, 3, "lane 0")]  // an entity of lane 0 on row 5
+    [InlineData(1, 12, "lane 0")] // off the grid
+    public void AnAsterixStateWithAnEntityOffItsLaneIsAClearError(int row, int column, string? error)
+    {
+        // Asterix's checkpoint format: per lane, present, then (column, row), moving right, gold.
+        using var saved = new MemoryStream();
+        using (var writer = new BinaryWriter(saved, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Tag("asterix");
+            writer.Write(false);
+            writer.Write(true);
+            writer.WriteSpan([column, row]);
+            writer.Write(true);
+            writer.Write(false);
+            for (int lane = 1; lane < 8; lane++) writer.Write(false);
+            writer.WriteSpan([5, 5, 10, 10, 5, 5, 100, 0]);
+        }
+        saved.Position = 0;
+        var game = new Asterix();
+        using var reader = new BinaryReader(saved);
+        if (error is null)
+        {
+            game.RestoreState(reader);
+            var state = new float[100 * game.ChannelCount];
+            game.WriteState(state);
+            Assert.Equal(1f, state[((1 * 10) + 3) * 4 + 1]); // the enemy
+            Assert.Equal(1f, state[((1 * 10) + 2) * 4 + 2]); // its trail, behind it on the left
+            Assert.Equal(1f, state[((5 * 10) + 5) * 4 + 0]); // the player
+            return;
+        }
+        var e = Assert.Throws<InvalidDataException>(() => game.RestoreState(reader));
+        Assert.Contains(error, e.Message);
     }
 
     [Fact]
