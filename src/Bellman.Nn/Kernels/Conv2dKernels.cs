@@ -581,8 +581,9 @@ public static class Conv2dKernels
     /// filters in the lanes of a 512-bit vector: the same sums in the same order, so the same bits. The 256-bit kernel
     /// keeps, for each weight, one chain per output column ox (its lane) over (n, oy), then adds the eight lanes as
     /// ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)) (<see cref="Vector256.Sum{T}"/>) to dw. Here eight accumulators,
-    /// one per ox, each sixteen filters wide, run those chains for two receptive-field positions at a time — dy transposed
-    /// to [n, oy, ox, f] once per group of sixteen filters, x broadcast — and the same tree adds them lane by lane.
+    /// one per ox, each sixteen filters wide, run those chains for three receptive-field positions side by side in a kernel
+    /// row at a time (<see cref="DwFilterLanesRun3"/>), else two or one — dy transposed to [n, oy, ox, f] once per group
+    /// of sixteen filters, x broadcast — and the same tree adds them lane by lane.
     /// </summary>
     internal static unsafe void WeightGradientFilterLanes(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, in Conv2dShape s)
     {
