@@ -13,14 +13,14 @@ public static class MinAtarStepsQuick
 {
     private const int Steps = 100_000;
 
-    /// <summary>Prints the median nanoseconds per step of each game, or only of the game named <paramref name="only"/>.</summary>
-    public static void Run(TextWriter output, string? only = null)
+    /// <summary>Prints the median nanoseconds per step of each game, or only of the game named <paramref name="only"/>; false for an unknown name.</summary>
+    public static bool Run(TextWriter output, string? only = null)
     {
         var games = MinAtarRegistration.Games.Where(g => only is null || string.Equals(g.Name, only, StringComparison.OrdinalIgnoreCase)).ToList();
         if (games.Count == 0)
         {
             output.WriteLine($"no MinAtar game '{only}'; the games are {string.Join(", ", MinAtarRegistration.Games.Select(g => g.Name))}");
-            return;
+            return false;
         }
         output.WriteLine("game            ns/step (median of 9 rounds of 100k steps, thread CPU time)");
         var rows = games.Select(g => (g.Name, Create: g.Create)).ToList();
@@ -39,6 +39,7 @@ public static class MinAtarStepsQuick
             }, calls: 1, rounds: 9, warmupCalls: 2);
             output.WriteLine($"{game.Name,-15} {seconds / Steps * 1e9,8:F0}");
         }
+        return true;
     }
 
     /// <summary>

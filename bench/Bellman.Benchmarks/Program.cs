@@ -34,7 +34,7 @@ if (args is ["sac-parts", ..])
 }
 if (args is ["minatar-steps", ..])
 {
-    Bellman.Benchmarks.MinAtarStepsQuick.Run(Console.Out, args.Length > 1 ? args[1] : null);
+    if (!Bellman.Benchmarks.MinAtarStepsQuick.Run(Console.Out, args.Length > 1 ? args[1] : null)) Environment.ExitCode = 2;
     return;
 }
 if (args is ["overlap-quick", ..])
