@@ -97,7 +97,19 @@ public sealed class NumpyRandomState : Bellman.Core.State.IResumable
 
     /// <summary><c>random_sample()</c> / <c>rand()</c>: a uniform double in [0, 1) from two words, ((a ≫ 5)·2^26 + (b ≫ 6)) / 2^53.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Rand()
+    public double Rand() => (long)Next53() / 9007199254740992.0; // k < 2^53 converts exactly
+
+    /// <summary>
+    /// <c>rand() &lt; p</c> for the <paramref name="threshold"/> = <see cref="RandThreshold"/>(p), from the same two
+    /// words and with the same result, compared as integers: the draw is k / 2^53 for the integer k = (a ≫ 5)·2^26 +
+    /// (b ≫ 6), and k / 2^53 &lt; p exactly when k &lt; ⌈p·2^53⌉ (scaling by 2^53 is exact).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool RandBelow(ulong threshold) => Next53() < threshold;
+
+    /// <summary>The 53-bit integer k = (a ≫ 5)·2^26 + (b ≫ 6) of <c>rand()</c>'s two words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong Next53()
     {
         uint a, b;
         int pos = _pos;
@@ -115,33 +127,7 @@ public sealed class NumpyRandomState : Bellman.Core.State.IResumable
             a = NextUInt32() >> 5;
             b = NextUInt32() >> 6;
         }
-        return (a * 67108864.0 + b) / 9007199254740992.0;
-    }
-
-    /// <summary>
-    /// <c>rand() &lt; p</c> for the <paramref name="threshold"/> = <see cref="RandThreshold"/>(p), from the same two
-    /// words and with the same result, compared as integers: the draw is k / 2^53 for the integer k = (a ≫ 5)·2^26 +
-    /// (b ≫ 6), and k / 2^53 &lt; p exactly when k &lt; ⌈p·2^53⌉ (scaling by 2^53 is exact).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool RandBelow(ulong threshold)
-    {
-        uint a, b;
-        int pos = _pos;
-        if (pos <= N - 2)
-        {
-            uint[] key = _key;
-            a = Temper(key[pos]) >> 5;
-            b = Temper(key[pos + 1]) >> 6;
-            _pos = pos + 2;
-            WordsDrawn += 2;
-        }
-        else
-        {
-            a = NextUInt32() >> 5;
-            b = NextUInt32() >> 6;
-        }
-        return (((ulong)a << 26) | b) < threshold;
+        return ((ulong)a << 26) | b;
     }
 
     /// <summary>The threshold for <see cref="RandBelow"/> that makes it <c>rand() &lt; p</c>: ⌈p·2^53⌉, clamped to [0, 2^53].</summary>
