@@ -235,15 +235,8 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
             {
                 int blocks = cols / 8, k8 = k - k % 8;
                 float* rows = b + (nint)j * k;
-                int k16 = k - k % 16, p0 = k16;
                 for (int q = 0; q < blocks; q++)
-                    for (int pp = 0; pp < k16; pp += 16)
-                    {
-                        Transpose8x8(rows + (nint)q * 8 * k + pp, k, packed + (nint)pp * width + q * 8, width);
-                        Transpose8x8(rows + (nint)q * 8 * k + pp + 8, k, packed + (nint)(pp + 8) * width + q * 8, width);
-                    }
-                for (; p0 < k8; p0 += 8)
-                    for (int q = 0; q < blocks; q++)
+                    for (int p0 = 0; p0 < k8; p0 += 8)
                         Transpose8x8(rows + (nint)q * 8 * k + p0, k, packed + (nint)p0 * width + q * 8, width);
                 for (int q = 0; q < 8 * blocks; q++)
                     for (int p = k8; p < k; p++)
