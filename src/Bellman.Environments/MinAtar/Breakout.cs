@@ -147,8 +147,7 @@ public sealed class Breakout : MinAtarGame
             _brickRowsStale = false;
             _brickRowsWritten = false;
         }
-        if (!WritingOverPrevious || !_brickRowsWritten) _brickRows.CopyTo(state.Slice(1 * Size * 4, 3 * Size * 4));
-        _brickRowsWritten = WritingOverPrevious;
+        CopyRegion(_brickRows, state.Slice(1 * Size * 4, 3 * Size * 4), ref _brickRowsWritten);
         Set(state, _ballY, _ballX, 1);
         Set(state, 9, _pos, 0);
         Set(state, _lastY, _lastX, 2);

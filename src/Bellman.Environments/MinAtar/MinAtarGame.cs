@@ -190,6 +190,17 @@ public abstract class MinAtarGame
     /// </summary>
     protected bool WritingOverPrevious { get; private set; }
 
+    /// <summary>
+    /// Copies a region the game keeps as an image (written whole, without a record) into <paramref name="destination"/>,
+    /// unless the state written over already holds it as it is: <paramref name="written"/> says whether it does, and is
+    /// cleared by the game whenever it redraws the image.
+    /// </summary>
+    protected void CopyRegion(ReadOnlySpan<float> image, Span<float> destination, ref bool written)
+    {
+        if (!WritingOverPrevious || !written) image.CopyTo(destination);
+        written = WritingOverPrevious;
+    }
+
     /// <summary>Records a set index for <see cref="WriteStateOverPrevious"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Written(int index)

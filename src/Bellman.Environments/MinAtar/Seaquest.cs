@@ -353,8 +353,7 @@ public sealed class Seaquest : MinAtarGame
             (_gaugeOxygenCells, _gaugeDiverCount) = (oxygenCells, _diverCount);
             _gaugeRowWritten = false;
         }
-        if (!WritingOverPrevious || !_gaugeRowWritten) _gaugeRow.CopyTo(state.Slice(9 * Size * Channels, Size * Channels));
-        _gaugeRowWritten = WritingOverPrevious;
+        CopyRegion(_gaugeRow, state.Slice(9 * Size * Channels, Size * Channels), ref _gaugeRowWritten);
 
         Set(state, _subY, _subX, 0);
         Set(state, _subY, _facingRight ? _subX - 1 : _subX + 1, 1);
