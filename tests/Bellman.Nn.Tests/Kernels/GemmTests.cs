@@ -289,7 +289,7 @@ public sealed class GemmTests
     public void TransposeMovesEveryElementAndNothingElse()
     {
         // Sizes on both sides of the 8 × 8 register blocks, and the destination's tail must stay untouched.
-        foreach (var (rows, cols) in new[] { (0, 5), (1, 1), (3, 17), (8, 8), (9, 16), (16, 9), (256, 4), (4, 256), (33, 65), (256, 256) })
+        foreach (var (rows, cols) in new[] { (0, 5), (1, 1), (3, 17), (8, 8), (9, 16), (16, 9), (256, 4), (4, 256), (33, 65), (65, 33), (256, 256) })
         {
             float[] source = Values(rows * cols, 31), destination = Values(rows * cols + 3, 32);
             float[] tail = destination[(rows * cols)..];
